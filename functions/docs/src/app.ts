@@ -1,0 +1,12 @@
+/** The API's documentation: one OpenAPI 3.1 document merged from every function app, and a reference UI. */
+import { createDocsApp, mergedOpenApiDocument } from '@cx/http';
+import type { ExchangeDeps } from '@cx/runtime';
+import { createInstitutionsApp } from '@cx/fn-institutions';
+
+/** Building an app touches none of its dependencies, so the docs function needs no table or keys. */
+export function createDocsFunctionApp(deps: Pick<ExchangeDeps, 'publicUrl'>) {
+  const placeholder = { ...deps, consortium: 'docs' } as ExchangeDeps;
+  return createDocsApp(() =>
+    mergedOpenApiDocument([createInstitutionsApp(placeholder)], { version: '1.0.0', serverUrl: deps.publicUrl }),
+  );
+}

@@ -1,0 +1,1 @@
+export { createDocsFunctionApp } from './app.js';

@@ -1,0 +1,2 @@
+export { createInstitutionsApp, type InstitutionsAppDeps } from './app.js';
+export { InstitutionService } from './service.js';

@@ -1,0 +1,35 @@
+/** Ports: what the domain needs from the outside world, with no AWS in sight. */
+
+/** A new signing key, as the key vault made it. */
+export interface ProvisionedKey {
+  /** The vault's reference to the private key (a KMS key ARN, or a local key name). */
+  keyRef: string;
+  /** The raw 32-byte Ed25519 public key. */
+  publicKey: Uint8Array;
+}
+
+export interface KeyLabels {
+  consortium: string;
+  institutionId: string;
+  /** The institution's key id, e.g. `key-2`. */
+  keyId: string;
+}
+
+/**
+ * Keeps the institutions' Ed25519 private keys. Private keys never leave it:
+ * callers hold a reference and ask it to sign.
+ */
+export interface KeyVault {
+  createKey(labels: KeyLabels): Promise<ProvisionedKey>;
+  publicKey(keyRef: string): Promise<Uint8Array>;
+  /** Signs `data` as is (Ed25519 over the raw message), returning the 64-byte signature. */
+  sign(keyRef: string, data: Uint8Array): Promise<Uint8Array>;
+  /** Gives up a key that was created but never used (a failed onboarding). */
+  discardKey(keyRef: string): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

@@ -1,0 +1,47 @@
+/**
+ * The base every function app is built on: request ids, a body size limit, authentication,
+ * zod validation that throws into the one error mapping, and problem+json for everything else.
+ */
+import { OpenAPIHono, type Hook } from '@hono/zod-openapi';
+import { NotFoundError, PayloadTooLargeError, type Principal } from '@cx/domain';
+import type { Env } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { authenticate, type AuthDeps } from './auth.js';
+import { problemResponse, validationError } from './problem.js';
+
+export type ApiEnv = Env & { Variables: { principal: Principal; requestId: string } };
+
+export const DEFAULT_BODY_LIMIT = 256 * 1024;
+
+/** Throws a ValidationError (400 naming each field) when a request part fails its schema. */
+export const throwOnInvalid: Hook<unknown, ApiEnv, string, unknown> = (result) => {
+  if (!result.success) {
+    // query, path and body fields are all named by their own path (`limit`, `assessment.type`)
+    throw validationError(result.error);
+  }
+};
+
+export interface ApiAppOptions {
+  auth: AuthDeps;
+  /** Largest accepted request body in bytes (256 KB unless a route family needs more). */
+  bodyLimit?: number;
+}
+
+export function createApiApp(options: ApiAppOptions): OpenAPIHono<ApiEnv> {
+  const app = new OpenAPIHono<ApiEnv>({ defaultHook: throwOnInvalid });
+  app.use('*', requestId({ limitLength: 128 }));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+      onError: () => {
+        throw new PayloadTooLargeError(`the request body is larger than ${Math.round((options.bodyLimit ?? DEFAULT_BODY_LIMIT) / 1024)} KB`);
+      },
+    }),
+  );
+  app.use('*', authenticate(options.auth));
+  app.onError(problemResponse);
+  app.notFound((c) => problemResponse(new NotFoundError(`no route for ${c.req.method} ${c.req.path}`), c));
+  return app;
+}

@@ -1,0 +1,68 @@
+/**
+ * Who is calling. The principal comes only from a verified API key, never from the body;
+ * routes then check it against the path with `requireAdmin` / `requireInstitution`.
+ */
+import { ForbiddenError, hashSecret, hashesEqual, parseApiKey, UnauthorizedError, type Principal } from '@cx/domain';
+import type { ApiKeys } from '@cx/store';
+import type { Context, MiddlewareHandler } from 'hono';
+
+export interface AuthDeps {
+  /** Read at request time, so an app can be built (e.g. for its OpenAPI document) without a table. */
+  store: { apiKeys: ApiKeys };
+  /** SHA-256 (hex) of the operator-supplied admin token (`CX_ADMIN_TOKEN`), if any. */
+  adminTokenHash?: string;
+}
+
+export async function principalFromHeader(header: string | undefined, deps: AuthDeps): Promise<Principal> {
+  if (header === undefined) return { kind: 'anonymous' };
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) throw new UnauthorizedError('the Authorization header must be "Bearer <api key>"');
+  const token = match[1]!;
+  if (deps.adminTokenHash && hashesEqual(hashSecret(token), deps.adminTokenHash)) {
+    return { kind: 'admin', keyId: 'env-admin-token' };
+  }
+  const parsed = parseApiKey(token);
+  const record = parsed && (await deps.store.apiKeys.get(parsed.keyId));
+  if (!parsed || !record || record.status !== 'active' || !hashesEqual(hashSecret(parsed.secret), record.secretHash)) {
+    throw new UnauthorizedError('unknown or revoked API key');
+  }
+  return record.owner.kind === 'admin'
+    ? { kind: 'admin', keyId: record.keyId }
+    : { kind: 'institution', institutionId: record.owner.institutionId, keyId: record.keyId };
+}
+
+/** Sets `principal` for every request; an unknown or malformed key is a 401 at once. */
+export function authenticate(deps: AuthDeps): MiddlewareHandler {
+  return async (c, next) => {
+    c.set('principal' as never, (await principalFromHeader(c.req.header('authorization'), deps)) as never);
+    await next();
+  };
+}
+
+export function principalOf(c: Context): Principal {
+  return (c.get('principal' as never) as Principal | undefined) ?? { kind: 'anonymous' };
+}
+
+export function requireAdmin(c: Context): Principal & { kind: 'admin' } {
+  const principal = principalOf(c);
+  if (principal.kind === 'anonymous') throw new UnauthorizedError('this route needs an admin API key');
+  if (principal.kind !== 'admin') throw new ForbiddenError('this route is for consortium admins');
+  return principal;
+}
+
+/** The caller must be the institution named in the path. Admins are not institutions: they cannot act (or sign) for one. */
+export function requireInstitution(c: Context, institutionId: string): Principal & { kind: 'institution' } {
+  const principal = principalOf(c);
+  if (principal.kind === 'anonymous') throw new UnauthorizedError(`this route needs the API key of ${institutionId}`);
+  if (principal.kind !== 'institution' || principal.institutionId !== institutionId) {
+    throw new ForbiddenError(`only ${institutionId} may do this`);
+  }
+  return principal;
+}
+
+/** Any member institution's key (or an admin's). */
+export function requireMember(c: Context): Principal & { kind: 'institution' | 'admin' } {
+  const principal = principalOf(c);
+  if (principal.kind === 'anonymous') throw new UnauthorizedError('this route needs an API key');
+  return principal;
+}

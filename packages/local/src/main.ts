@@ -1,0 +1,48 @@
+/**
+ * `pnpm start`: the consortium exchange on one machine.
+ *
+ * Settings (environment): PORT (3000), CX_DATA_DIR (.exchange-data/), CX_PUBLIC_URL
+ * (http://localhost:$PORT), CX_ADMIN_TOKEN (an admin key of your choosing; otherwise one
+ * is generated on first start and printed once), CX_SIGNER (local | kms).
+ */
+import { startLocalExchange } from './exchange.js';
+
+const port = Number(process.env.PORT ?? 3000);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`PORT must be a port number, not ${process.env.PORT}`);
+  process.exit(2);
+}
+
+const exchange = await startLocalExchange({
+  port,
+  dataDir: process.env.CX_DATA_DIR ?? '.exchange-data',
+  publicUrl: process.env.CX_PUBLIC_URL,
+  adminToken: process.env.CX_ADMIN_TOKEN || undefined,
+  signer: process.env.CX_SIGNER === 'kms' ? 'kms' : 'local',
+  consortium: process.env.CX_CONSORTIUM,
+});
+
+console.log(`Consortium exchange listening on ${exchange.url}`);
+console.log(`  public URL (DIDs, links): ${exchange.deps.publicUrl}`);
+console.log(`  API docs:                 ${exchange.url}/docs  (OpenAPI: ${exchange.url}/openapi.json)`);
+if (exchange.generatedAdminKey) {
+  console.log(`  admin key (shown once, store it now): ${exchange.generatedAdminKey}`);
+} else if (!process.env.CX_ADMIN_TOKEN) {
+  console.log('  admin key: made on first start and shown then; set CX_ADMIN_TOKEN to use a key of your own');
+}
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the exchange and DynamoDB Local`);
+    exchange.stop().then(
+      () => process.exit(0),
+      (error) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  });
+}

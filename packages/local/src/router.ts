@@ -1,0 +1,26 @@
+/**
+ * One local port for every function, routed like API Gateway: the same route table
+ * (`@cx/runtime/topology`), the same precedence, each request handed to the function's own app.
+ */
+import { createRouter, FUNCTIONS, type FunctionSpec } from '@cx/runtime/topology';
+
+export type FetchApp = { fetch: (request: Request) => Response | Promise<Response> };
+
+export function createLocalGateway(apps: Record<string, FetchApp>, functions: FunctionSpec[] = FUNCTIONS) {
+  const route = createRouter(functions);
+  return {
+    fetch: async (request: Request): Promise<Response> => {
+      const url = new URL(request.url);
+      const match = route(request.method, url.pathname);
+      const app = match && apps[match.fn.name];
+      if (!app) {
+        // what API Gateway answers for a path no route covers, but as a problem document
+        return new Response(
+          JSON.stringify({ type: '/problems/not-found', title: 'Not found', status: 404, detail: `no route for ${request.method} ${url.pathname}` }),
+          { status: 404, headers: { 'content-type': 'application/problem+json' } },
+        );
+      }
+      return app.fetch(request);
+    },
+  };
+}

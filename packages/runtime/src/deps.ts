@@ -1,0 +1,15 @@
+import type { Clock, KeyVault } from '@cx/domain';
+import type { Store } from '@cx/store';
+
+/** What every function app is built from. The Lambda and local runtimes differ only in these adapters. */
+export interface ExchangeDeps {
+  store: Store;
+  keyVault: KeyVault;
+  /** Base URL the exchange is reached at; DIDs and credential links are built from it. */
+  publicUrl: string;
+  /** The consortium's short name (KMS tags, key aliases). */
+  consortium: string;
+  /** SHA-256 (hex) of an operator-supplied admin token, if any. */
+  adminTokenHash?: string;
+  clock?: Clock;
+}

@@ -1,0 +1,109 @@
+/**
+ * Which function serves which routes. The CDK stack turns this into API Gateway routes;
+ * `pnpm start` dispatches with the same table and API Gateway's precedence, so both
+ * serve exactly the same paths. Pure data: no imports, safe for every consumer.
+ */
+
+export interface FunctionSpec {
+  /** Short name; also the folder under functions/. */
+  name: string;
+  /** API Gateway HTTP API route keys: `METHOD /path` with `{param}` and a trailing `{proxy+}`. */
+  routes: string[];
+  /** Memory in MB for the Lambda function. */
+  memoryMb: number;
+  /** Whether the function signs with institution keys (KMS Sign permission). */
+  signs: boolean;
+  /** Whether the function may create KMS keys (onboarding and rotation only). */
+  createsKeys: boolean;
+}
+
+export const FUNCTIONS: FunctionSpec[] = [
+  {
+    name: 'institutions',
+    routes: [
+      'ANY /v1/institutions',
+      'ANY /v1/institutions/{id}',
+      'ANY /v1/institutions/{id}/keys/{proxy+}',
+      'ANY /v1/institutions/{id}/api-keys',
+      'ANY /v1/institutions/{id}/api-keys/{proxy+}',
+      'ANY /v1/institutions/{id}/suspend',
+      'ANY /v1/institutions/{id}/reinstate',
+      'ANY /institutions/{id}/did.json',
+      'ANY /v1/audit',
+    ],
+    memoryMb: 512,
+    signs: false,
+    createsKeys: true,
+  },
+  {
+    name: 'docs',
+    routes: ['GET /openapi.json', 'GET /docs'],
+    memoryMb: 256,
+    signs: false,
+    createsKeys: false,
+  },
+];
+
+export interface RouteMatch {
+  fn: FunctionSpec;
+  params: Record<string, string>;
+}
+
+interface CompiledRoute {
+  fn: FunctionSpec;
+  method: string;
+  segments: string[];
+  greedy: boolean;
+}
+
+function compile(functions: FunctionSpec[]): CompiledRoute[] {
+  return functions.flatMap((fn) =>
+    fn.routes.map((route) => {
+      const [method, path] = route.split(' ') as [string, string];
+      const segments = path.split('/').filter(Boolean);
+      const greedy = segments.at(-1) === '{proxy+}';
+      return { fn, method, segments: greedy ? segments.slice(0, -1) : segments, greedy };
+    }),
+  );
+}
+
+/**
+ * API Gateway's route selection: exact paths beat greedy ones; among candidates the one
+ * with more literal segments (then more segments) wins; a method beats ANY.
+ */
+export function createRouter(functions: FunctionSpec[] = FUNCTIONS): (method: string, path: string) => RouteMatch | undefined {
+  const routes = compile(functions);
+  return (method, path) => {
+    const parts = path.split('/').filter(Boolean).map((p) => {
+      try {
+        return decodeURIComponent(p);
+      } catch {
+        return p;
+      }
+    });
+    let best: { route: CompiledRoute; score: number[]; params: Record<string, string> } | undefined;
+    for (const route of routes) {
+      if (route.method !== 'ANY' && route.method !== method) continue;
+      if (route.greedy ? parts.length <= route.segments.length : parts.length !== route.segments.length) continue;
+      const params: Record<string, string> = {};
+      let literals = 0;
+      const ok = route.segments.every((segment, i) => {
+        if (segment.startsWith('{')) {
+          params[segment.slice(1, -1)] = parts[i]!;
+          return true;
+        }
+        literals++;
+        return segment === parts[i];
+      });
+      if (!ok) continue;
+      const score = [route.greedy ? 0 : 1, literals, route.segments.length, route.method === 'ANY' ? 0 : 1];
+      if (!best || compareScores(score, best.score) > 0) best = { route, score, params };
+    }
+    return best && { fn: best.route.fn, params: best.params };
+  };
+}
+
+function compareScores(a: number[], b: number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return 0;
+}

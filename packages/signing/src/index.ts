@@ -1,0 +1,3 @@
+export * from './local-key-vault.js';
+export * from './kms-key-vault.js';
+export * from './spki.js';

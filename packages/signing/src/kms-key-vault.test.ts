@@ -1,0 +1,94 @@
+import { createPublicKey, generateKeyPairSync, randomUUID, sign as nodeSign, verify, type KeyObject } from 'node:crypto';
+import {
+  CreateAliasCommand,
+  CreateKeyCommand,
+  GetPublicKeyCommand,
+  KMSClient,
+  ScheduleKeyDeletionCommand,
+  SignCommand,
+} from '@aws-sdk/client-kms';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { KMS_TAGS, KmsKeyVault } from './kms-key-vault.js';
+import { spkiFromRawEd25519 } from './spki.js';
+
+/** A KMS double whose keys are real node:crypto Ed25519 keys, so DER and signatures are real. */
+function fakeKms() {
+  const kms = mockClient(KMSClient);
+  const keys = new Map<string, KeyObject>();
+  kms.on(CreateKeyCommand).callsFake((input) => {
+    if (input.KeySpec !== 'ECC_NIST_EDWARDS25519' || input.KeyUsage !== 'SIGN_VERIFY') throw new Error('wrong key spec');
+    const arn = `arn:aws:kms:eu-west-1:111122223333:key/${randomUUID()}`;
+    keys.set(arn, generateKeyPairSync('ed25519').privateKey);
+    return { KeyMetadata: { Arn: arn, KeyId: arn.split('/')[1] } };
+  });
+  kms.on(CreateAliasCommand).resolves({});
+  kms.on(ScheduleKeyDeletionCommand).resolves({});
+  kms.on(GetPublicKeyCommand).callsFake((input) => {
+    // KMS returns the DER SubjectPublicKeyInfo
+    const spki = createPublicKey(keys.get(input.KeyId!)!).export({ format: 'der', type: 'spki' });
+    return { PublicKey: new Uint8Array(spki), KeySpec: 'ECC_NIST_EDWARDS25519', KeyUsage: 'SIGN_VERIFY' };
+  });
+  kms.on(SignCommand).callsFake((input) => {
+    if (input.SigningAlgorithm !== 'ED25519_SHA_512' || input.MessageType !== 'RAW') throw new Error('wrong algorithm');
+    return { Signature: new Uint8Array(nodeSign(null, input.Message!, keys.get(input.KeyId!)!)), KeyId: input.KeyId };
+  });
+  return { kms, keys };
+}
+
+describe('KmsKeyVault', () => {
+  let fake: ReturnType<typeof fakeKms>;
+  const labels = { consortium: 'eu-cx', institutionId: 'uni-a', keyId: 'key-1' };
+
+  beforeEach(() => {
+    fake = fakeKms();
+  });
+  afterEach(() => fake.kms.restore());
+
+  it('creates an Ed25519 sign/verify key tagged with the consortium and institution, with an alias', async () => {
+    const vault = new KmsKeyVault(new KMSClient({ region: 'eu-west-1' }));
+    const key = await vault.createKey(labels);
+
+    const create = fake.kms.commandCalls(CreateKeyCommand)[0]!.args[0].input;
+    expect(create.Tags).toEqual([
+      { TagKey: KMS_TAGS.consortium, TagValue: 'eu-cx' },
+      { TagKey: KMS_TAGS.institution, TagValue: 'uni-a' },
+    ]);
+    expect(fake.kms.commandCalls(CreateAliasCommand)[0]!.args[0].input).toEqual({
+      AliasName: 'alias/cx/eu-cx/uni-a/key-1',
+      TargetKeyId: key.keyRef,
+    });
+    // the raw key taken from KMS's DER is the key's real public key
+    const expected = createPublicKey(fake.keys.get(key.keyRef)!).export({ format: 'der', type: 'spki' }).subarray(-32);
+    expect(Buffer.from(key.publicKey)).toEqual(expected);
+  });
+
+  it('returns signatures that verify under the public key it reported', async () => {
+    const vault = new KmsKeyVault(new KMSClient({ region: 'eu-west-1' }));
+    const key = await vault.createKey(labels);
+    const message = new Uint8Array(64).fill(7);
+
+    const signature = await vault.sign(key.keyRef, message);
+
+    const publicKey = createPublicKey({ key: spkiFromRawEd25519(key.publicKey), format: 'der', type: 'spki' });
+    expect(verify(null, message, publicKey, signature)).toBe(true);
+    expect(verify(null, new Uint8Array(64).fill(8), publicKey, signature)).toBe(false);
+    const signCall = fake.kms.commandCalls(SignCommand)[0]!.args[0].input;
+    expect(signCall).toMatchObject({ MessageType: 'RAW', SigningAlgorithm: 'ED25519_SHA_512', KeyId: key.keyRef });
+  });
+
+  it('schedules the key for deletion when the alias cannot be created', async () => {
+    fake.kms.on(CreateAliasCommand).rejects(Object.assign(new Error('alias exists'), { name: 'AlreadyExistsException' }));
+    const vault = new KmsKeyVault(new KMSClient({ region: 'eu-west-1' }));
+
+    await expect(vault.createKey(labels)).rejects.toThrow(/alias exists/);
+
+    expect(fake.kms.commandCalls(ScheduleKeyDeletionCommand)).toHaveLength(1);
+  });
+
+  it('refuses a public key that is not Ed25519 DER', async () => {
+    fake.kms.on(GetPublicKeyCommand).resolves({ PublicKey: new Uint8Array(91), KeySpec: 'ECC_NIST_EDWARDS25519' });
+    const vault = new KmsKeyVault(new KMSClient({ region: 'eu-west-1' }));
+    await expect(vault.publicKey('arn:aws:kms:eu-west-1:1:key/x')).rejects.toThrow(/Ed25519/);
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * The AWS KMS key vault: one Ed25519 KMS key per institution key
+ * (`ECC_NIST_EDWARDS25519`, `SIGN_VERIFY`), signing with `ED25519_SHA_512` over the raw
+ * message. Keys are tagged with the consortium and institution: IAM lets the functions
+ * sign only with keys that carry the consortium's tag.
+ */
+import {
+  CreateAliasCommand,
+  CreateKeyCommand,
+  GetPublicKeyCommand,
+  KMSClient,
+  ScheduleKeyDeletionCommand,
+  SignCommand,
+} from '@aws-sdk/client-kms';
+import { DependencyError, type KeyLabels, type KeyVault, type ProvisionedKey } from '@cx/domain';
+import { rawEd25519FromSpki } from './spki.js';
+
+/** KMS accepts at most 4096 bytes for a RAW message; eddsa-rdfc-2022 signs 64. */
+const MAX_RAW_MESSAGE = 4096;
+
+export const KMS_TAGS = { consortium: 'cx:consortium', institution: 'cx:institution' } as const;
+
+export function kmsAliasName(labels: KeyLabels): string {
+  return `alias/cx/${labels.consortium}/${labels.institutionId}/${labels.keyId}`;
+}
+
+export class KmsKeyVault implements KeyVault {
+  /** Public keys never change for a key; asking KMS once per process is enough. */
+  private readonly publicKeys = new Map<string, Uint8Array>();
+
+  constructor(private readonly kms: KMSClient) {}
+
+  async createKey(labels: KeyLabels): Promise<ProvisionedKey> {
+    const created = await this.kms.send(
+      new CreateKeyCommand({
+        KeySpec: 'ECC_NIST_EDWARDS25519',
+        KeyUsage: 'SIGN_VERIFY',
+        Description: `Credential signing key ${labels.keyId} of ${labels.institutionId} in consortium ${labels.consortium}`,
+        Tags: [
+          { TagKey: KMS_TAGS.consortium, TagValue: labels.consortium },
+          { TagKey: KMS_TAGS.institution, TagValue: labels.institutionId },
+        ],
+      }),
+    );
+    const keyRef = created.KeyMetadata?.Arn;
+    if (!keyRef) throw new DependencyError('KMS CreateKey returned no key ARN');
+    try {
+      await this.kms.send(new CreateAliasCommand({ AliasName: kmsAliasName(labels), TargetKeyId: keyRef }));
+      return { keyRef, publicKey: await this.publicKey(keyRef) };
+    } catch (error) {
+      await this.discardKey(keyRef).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async publicKey(keyRef: string): Promise<Uint8Array> {
+    const cached = this.publicKeys.get(keyRef);
+    if (cached) return cached;
+    const out = await this.kms.send(new GetPublicKeyCommand({ KeyId: keyRef }));
+    if (!out.PublicKey) throw new DependencyError(`KMS returned no public key for ${keyRef}`);
+    if (out.KeySpec && out.KeySpec !== 'ECC_NIST_EDWARDS25519') {
+      throw new DependencyError(`KMS key ${keyRef} is ${out.KeySpec}, not Ed25519`);
+    }
+    const raw = rawEd25519FromSpki(out.PublicKey);
+    this.publicKeys.set(keyRef, raw);
+    return raw;
+  }
+
+  async sign(keyRef: string, data: Uint8Array): Promise<Uint8Array> {
+    if (data.length > MAX_RAW_MESSAGE) throw new Error(`KMS signs raw messages of at most ${MAX_RAW_MESSAGE} bytes`);
+    const out = await this.kms.send(
+      new SignCommand({ KeyId: keyRef, Message: data, MessageType: 'RAW', SigningAlgorithm: 'ED25519_SHA_512' }),
+    );
+    if (!out.Signature || out.Signature.length !== 64) throw new DependencyError(`KMS returned no Ed25519 signature for ${keyRef}`);
+    return out.Signature;
+  }
+
+  async discardKey(keyRef: string): Promise<void> {
+    // 7 days is the shortest waiting period KMS allows
+    await this.kms.send(new ScheduleKeyDeletionCommand({ KeyId: keyRef, PendingWindowInDays: 7 }));
+  }
+}

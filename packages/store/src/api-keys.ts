@@ -1,0 +1,86 @@
+import type { Page } from '@cx/domain';
+import { keys, stripKeys } from './keys.js';
+import { PAGE_KEYS, type Table, type TransactItem } from './table.js';
+
+/** Who an API key acts for: an institution id, or the consortium admin. */
+export type KeyOwner = { kind: 'institution'; institutionId: string } | { kind: 'admin' };
+
+export interface ApiKeyRecord {
+  keyId: string;
+  owner: KeyOwner;
+  secretHash: string;
+  status: 'active' | 'revoked';
+  createdAt: string;
+  revokedAt?: string;
+}
+
+const ownerName = (owner: KeyOwner): string => (owner.kind === 'admin' ? '-admin' : owner.institutionId);
+
+export class ApiKeys {
+  constructor(private readonly table: Table) {}
+
+  /** A transaction item that stores a new key. */
+  create(record: Omit<ApiKeyRecord, 'status'>): TransactItem {
+    return {
+      Put: {
+        TableName: this.table.name,
+        Item: {
+          ...keys.apiKey(record.keyId),
+          ...keys.apiKeyIndexes(ownerName(record.owner), record.keyId),
+          entity: 'api-key',
+          schemaVersion: 1,
+          ...record,
+          status: 'active',
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  }
+
+  /** Strongly consistent, so a revoked key stops working at once. */
+  async get(keyId: string): Promise<ApiKeyRecord | undefined> {
+    const item = await this.table.get(keys.apiKey(keyId), true);
+    return item ? stripKeys<ApiKeyRecord>(item) : undefined;
+  }
+
+  async list(owner: KeyOwner, limit: number, cursor?: string): Promise<Page<Omit<ApiKeyRecord, 'secretHash'>>> {
+    const partition = keys.apiKeyIndexes(ownerName(owner), '').gsi1pk!;
+    const page = await this.table.page<Record<string, unknown>>(
+      {
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': partition },
+      },
+      { attribute: 'gsi1pk', value: partition },
+      limit,
+      cursor,
+      [...PAGE_KEYS.gsi1],
+    );
+    return {
+      items: page.items.map((item) => {
+        const { secretHash: _hidden, ...rest } = stripKeys<ApiKeyRecord>(item);
+        return rest;
+      }),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  /** A transaction item that revokes a key of `owner`; fails when the key is not theirs or already revoked. */
+  revoke(owner: KeyOwner, keyId: string, at: string): TransactItem {
+    return {
+      Update: {
+        TableName: this.table.name,
+        Key: keys.apiKey(keyId),
+        UpdateExpression: 'SET #status = :revoked, revokedAt = :at',
+        ConditionExpression: 'attribute_exists(pk) AND gsi1pk = :owner AND #status = :active',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':revoked': 'revoked',
+          ':active': 'active',
+          ':at': at,
+          ':owner': keys.apiKeyIndexes(ownerName(owner), keyId).gsi1pk,
+        },
+      },
+    };
+  }
+}

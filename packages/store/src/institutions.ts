@@ -1,0 +1,70 @@
+import { ConflictError, type InstitutionRecord, type Page } from '@cx/domain';
+import { keys, stripKeys } from './keys.js';
+import { PAGE_KEYS, type Table, type TransactItem } from './table.js';
+
+/** An institution as stored, with the optimistic-locking counter every update checks. */
+export type StoredInstitution = InstitutionRecord & { revision: number };
+
+export class Institutions {
+  constructor(private readonly table: Table) {}
+
+  async get(id: string, consistent = false): Promise<StoredInstitution | undefined> {
+    const item = await this.table.get(keys.institution(id), consistent);
+    return item ? stripKeys<StoredInstitution>(item) : undefined;
+  }
+
+  /** The member list, in id order. */
+  async list(limit: number, cursor?: string): Promise<Page<StoredInstitution>> {
+    const page = await this.table.page<Record<string, unknown>>(
+      {
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.memberListPartition },
+      },
+      { attribute: 'gsi1pk', value: keys.memberListPartition },
+      limit,
+      cursor,
+      [...PAGE_KEYS.gsi1],
+    );
+    return { items: page.items.map((item) => stripKeys<StoredInstitution>(item)), nextCursor: page.nextCursor };
+  }
+
+  /** Stores a new institution together with `alongside` (its first API key, the audit record), or nothing. */
+  async create(record: InstitutionRecord, alongside: TransactItem[]): Promise<StoredInstitution> {
+    const stored: StoredInstitution = { ...record, revision: 1 };
+    await this.table.transact([this.putItem(stored, 'attribute_not_exists(pk)'), ...alongside], (index) =>
+      index === 0 ? new ConflictError(`institution ${record.id} already exists`) : undefined,
+    );
+    return stored;
+  }
+
+  /**
+   * Replaces an institution read at `current.revision`; fails with 409 when someone else
+   * changed it in between, so concurrent admin actions never overwrite each other.
+   */
+  async update(current: StoredInstitution, next: InstitutionRecord, alongside: TransactItem[]): Promise<StoredInstitution> {
+    const stored: StoredInstitution = { ...next, revision: current.revision + 1 };
+    await this.table.transact(
+      [this.putItem(stored, 'revision = :revision', { ':revision': current.revision }), ...alongside],
+      (index) => (index === 0 ? new ConflictError(`institution ${current.id} was changed concurrently; retry`) : undefined),
+    );
+    return stored;
+  }
+
+  private putItem(record: StoredInstitution, condition: string, values?: Record<string, unknown>): TransactItem {
+    return {
+      Put: {
+        TableName: this.table.name,
+        Item: {
+          ...keys.institution(record.id),
+          ...keys.institutionIndexes(record.id),
+          entity: 'institution',
+          schemaVersion: 1,
+          ...record,
+        },
+        ConditionExpression: condition,
+        ExpressionAttributeValues: values,
+      },
+    };
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * A thin wrapper over the DynamoDB document client for the exchange's single table:
+ * the table name, paging with checked cursors, and transactions whose failed conditions
+ * become domain errors. Repositories build on it; nothing else talks to DynamoDB.
+ */
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type QueryCommandInput,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { ConflictError, type DomainError, type Page } from '@cx/domain';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import type { ItemKey } from './keys.js';
+
+/** One write of a transaction; builders fill in `TableName` from `table.name`. */
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export interface TableOptions {
+  tableName: string;
+  /** An existing client (tests, Lambda init); otherwise one is made from `clientConfig`. */
+  client?: DynamoDBClient;
+  clientConfig?: DynamoDBClientConfig;
+}
+
+/** Creates the document client once; callers keep the Table for the life of the process. */
+export class Table {
+  readonly name: string;
+  readonly doc: DynamoDBDocumentClient;
+
+  constructor(options: TableOptions) {
+    this.name = options.tableName;
+    const client = options.client ?? new DynamoDBClient(options.clientConfig ?? {});
+    this.doc = DynamoDBDocumentClient.from(client, {
+      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    });
+  }
+
+  async get<T extends Record<string, unknown>>(key: ItemKey, consistent = false): Promise<T | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.name, Key: key, ConsistentRead: consistent }));
+    return out.Item as T | undefined;
+  }
+
+  /**
+   * One page of a query on the table or an index.
+   * @param partition the partition attribute and value; cursors must come from the same partition
+   */
+  async page<T>(
+    input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey' | 'Limit'> & { IndexName?: string },
+    partition: { attribute: string; value: string },
+    limit: number,
+    cursor: string | undefined,
+    keyAttributes: string[],
+  ): Promise<Page<T>> {
+    const startKey = decodeCursor(cursor, { [partition.attribute]: partition.value }, keyAttributes);
+    const out = await this.doc.send(
+      new QueryCommand({ ...input, TableName: this.name, Limit: limit, ExclusiveStartKey: startKey }),
+    );
+    return { items: (out.Items ?? []) as T[], nextCursor: encodeCursor(out.LastEvaluatedKey) };
+  }
+
+  /**
+   * Writes all items or none. When a condition fails, `onConditionFailed` names the
+   * domain error for the item at that index (or undefined to rethrow).
+   */
+  async transact(items: TransactItem[], onConditionFailed?: (index: number) => DomainError | undefined): Promise<void> {
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
+      if ((error as Error).name === 'TransactionCanceledException' && reasons) {
+        const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
+        if (failed >= 0) {
+          throw onConditionFailed?.(failed) ?? new ConflictError('the item changed while this request was being processed; retry');
+        }
+      }
+      throw error;
+    }
+  }
+}
+
+/** Key attribute names of the base table and of each index, as cursors must carry them. */
+export const PAGE_KEYS = {
+  table: ['pk', 'sk'],
+  gsi1: ['pk', 'sk', 'gsi1pk', 'gsi1sk'],
+  gsi2: ['pk', 'sk', 'gsi2pk', 'gsi2sk'],
+  gsi3: ['pk', 'sk', 'gsi3pk', 'gsi3sk'],
+} as const;
