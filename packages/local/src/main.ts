@@ -7,6 +7,9 @@
  */
 import { startLocalExchange } from './exchange.js';
 
+// the AWS SDK is pinned to a release that supports Node 20; its reminder to move to Node 22 is noise here
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const port = Number(process.env.PORT ?? 3000);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`PORT must be a port number, not ${process.env.PORT}`);
