@@ -8,3 +8,6 @@ export * from './did.js';
 export * from './ports.js';
 export * from './audit.js';
 export * from './api-key.js';
+export * from './isced.js';
+export * from './catalogue.js';
+export * from './versioning.js';

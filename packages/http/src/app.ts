@@ -24,22 +24,22 @@ export const throwOnInvalid: Hook<unknown, ApiEnv, string, unknown> = (result) =
 
 export interface ApiAppOptions {
   auth: AuthDeps;
-  /** Largest accepted request body in bytes (256 KB unless a route family needs more). */
-  bodyLimit?: number;
+  /** Routes that take larger bodies (batch imports): their limit in bytes, by request path. */
+  largeBodies?: (path: string) => number | undefined;
 }
 
 export function createApiApp(options: ApiAppOptions): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: throwOnInvalid });
   app.use('*', requestId({ limitLength: 128 }));
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+  app.use('*', (c, next) => {
+    const maxSize = options.largeBodies?.(c.req.path) ?? DEFAULT_BODY_LIMIT;
+    return bodyLimit({
+      maxSize,
       onError: () => {
-        throw new PayloadTooLargeError(`the request body is larger than ${Math.round((options.bodyLimit ?? DEFAULT_BODY_LIMIT) / 1024)} KB`);
+        throw new PayloadTooLargeError(`the request body is larger than ${Math.round(maxSize / 1024)} KB`);
       },
-    }),
-  );
+    })(c, next);
+  });
   app.use('*', authenticate(options.auth));
   app.onError(problemResponse);
   app.notFound((c) => problemResponse(new NotFoundError(`no route for ${c.req.method} ${c.req.path}`), c));

@@ -50,6 +50,16 @@ export function requireAdmin(c: Context): Principal & { kind: 'admin' } {
   return principal;
 }
 
+/**
+ * Route middleware (`createRoute({ middleware: adminOnly })`) for admin routes: it runs
+ * before the request is validated, so a caller without rights gets 401/403, never a 400
+ * describing what the route would have accepted.
+ */
+export const adminOnly: MiddlewareHandler = async (c, next) => {
+  requireAdmin(c);
+  await next();
+};
+
 /** The caller must be the institution named in the path. Admins are not institutions: they cannot act (or sign) for one. */
 export function requireInstitution(c: Context, institutionId: string): Principal & { kind: 'institution' } {
   const principal = principalOf(c);

@@ -9,6 +9,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { hashSecret, type Clock } from '@cx/domain';
 import { createDocsFunctionApp } from '@cx/fn-docs';
 import { createInstitutionsApp } from '@cx/fn-institutions';
+import { createCatalogueApp } from '@cx/fn-catalogue';
 import { bootstrapAdminKey, type ExchangeDeps } from '@cx/runtime';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { KmsKeyVault, LocalKeyVault } from '@cx/signing';
@@ -48,6 +49,7 @@ export interface LocalExchange {
 export function createFunctionApps(deps: ExchangeDeps): Record<string, FetchApp> {
   return {
     institutions: createInstitutionsApp(deps),
+    catalogue: createCatalogueApp(deps),
     docs: createDocsFunctionApp(deps),
   };
 }

@@ -36,6 +36,21 @@ export const FUNCTIONS: FunctionSpec[] = [
     createsKeys: true,
   },
   {
+    name: 'catalogue',
+    routes: [
+      'ANY /v1/institutions/{id}/components/{proxy+}',
+      'POST /v1/institutions/{id}/components:batch',
+      'ANY /v1/institutions/{id}/micro-degrees/{proxy+}',
+      'ANY /v1/institutions/{id}/badges/{proxy+}',
+      'GET /v1/components',
+      'GET /v1/micro-degrees',
+      'GET /v1/badges',
+    ],
+    memoryMb: 1024,
+    signs: false,
+    createsKeys: false,
+  },
+  {
     name: 'docs',
     routes: ['GET /openapi.json', 'GET /docs'],
     memoryMb: 256,

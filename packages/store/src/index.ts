@@ -7,3 +7,4 @@ export * from './api-keys.js';
 export * from './audit-log.js';
 export * from './settings.js';
 export * from './store.js';
+export * from './catalogue.js';

@@ -11,7 +11,18 @@
  * | api key       | APIKEY#<keyId>        | APIKEY             | INST#<id>#APIKEYS / <keyId>           |
  * | audit record  | AUDIT#<institution|-> | <at>#<id>          | AUDIT / <at>#<id> (everything, by time)|
  * | admin setting | CONSORTIUM            | <name>             |                                       |
+ * | catalogue head| INST#<inst>           | <KIND>#<code>      | <KIND>S#<status> / <inst>#<code>      |
+ * | entry version | INST#<inst>           | <KIND>V#<code>#<v> |                                       |
+ * | degree ref    | COMPREF#<inst>#<code> | MD#<inst>#<code>   |                                       |
+ *
+ * Catalogue heads (the latest version of an entry) also carry, per kind:
+ * - component: gsi2 COMPFIELD#<status>#<broad field> / <field>#<eqf>#<inst>#<code> (search by ISCED
+ *   prefix, then level), gsi3 COMPLEVEL#<status>#<eqf> / <inst>#<code> (search by level);
+ * - micro-degree: gsi3 MDLEVEL#<status>#<eqf> / <inst>#<code>;
+ * - badge: gsi2 BADGECAT#<status>#<category> / <inst>#<code>.
+ * A degree ref says "this component counts towards that micro-degree", for `component=` searches.
  */
+import type { CatalogueKind, EntryStatus } from '@cx/domain';
 
 export interface ItemKey {
   pk: string;
@@ -19,6 +30,60 @@ export interface ItemKey {
 }
 
 export type IndexKeys = Partial<Record<'gsi1pk' | 'gsi1sk' | 'gsi2pk' | 'gsi2sk' | 'gsi3pk' | 'gsi3sk', string>>;
+
+const KIND_PREFIX: Record<CatalogueKind, string> = { component: 'COMP', 'micro-degree': 'MD', badge: 'BADGE' };
+
+type EntryRefKey = { institution: string; code: string };
+
+/** The partition listing every entry of a kind with a status, ordered by institution and code. */
+function catalogueAll(kind: CatalogueKind, status: EntryStatus): string {
+  return `${KIND_PREFIX[kind]}S#${status}`;
+}
+
+function componentsByBroadField(status: EntryStatus, broadField: string): string {
+  return `COMPFIELD#${status}#${broadField}`;
+}
+
+function byLevel(kind: 'component' | 'micro-degree', status: EntryStatus, eqfLevel: number): string {
+  return `${kind === 'component' ? 'COMPLEVEL' : 'MDLEVEL'}#${status}#${eqfLevel}`;
+}
+
+function badgesByCategory(status: EntryStatus, category: string): string {
+  return `BADGECAT#${status}#${category}`;
+}
+
+function degreeRefPartition(component: EntryRefKey): string {
+  return `COMPREF#${component.institution}#${component.code}`;
+}
+
+/** What the catalogue indexes are built from. */
+export interface SearchableEntry {
+  institution: string;
+  code: string;
+  status: EntryStatus;
+  iscedField?: string;
+  eqfLevel?: number;
+  category?: string;
+}
+
+function catalogueIndexes(kind: CatalogueKind, entry: SearchableEntry): IndexKeys {
+  const own = `${entry.institution}#${entry.code}`;
+  const all = { gsi1pk: catalogueAll(kind, entry.status), gsi1sk: own };
+  switch (kind) {
+    case 'component':
+      return {
+        ...all,
+        gsi2pk: componentsByBroadField(entry.status, entry.iscedField!.slice(0, 2)),
+        gsi2sk: `${entry.iscedField}#${entry.eqfLevel}#${own}`,
+        gsi3pk: byLevel('component', entry.status, entry.eqfLevel!),
+        gsi3sk: own,
+      };
+    case 'micro-degree':
+      return { ...all, gsi3pk: byLevel('micro-degree', entry.status, entry.eqfLevel!), gsi3sk: own };
+    case 'badge':
+      return { ...all, gsi2pk: badgesByCategory(entry.status, entry.category!), gsi2sk: own };
+  }
+}
 
 export const keys = {
   institution: (id: string): ItemKey => ({ pk: `INST#${id}`, sk: 'PROFILE' }),
@@ -37,7 +102,27 @@ export const keys = {
   auditAllPartition: 'AUDIT',
 
   consortiumSetting: (name: string): ItemKey => ({ pk: 'CONSORTIUM', sk: name }),
+
+  catalogueHead: (kind: CatalogueKind, institution: string, code: string): ItemKey => ({
+    pk: `INST#${institution}`,
+    sk: `${KIND_PREFIX[kind]}#${code}`,
+  }),
+  catalogueVersion: (kind: CatalogueKind, institution: string, code: string, version: number): ItemKey => ({
+    pk: `INST#${institution}`,
+    sk: `${KIND_PREFIX[kind]}V#${code}#${String(version).padStart(6, '0')}`,
+  }),
+  catalogueAll,
+  componentsByBroadField,
+  byLevel,
+  badgesByCategory,
+  catalogueIndexes,
+  degreeRef: (component: EntryRefKey, degree: EntryRefKey): ItemKey => ({
+    pk: degreeRefPartition(component),
+    sk: `MD#${degree.institution}#${degree.code}`,
+  }),
+  degreeRefPartition,
 } as const;
+
 
 /** Attribute names that belong to the table's mechanics, not to the stored entity. */
 export const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entity', 'schemaVersion'] as const;

@@ -1,0 +1,1 @@
+export { createCatalogueApp } from './app.js';

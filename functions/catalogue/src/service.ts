@@ -1,0 +1,187 @@
+/**
+ * Publishing, versioning, withdrawing and searching catalogue entries. An entry's version
+ * changes only when its content does; every version stays readable forever, because
+ * credentials freeze the version they were issued for.
+ */
+import {
+  actorOf,
+  checkIfMatchVersion,
+  ForbiddenError,
+  MAX_DEGREE_COMPONENTS,
+  NotFoundError,
+  requirementProblem,
+  searchTextOf,
+  ValidationError,
+  type CatalogueEntry,
+  type CatalogueKind,
+  type Clock,
+  type EntryBody,
+  type EntryRef,
+  type FieldIssue,
+  type MicroDegreeBody,
+  type Page,
+  type Principal,
+} from '@cx/domain';
+import type { CatalogueQuery, Store, StoredEntry } from '@cx/store';
+import { publicEntry } from '@cx/store';
+import { contentHash } from './canonical.js';
+
+export interface RequestContext {
+  principal: Principal;
+  requestId?: string;
+}
+
+export type PutOutcome = 'created' | 'updated' | 'unchanged';
+
+export interface PutResult<K extends CatalogueKind> {
+  entry: CatalogueEntry<K>;
+  outcome: PutOutcome;
+}
+
+const LABEL: Record<CatalogueKind, string> = { component: 'component', 'micro-degree': 'micro-degree', badge: 'badge' };
+
+export class CatalogueService {
+  constructor(private readonly deps: { store: Store; clock: Clock }) {}
+
+  /** The institution must be an active member to publish. */
+  async assertCanPublish(institutionId: string): Promise<void> {
+    const institution = await this.deps.store.institutions.get(institutionId);
+    if (!institution) throw new NotFoundError(`institution ${institutionId} is not a member of the consortium`);
+    if (institution.status !== 'active') throw new ForbiddenError(`${institutionId} is suspended and cannot publish; its entries stay readable`);
+  }
+
+  async put<K extends CatalogueKind>(
+    kind: K,
+    institution: string,
+    code: string,
+    body: EntryBody<K>,
+    ifMatch: string | undefined,
+    ctx: RequestContext,
+    checkedMember = false,
+  ): Promise<PutResult<K>> {
+    if (!checkedMember) await this.assertCanPublish(institution);
+    const derived = kind === 'micro-degree' ? await this.degreeTotals(body as MicroDegreeBody) : {};
+    const previous = await this.deps.store.catalogue.head(kind, institution, code, true);
+    checkIfMatchVersion(ifMatch, previous?.version);
+
+    const content = { ...body, ...derived };
+    const hash = contentHash(content);
+    if (previous && previous.contentHash === hash && previous.status === 'active') {
+      return { entry: publicEntry(previous), outcome: 'unchanged' };
+    }
+    const now = this.deps.clock.now().toISOString();
+    const version = !previous ? 1 : previous.contentHash === hash ? previous.version : previous.version + 1;
+    const next = {
+      ...content,
+      institution,
+      code,
+      version,
+      status: 'active',
+      updatedAt: now,
+      contentHash: hash,
+      searchText: searchTextOf(body as never),
+    } as unknown as StoredEntry<K>;
+
+    const alongside = [
+      this.deps.store.audit.entry({
+        at: now,
+        actor: actorOf(ctx.principal),
+        action: `catalogue.${kind}.publish`,
+        institution,
+        target: `institutions/${institution}/${kind}s/${code}`,
+        requestId: ctx.requestId,
+        details: { version, previousVersion: previous?.version ?? null, reactivated: previous?.status === 'withdrawn' || undefined },
+      }),
+    ];
+    if (kind === 'micro-degree') alongside.push(...this.degreeRefChanges({ institution, code }, body as MicroDegreeBody, previous as StoredEntry<'micro-degree'> | undefined));
+    await this.deps.store.catalogue.write(kind, next, previous, alongside);
+    return { entry: publicEntry(next), outcome: previous ? 'updated' : 'created' };
+  }
+
+  async withdraw<K extends CatalogueKind>(kind: K, institution: string, code: string, ctx: RequestContext): Promise<CatalogueEntry<K>> {
+    await this.assertCanPublish(institution);
+    const previous = await this.deps.store.catalogue.head(kind, institution, code, true);
+    if (!previous) throw new NotFoundError(`${institution} has no ${LABEL[kind]} ${code}`);
+    if (previous.status === 'withdrawn') return publicEntry(previous);
+    const now = this.deps.clock.now().toISOString();
+    const next = { ...previous, status: 'withdrawn', updatedAt: now } as StoredEntry<K>;
+    await this.deps.store.catalogue.write(kind, next, previous, [
+      this.deps.store.audit.entry({
+        at: now,
+        actor: actorOf(ctx.principal),
+        action: `catalogue.${kind}.withdraw`,
+        institution,
+        target: `institutions/${institution}/${kind}s/${code}`,
+        requestId: ctx.requestId,
+        details: { version: previous.version },
+      }),
+    ]);
+    return publicEntry(next);
+  }
+
+  async get<K extends CatalogueKind>(kind: K, institution: string, code: string): Promise<CatalogueEntry<K>> {
+    const entry = await this.deps.store.catalogue.head(kind, institution, code);
+    if (!entry) throw new NotFoundError(`${institution} has no ${LABEL[kind]} ${code}`);
+    return publicEntry(entry);
+  }
+
+  async getVersion<K extends CatalogueKind>(kind: K, institution: string, code: string, version: number): Promise<CatalogueEntry<K>> {
+    const entry = await this.deps.store.catalogue.version(kind, institution, code, version);
+    if (!entry) throw new NotFoundError(`${institution} has no version ${version} of ${LABEL[kind]} ${code}`);
+    // a version is frozen content; its status is the entry's current one
+    const head = await this.deps.store.catalogue.head(kind, institution, code);
+    return publicEntry<K>({ ...entry, status: head?.status ?? entry.status } as StoredEntry<K>);
+  }
+
+  async search<K extends CatalogueKind>(kind: K, query: CatalogueQuery, limit: number, cursor?: string): Promise<Page<CatalogueEntry<K>>> {
+    const page = await this.deps.store.catalogue.search(kind, query, limit, cursor);
+    return { items: page.items.map((entry) => publicEntry(entry)), nextCursor: page.nextCursor };
+  }
+
+  /** Micro-degrees that list a component, with the other filters applied to each. */
+  async degreesWithComponent(component: EntryRef, query: CatalogueQuery, limit: number, cursor?: string): Promise<Page<CatalogueEntry<'micro-degree'>>> {
+    const refs = await this.deps.store.catalogue.degreesListing(component, limit, cursor);
+    const heads = await this.deps.store.catalogue.heads('micro-degree', refs.items);
+    const items = refs.items
+      .map((ref) => heads.get(`${ref.institution}/${ref.code}`))
+      .filter((entry): entry is StoredEntry<'micro-degree'> => entry !== undefined && matches(entry, query))
+      .map((entry) => publicEntry(entry));
+    return { items, nextCursor: refs.nextCursor };
+  }
+
+  /** Checks a micro-degree's components (they must exist and be active) and totals their ECTS. */
+  private async degreeTotals(body: MicroDegreeBody): Promise<{ totalEcts: number }> {
+    const heads = await this.deps.store.catalogue.heads('component', body.components, true);
+    const issues: FieldIssue[] = [];
+    let totalEcts = 0;
+    body.components.forEach((ref, index) => {
+      const component = heads.get(`${ref.institution}/${ref.code}`);
+      if (!component) issues.push({ field: `components.${index}`, message: `component ${ref.institution}/${ref.code} does not exist` });
+      else if (component.status !== 'active') issues.push({ field: `components.${index}`, message: `component ${ref.institution}/${ref.code} is withdrawn` });
+      else totalEcts += (component as StoredEntry<'component'>).ects;
+    });
+    if (issues.length) throw new ValidationError(`invalid fields: ${issues.map((i) => i.field).join(', ')}`, issues);
+    const problem = requirementProblem(body.requirement, body.components.length, totalEcts);
+    if (problem) throw ValidationError.field('requirement', `cannot be met: ${problem}`);
+    if (body.components.length > MAX_DEGREE_COMPONENTS) throw ValidationError.field('components', `at most ${MAX_DEGREE_COMPONENTS}`);
+    return { totalEcts };
+  }
+
+  private degreeRefChanges(degree: EntryRef, body: MicroDegreeBody, previous: StoredEntry<'micro-degree'> | undefined) {
+    const key = (r: EntryRef) => `${r.institution}/${r.code}`;
+    const before = new Map((previous?.components ?? []).map((r) => [key(r), r]));
+    const after = new Map(body.components.map((r) => [key(r), r]));
+    const added = [...after.values()].filter((r) => !before.has(key(r)));
+    const removed = [...before.values()].filter((r) => !after.has(key(r)));
+    return this.deps.store.catalogue.degreeRefItems(degree, added, removed);
+  }
+}
+
+function matches(entry: StoredEntry<'micro-degree'>, query: CatalogueQuery): boolean {
+  return (
+    entry.status === query.status &&
+    (query.institution === undefined || entry.institution === query.institution) &&
+    (query.eqfLevel === undefined || entry.eqfLevel === query.eqfLevel) &&
+    (query.words ?? []).every((word) => entry.searchText.includes(` ${word}`))
+  );
+}

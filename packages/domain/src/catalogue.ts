@@ -1,0 +1,220 @@
+/**
+ * Catalogue entries: micro-components (with every EU micro-credential standard element),
+ * micro-degrees that stack components (possibly of partner institutions), and badge classes.
+ * Entries are versioned: a credential freezes the version it was issued for.
+ */
+import { z } from 'zod';
+import { isLanguageCode } from './codes.js';
+import { httpUrlSchema, institutionIdSchema, timestampSchema } from './common.js';
+import { isDetailedIscedField } from './isced.js';
+
+export const catalogueKinds = ['component', 'micro-degree', 'badge'] as const;
+export type CatalogueKind = (typeof catalogueKinds)[number];
+
+export const entryCodeSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, dots, underscores or hyphens, starting with a letter or digit')
+  .meta({ example: 'CS-101' });
+
+export const entryStatusSchema = z.enum(['active', 'withdrawn']);
+export type EntryStatus = z.infer<typeof entryStatusSchema>;
+
+/** A calendar date, YYYY-MM-DD, that exists. */
+export const dateSchema = z.iso.date();
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const entryRefSchema = z.strictObject({ institution: institutionIdSchema, code: entryCodeSchema }).meta({ id: 'EntryRef' });
+export type EntryRef = z.infer<typeof entryRefSchema>;
+
+export const learningOutcomesSchema = z.array(text(1000)).min(1).max(30);
+
+export const assessmentTypes = ['written-exam', 'oral-exam', 'project', 'portfolio', 'practical', 'continuous', 'other'] as const;
+export const supervisionTypes = ['unsupervised', 'supervised', 'supervised-id-check'] as const;
+export const participationForms = ['online', 'onsite', 'blended'] as const;
+
+export const ectsSchema = z
+  .number()
+  .min(0.5)
+  .max(60)
+  .refine((n) => Number.isInteger(n * 2), 'must be in steps of 0.5 ECTS');
+
+const validityRefinement = <T extends { validFrom?: string; validUntil?: string }>(value: T, ctx: z.RefinementCtx) => {
+  if (value.validFrom && value.validUntil && value.validUntil < value.validFrom) {
+    ctx.addIssue({ code: 'custom', path: ['validUntil'], message: 'must not be before validFrom' });
+  }
+};
+
+const uniqueRefs = (refs: EntryRef[], ctx: z.RefinementCtx) => {
+  const seen = new Set<string>();
+  refs.forEach((ref, index) => {
+    const key = `${ref.institution}/${ref.code}`;
+    if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [index], message: `lists ${key} twice` });
+    seen.add(key);
+  });
+};
+
+export const componentFields = {
+  title: text(300),
+  description: text(5000),
+  learningOutcomes: learningOutcomesSchema,
+  ects: ectsSchema.meta({ description: 'Notional workload in ECTS credits (0.5-60, steps of 0.5).' }),
+  eqfLevel: z.number().int().min(1).max(8).meta({ description: 'European Qualifications Framework level 1-8.' }),
+  iscedField: z
+    .string()
+    .refine(isDetailedIscedField, 'must be a 4-digit ISCED-F 2013 detailed field, e.g. 0613')
+    .meta({ example: '0613' }),
+  languages: z
+    .array(z.string().refine(isLanguageCode, 'must be an ISO 639-1 language code, e.g. en'))
+    .min(1)
+    .max(20)
+    .refine((list) => new Set(list).size === list.length, 'lists a language twice'),
+  assessment: z.strictObject({
+    type: z.enum(assessmentTypes),
+    supervision: z.enum(supervisionTypes).meta({ description: 'Supervision and identity check during assessment.' }),
+  }),
+  participation: z.enum(participationForms),
+  qualityAssurance: text(2000).meta({ description: 'Type of quality assurance, e.g. "Internal QA, NVAO-accredited programme".' }),
+  prerequisites: text(2000).optional(),
+  stackableTowards: z.array(entryRefSchema).max(20).superRefine(uniqueRefs).optional(),
+  url: httpUrlSchema.optional(),
+  validFrom: dateSchema.optional(),
+  validUntil: dateSchema.optional(),
+};
+
+/** The body of `PUT /v1/institutions/{id}/components/{code}`. */
+export const componentBodySchema = z.strictObject(componentFields).superRefine(validityRefinement).meta({ id: 'ComponentBody' });
+export type ComponentBody = z.infer<typeof componentBodySchema>;
+
+/** One item of `POST /v1/institutions/{id}/components:batch`: the code plus the PUT body. */
+export const componentBatchItemSchema = z
+  .strictObject({ code: entryCodeSchema, ...componentFields })
+  .superRefine(validityRefinement)
+  .meta({ id: 'ComponentBatchItem' });
+
+/** Entries a batch import takes at most. */
+export const MAX_BATCH_ITEMS = 500;
+
+export const requirementSchema = z
+  .discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('all') }),
+    z.strictObject({ type: z.literal('at-least'), count: z.number().int().min(1).max(40) }),
+    z.strictObject({ type: z.literal('min-ects'), ects: ectsSchema.or(z.number().int().min(1).max(600)) }),
+  ])
+  .meta({ id: 'Requirement', description: 'What a learner must hold to earn the micro-degree.' });
+export type Requirement = z.infer<typeof requirementSchema>;
+
+/** At most 40 components: a change must fit one DynamoDB transaction with its index entries. */
+export const MAX_DEGREE_COMPONENTS = 40;
+
+export const microDegreeBodySchema = z
+  .strictObject({
+    title: text(300),
+    description: text(5000),
+    learningOutcomes: learningOutcomesSchema,
+    eqfLevel: componentFields.eqfLevel,
+    components: z.array(entryRefSchema).min(1).max(MAX_DEGREE_COMPONENTS).superRefine(uniqueRefs),
+    requirement: requirementSchema,
+  })
+  .meta({ id: 'MicroDegreeBody' });
+export type MicroDegreeBody = z.infer<typeof microDegreeBodySchema>;
+
+export const badgeCategories = [
+  'digital-skills',
+  'social-engagement',
+  'project-experience',
+  'language-skills',
+  'intercultural-experience',
+  'other',
+] as const;
+
+export const badgeBodySchema = z
+  .strictObject({
+    name: text(300),
+    description: text(5000),
+    category: z.enum(badgeCategories),
+    criteria: text(5000),
+    alignments: z
+      .array(z.strictObject({ targetName: text(300), targetUrl: httpUrlSchema }))
+      .max(30)
+      .optional()
+      .meta({ description: 'Skills or frameworks the badge aligns to, e.g. ESCO skills.' }),
+    evidenceRequired: z.boolean().optional(),
+  })
+  .meta({ id: 'BadgeBody' });
+export type BadgeBody = z.infer<typeof badgeBodySchema>;
+
+export type EntryBody<K extends CatalogueKind> = K extends 'component' ? ComponentBody : K extends 'micro-degree' ? MicroDegreeBody : BadgeBody;
+
+/** What the exchange adds to every stored entry. */
+export const entryMetaFields = {
+  institution: institutionIdSchema,
+  code: entryCodeSchema,
+  version: z.number().int().min(1),
+  status: entryStatusSchema,
+  updatedAt: timestampSchema,
+};
+
+export interface EntryMeta {
+  institution: string;
+  code: string;
+  version: number;
+  status: EntryStatus;
+  updatedAt: string;
+}
+
+export type CatalogueEntry<K extends CatalogueKind = CatalogueKind> = EntryBody<K> & EntryMeta & (K extends 'micro-degree' ? { totalEcts: number } : unknown);
+
+export const componentSchema = z
+  .object({ ...componentFields, ...entryMetaFields, stackableTowards: z.array(entryRefSchema).optional() })
+  .meta({ id: 'Component' });
+export const microDegreeSchema = z
+  .object({
+    title: z.string(),
+    description: z.string(),
+    learningOutcomes: z.array(z.string()),
+    eqfLevel: z.number().int(),
+    components: z.array(entryRefSchema),
+    requirement: requirementSchema,
+    totalEcts: z.number(),
+    ...entryMetaFields,
+  })
+  .meta({ id: 'MicroDegree' });
+export const badgeSchema = z
+  .object({
+    name: z.string(),
+    description: z.string(),
+    category: z.enum(badgeCategories),
+    criteria: z.string(),
+    alignments: z.array(z.object({ targetName: z.string(), targetUrl: z.string() })).optional(),
+    evidenceRequired: z.boolean().optional(),
+    ...entryMetaFields,
+  })
+  .meta({ id: 'Badge' });
+
+/** Words of a search text, as indexed and as searched: lowercase, without diacritics. */
+export function searchWords(text: string): string[] {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 0);
+}
+
+/** The text `q` searches: title/name, description and learning outcomes, normalised. */
+export function searchTextOf(body: { title?: string; name?: string; description: string; learningOutcomes?: string[]; criteria?: string }): string {
+  const parts = [body.title ?? body.name ?? '', body.description, ...(body.learningOutcomes ?? [])];
+  return ` ${searchWords(parts.join(' ')).join(' ')} `;
+}
+
+/** Whether a requirement can be met by the listed components. */
+export function requirementProblem(requirement: Requirement, componentCount: number, totalEcts: number): string | undefined {
+  if (requirement.type === 'at-least' && requirement.count > componentCount) {
+    return `asks for at least ${requirement.count} components but only ${componentCount} are listed`;
+  }
+  if (requirement.type === 'min-ects' && requirement.ects > totalEcts) {
+    return `asks for ${requirement.ects} ECTS but the listed components add up to ${totalEcts}`;
+  }
+  return undefined;
+}

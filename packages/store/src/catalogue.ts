@@ -1,0 +1,261 @@
+/**
+ * Catalogue entries in the single table: a head item per entry (its latest version, what
+ * searches read), an immutable item per version (what credentials freeze), and, for
+ * micro-degrees, one "degree ref" per listed component. Searches are Queries on the
+ * indexes of keys.ts, never Scans; filters no index serves narrow a Query's results.
+ */
+import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, type CatalogueEntry, type CatalogueKind, type EntryRef, type EntryStatus, type Page } from '@cx/domain';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { keys, stripKeys, type ItemKey } from './keys.js';
+import { PAGE_KEYS, type Table, type TransactItem } from './table.js';
+
+/** An entry as stored: the entry plus what the exchange needs to compare and search it. */
+export type StoredEntry<K extends CatalogueKind = CatalogueKind> = CatalogueEntry<K> & {
+  /** SHA-256 of the canonical content: an identical PUT keeps the version. */
+  contentHash: string;
+  /** Normalised words of the entry's texts, for `q`. */
+  searchText: string;
+};
+
+export interface CatalogueQuery {
+  status: EntryStatus;
+  institution?: string;
+  /** ISCED-F code: 2-, 3- or 4-digit (a prefix matches the fields under it). */
+  field?: string;
+  eqfLevel?: number;
+  language?: string;
+  participation?: string;
+  minEcts?: number;
+  maxEcts?: number;
+  category?: string;
+  /** Normalised words that must all occur (as word prefixes) in the entry's texts. */
+  words?: string[];
+}
+
+/** Query calls one search page may make before it answers with what it found and a cursor. */
+const MAX_QUERIES_PER_PAGE = 8;
+/** Items a Query reads per call while filling a filtered page. */
+const READ_BATCH = 200;
+
+interface Plan {
+  index: 'gsi1' | 'gsi2' | 'gsi3';
+  partition: string;
+  sortPrefix?: string;
+  /** Query filters the index does not serve. */
+  residual: CatalogueQuery;
+}
+
+const HIDDEN = ['contentHash', 'searchText', 'kind'] as const;
+
+export function publicEntry<K extends CatalogueKind>(stored: StoredEntry<K>): CatalogueEntry<K> {
+  const copy: Record<string, unknown> = { ...stored };
+  for (const name of HIDDEN) delete copy[name];
+  return copy as CatalogueEntry<K>;
+}
+
+export class Catalogue {
+  constructor(private readonly table: Table) {}
+
+  async head<K extends CatalogueKind>(kind: K, institution: string, code: string, consistent = false): Promise<StoredEntry<K> | undefined> {
+    const item = await this.table.get(keys.catalogueHead(kind, institution, code), consistent);
+    return item ? stripKeys<StoredEntry<K>>(item) : undefined;
+  }
+
+  async version<K extends CatalogueKind>(kind: K, institution: string, code: string, version: number): Promise<StoredEntry<K> | undefined> {
+    const item = await this.table.get(keys.catalogueVersion(kind, institution, code, version));
+    return item ? stripKeys<StoredEntry<K>>(item) : undefined;
+  }
+
+  /** Heads of several entries at once (BatchGet), keyed `institution/code`. */
+  async heads<K extends CatalogueKind>(kind: K, refs: EntryRef[], consistent = false): Promise<Map<string, StoredEntry<K>>> {
+    const found = new Map<string, StoredEntry<K>>();
+    for (let i = 0; i < refs.length; i += 100) {
+      let request: Record<string, { Keys: ItemKey[]; ConsistentRead?: boolean }> | undefined = {
+        [this.table.name]: { Keys: refs.slice(i, i + 100).map((r) => keys.catalogueHead(kind, r.institution, r.code)), ConsistentRead: consistent },
+      };
+      while (request && Object.keys(request).length > 0) {
+        const out = await this.table.doc.send(new BatchGetCommand({ RequestItems: request as never }));
+        for (const item of out.Responses?.[this.table.name] ?? []) {
+          const entry = stripKeys<StoredEntry<K>>(item);
+          found.set(`${entry.institution}/${entry.code}`, entry);
+        }
+        request = out.UnprocessedKeys as typeof request;
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Writes the head of an entry (and its version item when the version is new) together
+   * with `alongside`, conditional on the head being what the caller read.
+   */
+  async write<K extends CatalogueKind>(
+    kind: K,
+    next: StoredEntry<K>,
+    previous: StoredEntry<K> | undefined,
+    alongside: TransactItem[],
+  ): Promise<void> {
+    const head: TransactItem = {
+      Put: {
+        TableName: this.table.name,
+        Item: {
+          ...keys.catalogueHead(kind, next.institution, next.code),
+          ...keys.catalogueIndexes(kind, next as never),
+          entity: 'catalogue-entry',
+          schemaVersion: 1,
+          kind,
+          ...next,
+        },
+        ...(previous
+          ? {
+              ConditionExpression: 'version = :version AND updatedAt = :updatedAt',
+              ExpressionAttributeValues: { ':version': previous.version, ':updatedAt': previous.updatedAt },
+            }
+          : { ConditionExpression: 'attribute_not_exists(pk)' }),
+      },
+    };
+    const items = [head];
+    if (!previous || previous.version !== next.version) {
+      items.push({
+        Put: {
+          TableName: this.table.name,
+          Item: { ...keys.catalogueVersion(kind, next.institution, next.code, next.version), entity: 'catalogue-version', schemaVersion: 1, kind, ...next },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+    await this.table.transact([...items, ...alongside], (index) =>
+      index <= 1 ? new ConflictError(`${kind} ${next.institution}/${next.code} was changed by another request; read it again and retry`) : undefined,
+    );
+  }
+
+  /** Items that record "component counts towards degree", and remove stale ones. */
+  degreeRefItems(degree: EntryRef, added: EntryRef[], removed: EntryRef[]): TransactItem[] {
+    return [
+      ...added.map<TransactItem>((component) => ({
+        Put: { TableName: this.table.name, Item: { ...keys.degreeRef(component, degree), entity: 'degree-ref', schemaVersion: 1, component, degree } },
+      })),
+      ...removed.map<TransactItem>((component) => ({ Delete: { TableName: this.table.name, Key: keys.degreeRef(component, degree) } })),
+    ];
+  }
+
+  /** Micro-degrees a component is listed in, by reference (status filtered by the caller). */
+  async degreesListing(component: EntryRef, limit: number, cursor?: string): Promise<Page<EntryRef>> {
+    const partition = keys.degreeRefPartition(component);
+    const page = await this.table.page<{ degree: EntryRef }>(
+      { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': partition } },
+      { attribute: 'pk', value: partition },
+      limit,
+      cursor,
+      [...PAGE_KEYS.table],
+    );
+    return { items: page.items.map((item) => item.degree), nextCursor: page.nextCursor };
+  }
+
+  /** One page of a search, in the chosen index's order; stable under new publications. */
+  async search<K extends CatalogueKind>(kind: K, query: CatalogueQuery, limit: number, cursor?: string): Promise<Page<StoredEntry<K>>> {
+    const plan = planSearch(kind, query);
+    const pkName = `${plan.index}pk`;
+    const skName = `${plan.index}sk`;
+    let startKey = decodeCursor(cursor, { [pkName]: plan.partition }, [...PAGE_KEYS[plan.index]]);
+    const filter = filterExpression(plan.residual);
+    const found: Record<string, unknown>[] = [];
+    let more = false;
+    for (let call = 0; call < MAX_QUERIES_PER_PAGE; call++) {
+      const out = await this.table.doc.send(
+        new QueryCommand({
+          TableName: this.table.name,
+          IndexName: plan.index,
+          KeyConditionExpression: plan.sortPrefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': pkName, ...(plan.sortPrefix ? { '#sk': skName } : {}), ...filter.names },
+          ExpressionAttributeValues: { ':pk': plan.partition, ...(plan.sortPrefix ? { ':prefix': plan.sortPrefix } : {}), ...filter.values },
+          FilterExpression: filter.expression,
+          ExclusiveStartKey: startKey,
+          // unfiltered pages read exactly what they return; filtered ones read ahead
+          Limit: filter.expression ? Math.max(READ_BATCH, limit) : limit + 1 - found.length,
+        }),
+      );
+      const items = out.Items ?? [];
+      const room = limit - found.length;
+      found.push(...items.slice(0, room));
+      if (items.length > room) {
+        more = true;
+        break;
+      }
+      startKey = out.LastEvaluatedKey as typeof startKey;
+      if (!startKey) break;
+      if (found.length === limit) {
+        more = true;
+        break;
+      }
+      more = call === MAX_QUERIES_PER_PAGE - 1;
+    }
+    // the cursor points at the last item returned, so items read ahead but not returned come next time
+    const last = found.at(-1);
+    const nextKey = more
+      ? found.length > 0
+        ? Object.fromEntries(PAGE_KEYS[plan.index].map((name) => [name, last![name]]))
+        : startKey
+      : undefined;
+    return { items: found.map((item) => stripKeys<StoredEntry<K>>(item)), nextCursor: encodeCursor(nextKey as Record<string, unknown> | undefined) };
+  }
+}
+
+/** Picks the index that serves the most selective filter; the rest become Query filters. */
+export function planSearch(kind: CatalogueKind, query: CatalogueQuery): Plan {
+  const { status } = query;
+  if (kind === 'component' && query.field) {
+    const field = query.field;
+    const sortPrefix = field.length === 4 ? (query.eqfLevel !== undefined ? `${field}#${query.eqfLevel}#` : `${field}#`) : field.length === 3 ? field : undefined;
+    const residual = { ...query, field: undefined, eqfLevel: field.length === 4 ? undefined : query.eqfLevel };
+    return { index: 'gsi2', partition: keys.componentsByBroadField(status, field.slice(0, 2)), sortPrefix, residual };
+  }
+  if (kind === 'badge' && query.category) {
+    return {
+      index: 'gsi2',
+      partition: keys.badgesByCategory(status, query.category),
+      sortPrefix: query.institution ? `${query.institution}#` : undefined,
+      residual: { ...query, category: undefined, institution: undefined },
+    };
+  }
+  if (query.institution) {
+    return { index: 'gsi1', partition: keys.catalogueAll(kind, status), sortPrefix: `${query.institution}#`, residual: { ...query, institution: undefined } };
+  }
+  if (query.eqfLevel !== undefined && kind !== 'badge') {
+    return { index: 'gsi3', partition: keys.byLevel(kind, status, query.eqfLevel), residual: { ...query, eqfLevel: undefined } };
+  }
+  return { index: 'gsi1', partition: keys.catalogueAll(kind, status), residual: query };
+}
+
+function filterExpression(query: CatalogueQuery): { expression?: string; names: Record<string, string>; values: Record<string, unknown> } {
+  const parts: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const add = (attribute: string, clause: (name: string) => string, value?: Record<string, unknown>) => {
+    names[`#${attribute}`] = attribute;
+    parts.push(clause(`#${attribute}`));
+    Object.assign(values, value);
+  };
+  if (query.institution) add('institution', (n) => `${n} = :institution`, { ':institution': query.institution });
+  if (query.field) add('iscedField', (n) => `begins_with(${n}, :field)`, { ':field': query.field });
+  if (query.eqfLevel !== undefined) add('eqfLevel', (n) => `${n} = :eqf`, { ':eqf': query.eqfLevel });
+  if (query.language) add('languages', (n) => `contains(${n}, :language)`, { ':language': query.language });
+  if (query.participation) add('participation', (n) => `${n} = :participation`, { ':participation': query.participation });
+  if (query.minEcts !== undefined) add('ects', (n) => `${n} >= :minEcts`, { ':minEcts': query.minEcts });
+  if (query.maxEcts !== undefined) {
+    names['#ects'] = 'ects';
+    parts.push('#ects <= :maxEcts');
+    values[':maxEcts'] = query.maxEcts;
+  }
+  if (query.category) add('category', (n) => `${n} = :category`, { ':category': query.category });
+  if (query.words?.length) {
+    names['#searchText'] = 'searchText';
+    query.words.forEach((word, i) => {
+      // words are stored space-separated with a leading space: ' word' matches a word prefix
+      parts.push(`contains(#searchText, :w${i})`);
+      values[`:w${i}`] = ` ${word}`;
+    });
+  }
+  return { expression: parts.length ? parts.join(' AND ') : undefined, names, values };
+}
