@@ -14,6 +14,7 @@ import {
   systemClock,
 } from '@cx/domain';
 import {
+  adminOnly,
   bearerSecurity,
   createApiApp,
   jsonBody,
@@ -21,7 +22,6 @@ import {
   principalOf,
   problems,
   registerSecurity,
-  requireAdmin,
   type AuthDeps,
 } from '@cx/http';
 import type { ExchangeDeps } from '@cx/runtime';
@@ -57,11 +57,11 @@ export function createInstitutionsApp(deps: InstitutionsAppDeps) {
       summary: 'Onboard a partner institution (admin)',
       description: 'Creates the member record, provisions its own Ed25519 signing key, and returns its first API key.',
       security: bearerSecurity,
+      middleware: adminOnly,
       request: jsonBody(newInstitutionSchema),
       responses: { 201: jsonContent(onboarded, 'Onboarded'), ...problems(400, 401, 403, 409, 413) },
     }),
     async (c) => {
-      requireAdmin(c);
       const { institution, apiKey } = await service.onboard(c.req.valid('json'), ctx(c));
       c.header('location', `/v1/institutions/${institution.id}`);
       return c.json({ institution: service.toView(institution), apiKey }, 201);
@@ -121,11 +121,11 @@ export function createInstitutionsApp(deps: InstitutionsAppDeps) {
       summary: 'Rotate the signing key (admin)',
       description: 'Provisions a new active key; the previous key is retired and stays in the DID document.',
       security: bearerSecurity,
+      middleware: adminOnly,
       request: { params: idParams },
       responses: { 200: jsonContent(institutionSchema, 'The institution with its new key'), ...problems(400, 401, 403, 404, 409) },
     }),
     async (c) => {
-      requireAdmin(c);
       return c.json(service.toView(await service.rotateKey(c.req.valid('param').id, ctx(c))), 200);
     },
   );
@@ -137,11 +137,11 @@ export function createInstitutionsApp(deps: InstitutionsAppDeps) {
       tags: ['Institutions'],
       summary: 'Create an API key for an institution (admin)',
       security: bearerSecurity,
+      middleware: adminOnly,
       request: { params: idParams },
       responses: { 201: jsonContent(apiKeyCreated, 'The new key, shown once'), ...problems(400, 401, 403, 404) },
     }),
     async (c) => {
-      requireAdmin(c);
       return c.json(await service.createApiKey(c.req.valid('param').id, ctx(c)), 201);
     },
   );
@@ -153,11 +153,11 @@ export function createInstitutionsApp(deps: InstitutionsAppDeps) {
       tags: ['Institutions'],
       summary: 'Revoke an API key (admin); it stops working at once',
       security: bearerSecurity,
+      middleware: adminOnly,
       request: { params: idParams.extend({ keyId: z.string().regex(/^[a-z0-9]{16}$/, 'must be an API key id') }) },
       responses: { 204: { description: 'Revoked' }, ...problems(400, 401, 403, 404, 409) },
     }),
     async (c) => {
-      requireAdmin(c);
       const { id, keyId } = c.req.valid('param');
       await service.revokeApiKey(id, keyId, ctx(c));
       return c.body(null, 204);
@@ -175,11 +175,11 @@ export function createInstitutionsApp(deps: InstitutionsAppDeps) {
         tags: ['Institutions'],
         summary: action === 'suspend' ? 'Suspend a member (admin): it can issue and publish nothing new' : 'Reinstate a suspended member (admin)',
         security: bearerSecurity,
+        middleware: adminOnly,
         request: { params: idParams },
         responses: { 200: jsonContent(institutionSchema, 'The institution'), ...problems(400, 401, 403, 404, 409) },
       }),
       async (c) => {
-        requireAdmin(c);
         return c.json(service.toView(await service.setStatus(c.req.valid('param').id, status, ctx(c))), 200);
       },
     );
@@ -192,11 +192,11 @@ export function createInstitutionsApp(deps: InstitutionsAppDeps) {
       tags: ['Audit'],
       summary: 'Who changed what, and when (admin)',
       security: bearerSecurity,
+      middleware: adminOnly,
       request: { query: pageQuerySchema.extend({ institution: institutionIdSchema.optional() }) },
       responses: { 200: jsonContent(pageSchema(auditRecordSchema), 'Audit records, newest first'), ...problems(400, 401, 403) },
     }),
     async (c) => {
-      requireAdmin(c);
       const { limit, cursor, institution } = c.req.valid('query');
       return c.json(await deps.store.audit.list({ institution }, limit, cursor), 200);
     },
