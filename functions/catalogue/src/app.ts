@@ -36,7 +36,7 @@ import {
   principalOf,
   problems,
   registerSecurity,
-  requireInstitution,
+  ownerOnly,
   type ApiEnv,
 } from '@cx/http';
 import type { ExchangeDeps } from '@cx/runtime';
@@ -141,6 +141,7 @@ export function createCatalogueApp(deps: ExchangeDeps): OpenAPIHono<ApiEnv> {
           'Creates the entry (201) or changes it (200). The version grows only when the content changes. ' +
           'Send `If-Match` with the ETag you read so that concurrent editors never overwrite each other (412 otherwise).',
         security: bearerSecurity,
+        middleware: ownerOnly,
         request: { params: entryParams, headers: z.object({ 'if-match': z.string().optional() }), ...jsonBody(body) },
         responses: {
           200: jsonContent(entry, 'Changed (or unchanged)'),
@@ -150,7 +151,6 @@ export function createCatalogueApp(deps: ExchangeDeps): OpenAPIHono<ApiEnv> {
       }),
       async (c) => {
         const { id, code } = c.req.valid('param');
-        requireInstitution(c, id);
         const result = await service.put(kind, id, code, c.req.valid('json') as EntryBody<typeof kind>, c.req.header('if-match'), ctx(c));
         c.header('etag', etagOf(result.entry.version));
         return c.json(result.entry as never, result.outcome === 'created' ? 201 : 200);
@@ -199,12 +199,12 @@ export function createCatalogueApp(deps: ExchangeDeps): OpenAPIHono<ApiEnv> {
         summary: `Withdraw a ${kind} (the owning institution)`,
         description: 'The entry stays readable with status `withdrawn`; no new credentials are issued for it.',
         security: bearerSecurity,
+        middleware: ownerOnly,
         request: { params: entryParams },
         responses: { 200: jsonContent(entry, 'Withdrawn'), ...problems(400, 401, 403, 404, 409) },
       }),
       async (c) => {
         const { id, code } = c.req.valid('param');
-        requireInstitution(c, id);
         return c.json((await service.withdraw(kind, id, code, ctx(c))) as never, 200);
       },
     );
@@ -220,12 +220,12 @@ export function createCatalogueApp(deps: ExchangeDeps): OpenAPIHono<ApiEnv> {
         'Answers a result per item: created, updated, unchanged, or invalid with its validation errors. ' +
         'Valid items are stored even when others fail; a retry of the same request changes nothing.',
       security: bearerSecurity,
+      middleware: ownerOnly,
       request: { params: z.object({ id: institutionIdSchema }), ...jsonBody(batchBody) },
       responses: { 200: jsonContent(batchResult, 'One result per item'), ...problems(400, 401, 403, 413) },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      requireInstitution(c, id);
       await service.assertCanPublish(id);
       const { items } = c.req.valid('json');
       type Result = z.infer<typeof batchResult>['results'][number];

@@ -76,3 +76,13 @@ export function requireMember(c: Context): Principal & { kind: 'institution' | '
   if (principal.kind === 'anonymous') throw new UnauthorizedError('this route needs an API key');
   return principal;
 }
+
+/**
+ * Route middleware for routes of one institution (`/v1/institutions/{id}/...`): only that
+ * institution's key passes, checked before validation so that another institution never
+ * learns what the route accepts.
+ */
+export const ownerOnly: MiddlewareHandler = async (c, next) => {
+  requireInstitution(c, c.req.param('id') ?? '');
+  await next();
+};
