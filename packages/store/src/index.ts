@@ -8,3 +8,7 @@ export * from './audit-log.js';
 export * from './settings.js';
 export * from './store.js';
 export * from './catalogue.js';
+export * from './credentials.js';
+export * from './status-lists.js';
+export * from './idempotency.js';
+export * from './batches.js';

@@ -21,6 +21,13 @@
  * - micro-degree: gsi3 MDLEVEL#<status>#<eqf> / <inst>#<code>;
  * - badge: gsi2 BADGECAT#<status>#<category> / <inst>#<code>.
  * A degree ref says "this component counts towards that micro-degree", for `component=` searches.
+ *
+ * | credential     | CRED#<inst>#<id>               | CRED         | gsi1/2/3: CREDTO#<inst>#email|did|sid#<v> / <issuedAt>#<id> |
+ * | status pointer | STATUSLISTS#<inst>             | CURRENT      | which list new credentials get indexes in           |
+ * | status list    | STATUSLIST#<inst>#<listId>     | LIST         | bits + the signed BitstringStatusListCredential     |
+ * | status index   | STATUSIDX#<inst>#<list>#<i>    | IDX          | one per allocated index: never reused               |
+ * | idempotency    | IDEM#<inst>#<key>              | IDEM         | request hash + the credential it produced (TTL)     |
+ * | batch          | BATCH#<inst>#<id>              | BATCH, CHUNK#<n>, DONE#<i>, FAIL#<i>                 |
  */
 import type { CatalogueKind, EntryStatus } from '@cx/domain';
 
@@ -121,7 +128,25 @@ export const keys = {
     sk: `MD#${degree.institution}#${degree.code}`,
   }),
   degreeRefPartition,
+
+  credential: (institution: string, id: string): ItemKey => ({ pk: `CRED#${institution}#${id}`, sk: 'CRED' }),
+  /** Recipient lookups of an institution's credentials: by email hash (gsi1), DID (gsi2), student id (gsi3). */
+  credentialRecipientPartition: (institution: string, kind: 'email' | 'did' | 'sid', value: string): string => `CREDTO#${institution}#${kind}#${value}`,
+  statusListPointer: (institution: string): ItemKey => ({ pk: `STATUSLISTS#${institution}`, sk: 'CURRENT' }),
+  statusList: (institution: string, listId: string): ItemKey => ({ pk: `STATUSLIST#${institution}#${listId}`, sk: 'LIST' }),
+  statusIndex: (institution: string, listNumber: number, index: number): ItemKey => ({
+    pk: `STATUSIDX#${institution}#${listNumber}#${index}`,
+    sk: 'IDX',
+  }),
+  idempotency: (institution: string, key: string): ItemKey => ({ pk: `IDEM#${institution}#${key}`, sk: 'IDEM' }),
+  batch: (institution: string, id: string): ItemKey => ({ pk: `BATCH#${institution}#${id}`, sk: 'BATCH' }),
+  batchPartition: (institution: string, id: string): string => `BATCH#${institution}#${id}`,
+  batchChunk: (institution: string, id: string, chunk: number): ItemKey => ({ pk: `BATCH#${institution}#${id}`, sk: `CHUNK#${pad(chunk)}` }),
+  batchDone: (institution: string, id: string, index: number): ItemKey => ({ pk: `BATCH#${institution}#${id}`, sk: `DONE#${pad(index)}` }),
+  batchFailure: (institution: string, id: string, index: number): ItemKey => ({ pk: `BATCH#${institution}#${id}`, sk: `FAIL#${pad(index)}` }),
 } as const;
+
+const pad = (n: number) => String(n).padStart(6, '0');
 
 
 /** Attribute names that belong to the table's mechanics, not to the stored entity. */

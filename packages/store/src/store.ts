@@ -3,6 +3,10 @@ import { ApiKeys } from './api-keys.js';
 import { AuditLog } from './audit-log.js';
 import { Settings } from './settings.js';
 import { Catalogue } from './catalogue.js';
+import { Credentials } from './credentials.js';
+import { StatusLists } from './status-lists.js';
+import { Idempotency } from './idempotency.js';
+import { Batches } from './batches.js';
 import { Table, type TableOptions } from './table.js';
 
 /** Every repository of the exchange, over one table. Made once per process. */
@@ -13,6 +17,10 @@ export class Store {
   readonly audit: AuditLog;
   readonly settings: Settings;
   readonly catalogue: Catalogue;
+  readonly credentials: Credentials;
+  readonly statusLists: StatusLists;
+  readonly idempotency: Idempotency;
+  readonly batches: Batches;
 
   constructor(options: TableOptions | Table) {
     this.table = options instanceof Table ? options : new Table(options);
@@ -21,5 +29,9 @@ export class Store {
     this.audit = new AuditLog(this.table);
     this.settings = new Settings(this.table);
     this.catalogue = new Catalogue(this.table);
+    this.credentials = new Credentials(this.table);
+    this.statusLists = new StatusLists(this.table);
+    this.idempotency = new Idempotency(this.table);
+    this.batches = new Batches(this.table);
   }
 }

@@ -12,6 +12,9 @@ export type GsiName = (typeof GSI_NAMES)[number];
 
 export const TABLE_KEY = { partitionKey: 'pk', sortKey: 'sk' } as const;
 
+/** Items with this attribute (epoch seconds) are removed by DynamoDB TTL: idempotency records. */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
 export function createTableInput(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,

@@ -1,0 +1,114 @@
+/**
+ * Issued credentials: the signed credential as issued, who it was issued to (private to
+ * the issuing institution), what it was issued for, and its status.
+ */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Page } from '@cx/domain';
+import { keys, stripKeys } from './keys.js';
+import { PAGE_KEYS, type Table, type TransactItem } from './table.js';
+
+export type CredentialStatus = 'active' | 'suspended' | 'revoked';
+export type RecipientLookup = { kind: 'email'; emailHash: string } | { kind: 'did'; did: string } | { kind: 'sid'; studentId: string };
+
+export interface CredentialRecord {
+  id: string;
+  institution: string;
+  achievement: { type: 'component' | 'badge' | 'micro-degree' | 'recognition'; institution: string; code: string; version: number };
+  recipient: { name: string; email?: string; did?: string; studentId?: string };
+  /** SHA-256 (hex) of the lowercased email, for lookups; the credential itself carries a salted hash. */
+  emailHash?: string;
+  status: CredentialStatus;
+  statusReason?: string;
+  statusChangedAt?: string;
+  /** Where the credential's two status entries point: the same index in the revocation and suspension lists. */
+  statusListNumber: number;
+  statusIndex: number;
+  issuedAt: string;
+  /** Credentials this one was built from (micro-degrees), by id. */
+  builtFrom?: string[];
+  credential: Record<string, unknown>;
+}
+
+const INDEX_OF = { email: 'gsi1', did: 'gsi2', sid: 'gsi3' } as const;
+
+export class Credentials {
+  constructor(private readonly table: Table) {}
+
+  create(record: CredentialRecord): TransactItem {
+    const sortKey = `${record.issuedAt}#${record.id}`;
+    const index = (kind: 'email' | 'did' | 'sid', value: string | undefined, gsi: string) =>
+      value ? { [`${gsi}pk`]: keys.credentialRecipientPartition(record.institution, kind, value), [`${gsi}sk`]: sortKey } : {};
+    return {
+      Put: {
+        TableName: this.table.name,
+        Item: {
+          ...keys.credential(record.institution, record.id),
+          ...index('email', record.emailHash, 'gsi1'),
+          ...index('did', record.recipient.did, 'gsi2'),
+          ...index('sid', record.recipient.studentId, 'gsi3'),
+          entity: 'credential',
+          schemaVersion: 1,
+          ...record,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  }
+
+  async get(institution: string, id: string, consistent = false): Promise<CredentialRecord | undefined> {
+    const item = await this.table.get(keys.credential(institution, id), consistent);
+    return item ? stripKeys<CredentialRecord>(item) : undefined;
+  }
+
+  async listByRecipient(institution: string, lookup: RecipientLookup, limit: number, cursor?: string): Promise<Page<CredentialRecord>> {
+    const { index, partition } = this.lookup(institution, lookup);
+    const page = await this.table.page<Record<string, unknown>>(
+      { IndexName: index, KeyConditionExpression: `${index}pk = :pk`, ExpressionAttributeValues: { ':pk': partition }, ScanIndexForward: false },
+      { attribute: `${index}pk`, value: partition },
+      limit,
+      cursor,
+      [...PAGE_KEYS[index]],
+    );
+    return { items: page.items.map((item) => stripKeys<CredentialRecord>(item)), nextCursor: page.nextCursor };
+  }
+
+  /** Every credential of a recipient at an institution (micro-degree requirements). */
+  async allForRecipient(institution: string, lookup: RecipientLookup): Promise<CredentialRecord[]> {
+    const { index, partition } = this.lookup(institution, lookup);
+    const all: CredentialRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.table.doc.send(
+        new QueryCommand({
+          TableName: this.table.name,
+          IndexName: index,
+          KeyConditionExpression: `${index}pk = :pk`,
+          ExpressionAttributeValues: { ':pk': partition },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      all.push(...(out.Items ?? []).map((item) => stripKeys<CredentialRecord>(item)));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return all;
+  }
+
+  /** Changes a credential's status, conditional on the status the caller read. */
+  setStatus(institution: string, id: string, from: CredentialStatus, to: CredentialStatus, reason: string, at: string): TransactItem {
+    return {
+      Update: {
+        TableName: this.table.name,
+        Key: keys.credential(institution, id),
+        UpdateExpression: 'SET #status = :to, statusReason = :reason, statusChangedAt = :at',
+        ConditionExpression: '#status = :from',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':to': to, ':from': from, ':reason': reason, ':at': at },
+      },
+    };
+  }
+
+  private lookup(institution: string, lookup: RecipientLookup) {
+    const value = lookup.kind === 'email' ? lookup.emailHash : lookup.kind === 'did' ? lookup.did : lookup.studentId;
+    return { index: INDEX_OF[lookup.kind], partition: keys.credentialRecipientPartition(institution, lookup.kind, value) };
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Bitstring status lists. Each credential gets one index, allocated at random and never
+ * reused (an index item per allocation makes that atomic, without a hot counter); the
+ * same index is used in the institution's revocation list and its suspension list.
+ * A list item holds the current bits and the signed list credential, so reading a list
+ * never signs and a change is visible as soon as it is written.
+ */
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '@cx/domain';
+import { keys, stripKeys } from './keys.js';
+import type { Table, TransactItem } from './table.js';
+
+export type StatusPurpose = 'revocation' | 'suspension';
+
+export interface StatusListRecord {
+  institution: string;
+  listId: string;
+  purpose: StatusPurpose;
+  listNumber: number;
+  /** The raw bitstring (uncompressed), base64. */
+  bits: string;
+  /** Grows with every change; guards concurrent updates. */
+  revision: number;
+  updatedAt: string;
+  /** The signed BitstringStatusListCredential for these bits. */
+  credential: Record<string, unknown>;
+}
+
+export const statusListId = (purpose: StatusPurpose, listNumber: number): string => `${purpose}-${listNumber}`;
+
+export class StatusLists {
+  constructor(private readonly table: Table) {}
+
+  async currentListNumber(institution: string): Promise<number> {
+    const item = await this.table.get<{ current: number }>(keys.statusListPointer(institution), true);
+    return item?.current ?? 1;
+  }
+
+  /** Moves new allocations to the next list, unless another request already did. */
+  async advance(institution: string, from: number): Promise<void> {
+    try {
+      await this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: keys.statusListPointer(institution),
+          UpdateExpression: 'SET #current = :next',
+          ConditionExpression: 'attribute_not_exists(#current) OR #current = :from',
+          ExpressionAttributeNames: { '#current': 'current' },
+          ExpressionAttributeValues: { ':next': from + 1, ':from': from },
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    }
+  }
+
+  /** Claims one index of a list for a credential; false when it was taken. */
+  async claimIndex(institution: string, listNumber: number, index: number, credentialId: string, at: string): Promise<boolean> {
+    try {
+      await this.table.doc.send(
+        new PutCommand({
+          TableName: this.table.name,
+          Item: { ...keys.statusIndex(institution, listNumber, index), entity: 'status-index', schemaVersion: 1, credentialId, at },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  async get(institution: string, listId: string, consistent = false): Promise<StatusListRecord | undefined> {
+    const item = await this.table.get(keys.statusList(institution, listId), consistent);
+    return item ? stripKeys<StatusListRecord>(item) : undefined;
+  }
+
+  /** Stores a list for the first time; false if another request stored it first. */
+  async create(record: StatusListRecord): Promise<boolean> {
+    try {
+      await this.table.transact([this.putItem(record, undefined)]);
+      return true;
+    } catch (error) {
+      if (error instanceof ConflictError) return false;
+      throw error;
+    }
+  }
+
+  /** A transaction item replacing a list read at `previousRevision`. */
+  putItem(record: StatusListRecord, previousRevision: number | undefined): TransactItem {
+    return {
+      Put: {
+        TableName: this.table.name,
+        Item: { ...keys.statusList(record.institution, record.listId), entity: 'status-list', schemaVersion: 1, ...record },
+        ...(previousRevision === undefined
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: 'revision = :revision', ExpressionAttributeValues: { ':revision': previousRevision } }),
+      },
+    };
+  }
+}
