@@ -19,6 +19,8 @@ export interface TestExchange {
   adminKey: string;
   /** Sends a request to the exchange; `path` is relative to the public URL. */
   request(method: string, path: string, options?: { key?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  /** Sends a request exactly as built (no headers added); for requests `request` cannot express. */
+  fetch(request: Request): Promise<Response>;
   /** Onboards an institution with the admin key, returning its first API key. */
   onboard(id: string, extra?: Record<string, unknown>): Promise<{ apiKey: string; institution: Record<string, any> }>;
 }
@@ -50,6 +52,7 @@ export async function testExchange(overrides: Partial<ExchangeDeps> & { keyVault
     deps,
     adminKey,
     request,
+    fetch: async (request) => gateway.fetch(request),
     onboard: async (id, extra = {}) => {
       const response = await request('POST', '/v1/institutions', {
         key: adminKey,

@@ -5,6 +5,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
 import { Hono } from 'hono';
+import { requestId } from 'hono/request-id';
 
 type OpenApiDocument = ReturnType<OpenAPIHono['getOpenAPI31Document']>;
 
@@ -37,6 +38,8 @@ export function mergedOpenApiDocument(apps: OpenAPIHono<any>[], info: { version:
 
 export function createDocsApp(document: () => OpenApiDocument): Hono {
   const app = new Hono();
+  // a request id on every response, as on every other route of the exchange
+  app.use('*', requestId({ limitLength: 128 }));
   let cached: OpenApiDocument | undefined;
   app.get('/openapi.json', (c) => c.json((cached ??= document())));
   app.get('/docs', swaggerUI({ url: '/openapi.json', title: 'Consortium exchange API' }));

@@ -40,14 +40,15 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 /** Turns zod issues into field issues with dotted paths (`items.3.ects`). */
 export function fieldIssues(error: ZodError, prefix: string[] = []): FieldIssue[] {
-  return error.issues.map((issue) => {
+  return error.issues.flatMap((issue) => {
     const path = [...prefix, ...issue.path.map(String)];
     let message = issue.message;
     if (issue.code === 'unrecognized_keys') {
-      return { field: [...path, ...issue.keys].join('.') || '(body)', message: 'is not a known field' };
+      // one issue per unknown field: `{ a, b }` names `a` and `b`, not `a.b`
+      return issue.keys.map((key) => ({ field: [...path, key].join('.'), message: 'is not a known field' }));
     }
     if (issue.code === 'invalid_type' && /received undefined/.test(message)) message = 'is required';
-    return { field: path.join('.') || '(body)', message };
+    return [{ field: path.join('.') || '(body)', message }];
   });
 }
 
@@ -72,6 +73,11 @@ export function toProblem(error: unknown, requestId: string | undefined): Proble
   }
   if (error instanceof HTTPException) {
     const status = error.status;
+    if (status === 415) {
+      // thrown by @hono/zod-openapi for a body that is not the JSON the route declares
+      const detail = 'the request body must be JSON, sent with Content-Type: application/json';
+      return { type: typeUri('unsupported-media-type'), title: 'Unsupported media type', status, detail, requestId };
+    }
     const detail = error.message || 'the request could not be processed';
     const slug = status === 400 ? 'malformed-request' : `http-${status}`;
     return { type: typeUri(slug), title: status === 400 ? 'Malformed request' : 'Request failed', status, detail, requestId };

@@ -2,6 +2,7 @@
  * One local port for every function, routed like API Gateway: the same route table
  * (`@cx/runtime/topology`), the same precedence, each request handed to the function's own app.
  */
+import { randomUUID } from 'node:crypto';
 import { createRouter, FUNCTIONS, type FunctionSpec } from '@cx/runtime/topology';
 
 export type FetchApp = { fetch: (request: Request) => Response | Promise<Response> };
@@ -14,10 +15,11 @@ export function createLocalGateway(apps: Record<string, FetchApp>, functions: Fu
       const match = route(request.method, url.pathname);
       const app = match && apps[match.fn.name];
       if (!app) {
-        // what API Gateway answers for a path no route covers, but as a problem document
+        // what API Gateway answers for a path no route covers, but as a problem document with a request id like every other answer
+        const requestId = randomUUID();
         return new Response(
-          JSON.stringify({ type: '/problems/not-found', title: 'Not found', status: 404, detail: `no route for ${request.method} ${url.pathname}` }),
-          { status: 404, headers: { 'content-type': 'application/problem+json' } },
+          JSON.stringify({ type: '/problems/not-found', title: 'Not found', status: 404, detail: `no route for ${request.method} ${url.pathname}`, requestId }),
+          { status: 404, headers: { 'content-type': 'application/problem+json', 'x-request-id': requestId } },
         );
       }
       return app.fetch(request);
