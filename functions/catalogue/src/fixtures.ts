@@ -24,3 +24,15 @@ export function badgeBody(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+export function degreeBody(components: Array<{ institution: string; code: string }>, overrides: Record<string, unknown> = {}) {
+  return {
+    title: 'Applied Data Science',
+    description: 'Machine learning and data engineering, taught by two partner universities.',
+    learningOutcomes: ['Build a data pipeline', 'Deploy a trained model'],
+    eqfLevel: 6,
+    components,
+    requirement: { type: 'all' },
+    ...overrides,
+  };
+}

@@ -6,9 +6,11 @@
 import {
   actorOf,
   checkIfMatchVersion,
+  ConflictError,
   ForbiddenError,
   MAX_DEGREE_COMPONENTS,
   NotFoundError,
+  PreconditionFailedError,
   requirementProblem,
   searchTextOf,
   ValidationError,
@@ -94,7 +96,15 @@ export class CatalogueService {
       }),
     ];
     if (kind === 'micro-degree') alongside.push(...this.degreeRefChanges({ institution, code }, body as MicroDegreeBody, previous as StoredEntry<'micro-degree'> | undefined));
-    await this.deps.store.catalogue.write(kind, next, previous, alongside);
+    try {
+      await this.deps.store.catalogue.write(kind, next, previous, alongside);
+    } catch (error) {
+      // another editor changed the entry after it was read: with If-Match, that is the precondition failing
+      if (ifMatch !== undefined && error instanceof ConflictError) {
+        throw new PreconditionFailedError(`If-Match no longer matches: ${kind} ${institution}/${code} was changed meanwhile; read it again`);
+      }
+      throw error;
+    }
     return { entry: publicEntry(next), outcome: previous ? 'updated' : 'created' };
   }
 
