@@ -2,7 +2,7 @@
  * The local key vault: node:crypto Ed25519 keys kept as PKCS#8 PEM files under the
  * data folder, readable by the owner only. For `pnpm start` and tests; AWS uses KMS.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeyLabels, KeyVault, ProvisionedKey } from '@cx/domain';
@@ -18,7 +18,8 @@ export class LocalKeyVault implements KeyVault {
   }
 
   async createKey(labels: KeyLabels): Promise<ProvisionedKey> {
-    const keyRef = `local:${labels.consortium}/${labels.institutionId}/${labels.keyId}-${Date.now().toString(36)}`;
+    // the random part keeps two keys made for the same labels in the same millisecond apart
+    const keyRef = `local:${labels.consortium}/${labels.institutionId}/${labels.keyId}-${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     writeFileSync(this.path(keyRef), privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600, flag: 'wx' });
     this.cache.set(keyRef, privateKey);

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { createRouter, FUNCTIONS, type FunctionSpec } from './topology.js';
+
+const fn = (name: string, routes: string[]): FunctionSpec => ({ name, routes, memoryMb: 128, signs: false, createsKeys: false });
+
+/** The name of the function a request goes to, or undefined. */
+function routeWith(functions: FunctionSpec[]) {
+  const route = createRouter(functions);
+  return (method: string, path: string) => route(method, path)?.fn.name;
+}
+
+describe('createRouter (API Gateway route precedence)', () => {
+  it('prefers an exact route to a greedy one over the same path', () => {
+    const route = routeWith([fn('greedy', ['ANY /a/{proxy+}']), fn('exact', ['ANY /a/b'])]);
+    expect(route('GET', '/a/b')).toBe('exact');
+    expect(route('GET', '/a/c')).toBe('greedy');
+  });
+
+  it('prefers an exact route with a parameter to a greedy one', () => {
+    const route = routeWith([fn('greedy', ['ANY /a/{proxy+}']), fn('param', ['ANY /a/{id}'])]);
+    expect(route('GET', '/a/x')).toBe('param');
+    expect(route('GET', '/a/x/y')).toBe('greedy');
+  });
+
+  it('prefers the route with more literal segments', () => {
+    const route = routeWith([fn('params', ['ANY /a/{x}/{y}']), fn('literal', ['ANY /a/b/{y}'])]);
+    expect(route('GET', '/a/b/c')).toBe('literal');
+    expect(route('GET', '/a/z/c')).toBe('params');
+  });
+
+  it('prefers the longer of two greedy routes', () => {
+    const route = routeWith([fn('short', ['ANY /a/{proxy+}']), fn('long', ['ANY /a/b/{proxy+}'])]);
+    expect(route('GET', '/a/b/c/d')).toBe('long');
+    expect(route('GET', '/a/c/d')).toBe('short');
+  });
+
+  it('prefers a route with the method to ANY', () => {
+    const route = routeWith([fn('any', ['ANY /a']), fn('get', ['GET /a'])]);
+    expect(route('GET', '/a')).toBe('get');
+    expect(route('POST', '/a')).toBe('any');
+  });
+
+  it('matches a method route only for that method', () => {
+    const route = routeWith([fn('get', ['GET /a'])]);
+    expect(route('POST', '/a')).toBeUndefined();
+  });
+
+  it('does not match a greedy route without at least one segment for it', () => {
+    expect(routeWith([fn('greedy', ['ANY /a/{proxy+}'])])('GET', '/a')).toBeUndefined();
+  });
+
+  it('answers nothing for a path no route covers', () => {
+    expect(routeWith([fn('a', ['ANY /a'])])('GET', '/b')).toBeUndefined();
+  });
+
+  it('gives the path parameters, decoded', () => {
+    const route = createRouter([fn('param', ['ANY /a/{id}/b'])]);
+    expect(route('GET', '/a/uni%2Da/b')?.params).toEqual({ id: 'uni-a' });
+  });
+});
+
+describe('the exchange topology', () => {
+  const route = routeWith(FUNCTIONS);
+
+  it.each([
+    ['POST', '/v1/institutions', 'institutions'],
+    ['GET', '/v1/institutions', 'institutions'],
+    ['GET', '/v1/institutions/uni-a', 'institutions'],
+    ['POST', '/v1/institutions/uni-a/keys/rotate', 'institutions'],
+    ['POST', '/v1/institutions/uni-a/api-keys', 'institutions'],
+    ['DELETE', '/v1/institutions/uni-a/api-keys/0123456789abcdef', 'institutions'],
+    ['POST', '/v1/institutions/uni-a/suspend', 'institutions'],
+    ['POST', '/v1/institutions/uni-a/reinstate', 'institutions'],
+    ['GET', '/institutions/uni-a/did.json', 'institutions'],
+    ['GET', '/v1/audit', 'institutions'],
+    ['GET', '/openapi.json', 'docs'],
+    ['GET', '/docs', 'docs'],
+  ])('sends %s %s to %s', (method, path, name) => {
+    expect(route(method, path)).toBe(name);
+  });
+
+  it('serves the documentation for GET only', () => {
+    expect(route('POST', '/openapi.json')).toBeUndefined();
+  });
+
+  it('gives every route key to exactly one function', () => {
+    const keys = FUNCTIONS.flatMap((f) => f.routes);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('sends each route key, filled in, to the function that declares it', () => {
+    for (const spec of FUNCTIONS) {
+      for (const key of spec.routes) {
+        const [method, path] = key.split(' ') as [string, string];
+        const concrete = path.replace('{proxy+}', 'x/y').replace(/\{[^}]+\}/g, 'p1');
+        expect(route(method === 'ANY' ? 'GET' : method, concrete), key).toBe(spec.name);
+      }
+    }
+  });
+});
