@@ -1,0 +1,62 @@
+/** Checking the Data Integrity proof of a credential (eddsa-rdfc-2022), as any verifier would. */
+import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
+import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import { verifyCredential } from '@digitalbazaar/vc';
+import type { DocumentLoader } from './document-loader.js';
+import { describeJsonLdError } from './jsonld-errors.js';
+
+export interface ProofVerification {
+  verified: boolean;
+  /** The key that made the proof, when it verified, e.g. `did:web:host:institutions:x#key-1`. */
+  verificationMethod?: string;
+  /** Why it did not verify. */
+  error?: string;
+}
+
+export interface VerifyProofOptions {
+  documentLoader: DocumentLoader;
+  /**
+   * The time to check `validFrom`/`validUntil` against (@digitalbazaar/vc fails a credential
+   * outside its validity period). When absent the proof is checked at a time inside the
+   * period, so an expired credential's proof still verifies: see `checkValidityPeriod`.
+   */
+  now?: Date | string;
+}
+
+/**
+ * Verifies the credential's proof with @digitalbazaar/vc `verifyCredential`, the
+ * `DataIntegrityProof` suite and the eddsa-rdfc-2022 cryptosuite: the signature over the
+ * canonical (safe mode) form, the key listed under `assertionMethod` in the DID document of the
+ * issuer, and the issuer being that key's controller. Status (`credentialStatus`) is not
+ * looked at here. Never throws: anything that is not a verifiable credential answers
+ * `verified: false` with a reason.
+ */
+export async function verifyCredentialProof(vc: unknown, { documentLoader, now }: VerifyProofOptions): Promise<ProofVerification> {
+  try {
+    if (typeof vc !== 'object' || vc === null || Array.isArray(vc)) return { verified: false, error: 'a credential is a JSON object' };
+    if (!('proof' in vc) || typeof vc.proof !== 'object' || vc.proof === null) return { verified: false, error: 'the credential has no proof' };
+    const result = await verifyCredential({
+      credential: vc,
+      suite: new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }),
+      documentLoader,
+      // status is a check of its own; @digitalbazaar/vc insists on a checkStatus when credentialStatus is present
+      checkStatus: async () => ({ verified: true }),
+      now: now ?? insideValidityPeriod(vc as Record<string, unknown>),
+    });
+    if (result.verified) {
+      const method = result.results?.find((r) => r.verified)?.verificationMethod?.id;
+      return { verified: true, ...(method ? { verificationMethod: method } : {}) };
+    }
+    const cause = result.error?.errors?.[0] ?? result.results?.find((r) => r.error)?.error ?? result.error;
+    return { verified: false, error: cause ? describeJsonLdError(cause).message : 'the proof did not verify' };
+  } catch (error) {
+    return { verified: false, error: describeJsonLdError(error).message };
+  }
+}
+
+/** A time at which the credential's own validity period holds, or now when it names none. */
+function insideValidityPeriod(vc: Record<string, unknown>): Date {
+  const start = vc.validFrom ?? vc.issuanceDate;
+  const time = typeof start === 'string' ? Date.parse(start) : NaN;
+  return Number.isNaN(time) ? new Date() : new Date(time);
+}
