@@ -11,3 +11,5 @@ export * from './api-key.js';
 export * from './isced.js';
 export * from './catalogue.js';
 export * from './versioning.js';
+export * from './credential-request.js';
+export * from './zod-issues.js';

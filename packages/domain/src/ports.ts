@@ -33,3 +33,8 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/** A work queue (SQS in AWS, in-process locally). Messages are delivered at least once. */
+export interface JobQueue<T> {
+  send(messages: T[]): Promise<void>;
+}

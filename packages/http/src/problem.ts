@@ -2,7 +2,9 @@
  * RFC 9457 problem documents, and the one place where errors become HTTP responses.
  * Routes throw domain errors; `toProblem` decides status and shape.
  */
-import { DomainError, ValidationError, type DomainErrorCode, type FieldIssue } from '@cx/domain';
+import { DomainError, fieldIssues, ValidationError, type DomainErrorCode, type FieldIssue } from '@cx/domain';
+
+export { fieldIssues };
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -37,20 +39,6 @@ const STATUS: Record<DomainErrorCode, { status: ContentfulStatusCode; title: str
 const typeUri = (slug: string) => `/problems/${slug}`;
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
-
-/** Turns zod issues into field issues with dotted paths (`items.3.ects`). */
-export function fieldIssues(error: ZodError, prefix: string[] = []): FieldIssue[] {
-  return error.issues.flatMap((issue) => {
-    const path = [...prefix, ...issue.path.map(String)];
-    let message = issue.message;
-    if (issue.code === 'unrecognized_keys') {
-      // one issue per unknown field: `{ a, b }` names `a` and `b`, not `a.b`
-      return issue.keys.map((key) => ({ field: [...path, key].join('.'), message: 'is not a known field' }));
-    }
-    if (issue.code === 'invalid_type' && /received undefined/.test(message)) message = 'is required';
-    return [{ field: path.join('.') || '(body)', message }];
-  });
-}
 
 export function validationError(error: ZodError, prefix: string[] = []): ValidationError {
   const issues = fieldIssues(error, prefix);

@@ -10,6 +10,9 @@ import { hashSecret, type Clock } from '@cx/domain';
 import { createDocsFunctionApp } from '@cx/fn-docs';
 import { createInstitutionsApp } from '@cx/fn-institutions';
 import { createCatalogueApp } from '@cx/fn-catalogue';
+import { createCredentialsApp } from '@cx/fn-credentials';
+import { createVerifyApp } from '@cx/fn-verify';
+import { credentialServices } from '@cx/core';
 import { bootstrapAdminKey, type ExchangeDeps } from '@cx/runtime';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { KmsKeyVault, LocalKeyVault } from '@cx/signing';
@@ -47,9 +50,13 @@ export interface LocalExchange {
 
 /** Builds every function app from the same deps, keyed by the topology's function names. */
 export function createFunctionApps(deps: ExchangeDeps): Record<string, FetchApp> {
+  // one set of credential services, so the in-process batch queue and caches are shared as in one Lambda
+  const services = credentialServices(deps);
   return {
     institutions: createInstitutionsApp(deps),
     catalogue: createCatalogueApp(deps),
+    credentials: createCredentialsApp(deps, { services }),
+    verify: createVerifyApp(deps, { services }),
     docs: createDocsFunctionApp(deps),
   };
 }

@@ -1,4 +1,4 @@
-import type { Clock, KeyVault } from '@cx/domain';
+import type { Clock, JobQueue, KeyVault } from '@cx/domain';
 import type { Store } from '@cx/store';
 
 /** What every function app is built from. The Lambda and local runtimes differ only in these adapters. */
@@ -12,4 +12,6 @@ export interface ExchangeDeps {
   /** SHA-256 (hex) of an operator-supplied admin token, if any. */
   adminTokenHash?: string;
   clock?: Clock;
+  /** Where graduation-run chunks go (SQS in AWS); in-process when absent. */
+  batchQueue?: JobQueue<any>;
 }

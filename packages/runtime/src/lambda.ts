@@ -4,7 +4,10 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { RateLimitedKeyVault } from '@cx/signing';
 import { KmsKeyVault } from '@cx/signing';
+import { SqsJobQueue } from './sqs-queue.js';
 import { Store } from '@cx/store';
 import type { ExchangeDeps } from './deps.js';
 
@@ -17,8 +20,10 @@ function required(name: string): string {
 export function lambdaDeps(): ExchangeDeps {
   return {
     store: new Store({ tableName: required('TABLE_NAME'), client: new DynamoDBClient({}) }),
-    keyVault: new KmsKeyVault(new KMSClient({})),
+    // each function instance keeps to its share of the account's KMS Sign rate (CX_SIGN_RATE per second)
+    keyVault: new RateLimitedKeyVault(new KmsKeyVault(new KMSClient({})), { perSecond: Number(process.env.CX_SIGN_RATE ?? 500) }),
     publicUrl: required('CX_PUBLIC_URL'),
     consortium: required('CX_CONSORTIUM'),
+    batchQueue: process.env.BATCH_QUEUE_URL ? new SqsJobQueue(new SQSClient({}), process.env.BATCH_QUEUE_URL) : undefined,
   };
 }

@@ -15,6 +15,12 @@ export interface FunctionSpec {
   signs: boolean;
   /** Whether the function may create KMS keys (onboarding and rotation only). */
   createsKeys: boolean;
+  /** The handler module, from the repository root; `functions/<name>/src/handler.ts` when absent. */
+  handler?: string;
+  /** A queue this function consumes (SQS event source) instead of, or besides, HTTP routes. */
+  consumes?: { queue: string; batchSize: number; maxConcurrency: number };
+  /** A queue this function sends to; its URL is passed as `<QUEUE>_QUEUE_URL` (e.g. BATCH_QUEUE_URL). */
+  sendsTo?: string;
 }
 
 export const FUNCTIONS: FunctionSpec[] = [
@@ -46,6 +52,38 @@ export const FUNCTIONS: FunctionSpec[] = [
       'GET /v1/micro-degrees',
       'GET /v1/badges',
     ],
+    memoryMb: 1024,
+    signs: false,
+    createsKeys: false,
+  },
+  {
+    name: 'credentials',
+    routes: [
+      'ANY /v1/institutions/{id}/credentials',
+      'ANY /v1/institutions/{id}/credentials/{proxy+}',
+      'ANY /v1/institutions/{id}/credential-batches',
+      'ANY /v1/institutions/{id}/credential-batches/{proxy+}',
+      'POST /vc-api/institutions/{id}/credentials/issue',
+    ],
+    memoryMb: 1024,
+    signs: true,
+    createsKeys: false,
+    sendsTo: 'batch',
+  },
+  {
+    // graduation runs: one SQS message per chunk of 100 items; the concurrency cap and
+    // CX_SIGN_RATE together keep the account under its KMS Sign quota
+    name: 'credential-batch-worker',
+    handler: 'functions/credentials/src/worker.ts',
+    routes: [],
+    memoryMb: 1024,
+    signs: true,
+    createsKeys: false,
+    consumes: { queue: 'batch', batchSize: 1, maxConcurrency: 4 },
+  },
+  {
+    name: 'verify',
+    routes: ['POST /v1/credentials/verify', 'POST /vc-api/credentials/verify', 'GET /status-lists/{proxy+}', 'GET /contexts/{proxy+}'],
     memoryMb: 1024,
     signs: false,
     createsKeys: false,

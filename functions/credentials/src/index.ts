@@ -1,0 +1,1 @@
+export { createCredentialsApp } from './app.js';

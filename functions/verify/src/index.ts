@@ -1,0 +1,1 @@
+export { createVerifyApp } from './app.js';

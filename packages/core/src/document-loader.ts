@@ -1,0 +1,32 @@
+/**
+ * The exchange's own document loader: bundled contexts, and the DID documents of member
+ * institutions read straight from the table (no HTTP round trip to itself). DIDs that are
+ * not this exchange's members are refused: a credential from outside is not a member's.
+ */
+import { createDocumentLoader, type DocumentLoader } from '@cx/credentials';
+import { didWebHost, institutionDidDocument, NotFoundError } from '@cx/domain';
+import type { Store } from '@cx/store';
+
+export function memberDidPrefix(publicUrl: string): string {
+  return `did:web:${didWebHost(publicUrl)}:institutions:`;
+}
+
+/** The member institution id a DID names, if it is one of this exchange's DIDs. */
+export function memberIdOfDid(publicUrl: string, did: string): string | undefined {
+  const prefix = memberDidPrefix(publicUrl);
+  if (!did.startsWith(prefix)) return undefined;
+  const id = did.slice(prefix.length).split('#')[0]!;
+  return /^[a-z0-9][a-z0-9-]{1,39}$/.test(id) ? id : undefined;
+}
+
+export function exchangeDocumentLoader(deps: { store: Store; publicUrl: string }): DocumentLoader {
+  return createDocumentLoader({
+    publicUrl: deps.publicUrl,
+    resolveDid: async (did) => {
+      const id = memberIdOfDid(deps.publicUrl, did);
+      const institution = id && (await deps.store.institutions.get(id));
+      if (!institution) throw new NotFoundError(`${did} is not the DID of a member of this consortium`);
+      return institutionDidDocument(deps.publicUrl, institution);
+    },
+  });
+}

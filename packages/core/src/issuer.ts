@@ -1,0 +1,278 @@
+/**
+ * Issuing Open Badges 3.0 credentials for catalogue entries: the entry is frozen at its
+ * version, the recipient identified by DID or salted email hash, two status entries
+ * allocated, and the credential signed with the institution's own key. Retries with an
+ * Idempotency-Key get the same credential, however many arrive at once.
+ */
+import { createHash } from 'node:crypto';
+import {
+  buildOpenBadgeCredential,
+  newCredentialId,
+  type AchievementInput,
+  type DocumentLoader,
+  type LinkedAchievement,
+} from '@cx/credentials';
+import {
+  actorOf,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  UnprocessableError,
+  type CatalogueEntry,
+  type Clock,
+  type InstitutionRecord,
+  type IssueRequest,
+  type KeyVault,
+  type Principal,
+  institutionDid,
+  type MicroDegreeBody,
+} from '@cx/domain';
+import { publicEntry, type CredentialRecord, type RecipientLookup, type Store, type StoredEntry } from '@cx/store';
+import { signAsInstitution } from './signing.js';
+import type { StatusService } from './status-service.js';
+
+export interface IssuerDeps {
+  store: Store;
+  keyVault: KeyVault;
+  publicUrl: string;
+  documentLoader: DocumentLoader;
+  clock: Clock;
+  status: StatusService;
+  /** Components recognised for a recipient at an institution through decided transfers (issue 5). */
+  recognisedComponents?: (institution: string, recipient: IssueRequest['recipient']) => Promise<RecognisedComponent[]>;
+}
+
+export interface RecognisedComponent {
+  institution: string;
+  code: string;
+  ects: number;
+  /** The original credential's id. */
+  credentialId: string;
+}
+
+export interface IssueContext {
+  principal: Principal;
+  requestId?: string;
+  idempotencyKey?: string;
+}
+
+export interface IssuedCredential {
+  id: string;
+  credential: Record<string, unknown>;
+  record: CredentialRecord;
+}
+
+/** How long a request waits for a concurrent request with the same Idempotency-Key to finish. */
+const IDEMPOTENCY_WAIT_MS = 10_000;
+
+export const emailLookupHash = (email: string): string => createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
+
+export function recipientLookup(recipient: { did?: string; email?: string; studentId?: string }): RecipientLookup {
+  if (recipient.did) return { kind: 'did', did: recipient.did };
+  if (recipient.email) return { kind: 'email', emailHash: emailLookupHash(recipient.email) };
+  return { kind: 'sid', studentId: recipient.studentId! };
+}
+
+const PLURAL = { component: 'components', badge: 'badges', 'micro-degree': 'micro-degrees' } as const;
+
+export class CredentialIssuer {
+  constructor(private readonly deps: IssuerDeps) {}
+
+  achievementUrl(type: keyof typeof PLURAL, institution: string, code: string, version: number): string {
+    return `${this.deps.publicUrl}/v1/institutions/${institution}/${PLURAL[type]}/${encodeURIComponent(code)}/versions/${version}`;
+  }
+
+  async issue(institutionId: string, request: IssueRequest, ctx: IssueContext): Promise<IssuedCredential> {
+    const institution = await this.deps.store.institutions.get(institutionId);
+    if (!institution) throw new NotFoundError(`institution ${institutionId} is not a member of the consortium`);
+    if (institution.status !== 'active') throw new ForbiddenError(`${institutionId} is suspended and can issue nothing new`);
+    if (!ctx.idempotencyKey) return this.issueOnce(institution, request, ctx, newCredentialId());
+
+    const requestHash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
+    const id = newCredentialId();
+    const existing = await this.deps.store.idempotency.claim(institutionId, {
+      key: ctx.idempotencyKey,
+      requestHash,
+      resultId: id,
+      state: 'pending',
+      createdAt: this.deps.clock.now().toISOString(),
+    });
+    if (!existing) {
+      try {
+        return await this.issueOnce(institution, request, ctx, id);
+      } catch (error) {
+        await this.deps.store.idempotency.release(institutionId, ctx.idempotencyKey);
+        throw error;
+      }
+    }
+    if (existing.requestHash !== requestHash) {
+      throw new UnprocessableError('this Idempotency-Key was used with a different request body');
+    }
+    return this.awaitResult(institutionId, ctx.idempotencyKey, existing.resultId);
+  }
+
+  /** Waits for the request that claimed the key to store its credential, then answers it. */
+  private async awaitResult(institutionId: string, key: string, credentialId: string): Promise<IssuedCredential> {
+    const deadline = Date.now() + IDEMPOTENCY_WAIT_MS;
+    for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
+      const record = await this.deps.store.credentials.get(institutionId, credentialId, true);
+      if (record) return { id: record.id, credential: record.credential, record };
+      const claim = await this.deps.store.idempotency.get(institutionId, key);
+      if (!claim) throw new ConflictError('the first request with this Idempotency-Key failed; retry');
+      if (Date.now() > deadline) throw new ConflictError('a request with this Idempotency-Key is still being processed; retry shortly');
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+
+  private async issueOnce(institution: InstitutionRecord, request: IssueRequest, ctx: IssueContext, id: string): Promise<IssuedCredential> {
+    const { type, code } = request.achievement;
+    const entry = await this.resolveEntry(institution.id, request);
+    const achievement = await this.achievementInput(institution, request, entry);
+    const now = this.deps.clock.now();
+    const slot = await this.deps.status.allocate(institution, id);
+    const [revocation, suspension] = this.deps.status.entries(institution.id, slot);
+    const unsigned = buildOpenBadgeCredential({
+      publicUrl: this.deps.publicUrl,
+      id,
+      issuer: {
+        did: institutionDid(this.deps.publicUrl, institution.id),
+        name: institution.name,
+        url: institution.homepage,
+        country: institution.country,
+        erasmusCode: institution.erasmusCode,
+      },
+      recipient: { name: request.recipient.name, did: request.recipient.did, email: request.recipient.email?.trim().toLowerCase() },
+      achievement: achievement.input,
+      validFrom: now,
+      validUntil: request.validUntil,
+      result: request.result,
+      evidence: request.evidence,
+      status: {
+        revocation: { statusListCredential: revocation!.statusListCredential, index: slot.index },
+        suspension: { statusListCredential: suspension!.statusListCredential, index: slot.index },
+      },
+    });
+    const credential = (await signAsInstitution(this.deps, institution, unsigned, now)) as unknown as Record<string, unknown>;
+    const record: CredentialRecord = {
+      id,
+      institution: institution.id,
+      achievement: { type, institution: institution.id, code, version: entry.version },
+      recipient: request.recipient,
+      emailHash: request.recipient.email ? emailLookupHash(request.recipient.email) : undefined,
+      status: 'active',
+      statusListNumber: slot.listNumber,
+      statusIndex: slot.index,
+      issuedAt: now.toISOString(),
+      builtFrom: achievement.builtFrom,
+      credential,
+    };
+    await this.deps.store.table.transact([
+      this.deps.store.credentials.create(record),
+      ...(ctx.idempotencyKey ? [this.deps.store.idempotency.complete(institution.id, ctx.idempotencyKey)] : []),
+      this.deps.store.audit.entry({
+        at: record.issuedAt,
+        actor: actorOf(ctx.principal),
+        action: 'credential.issue',
+        institution: institution.id,
+        target: `institutions/${institution.id}/credentials/${id}`,
+        requestId: ctx.requestId,
+        details: { achievement: record.achievement, ...(record.builtFrom ? { builtFrom: record.builtFrom } : {}) },
+      }),
+    ]);
+    return { id, credential, record };
+  }
+
+  /** The catalogue entry at the asked (or latest) version: 404 when unknown, 409 when withdrawn. */
+  private async resolveEntry(institution: string, request: IssueRequest): Promise<CatalogueEntry> {
+    const { type, code, version } = request.achievement;
+    const head = await this.deps.store.catalogue.head(type, institution, code, true);
+    if (!head) throw new NotFoundError(`${institution} has no ${type} ${code}`);
+    if (head.status !== 'active') throw new ConflictError(`${type} ${code} is withdrawn; no new credentials are issued for it`);
+    if (version === undefined || version === head.version) return publicEntry(head);
+    const frozen = await this.deps.store.catalogue.version(type, institution, code, version);
+    if (!frozen) throw new NotFoundError(`${type} ${code} has no version ${version}`);
+    return publicEntry(frozen);
+  }
+
+  private async achievementInput(
+    institution: InstitutionRecord,
+    request: IssueRequest,
+    entry: CatalogueEntry,
+  ): Promise<{ input: AchievementInput; builtFrom?: string[] }> {
+    const { type } = request.achievement;
+    const id = this.achievementUrl(type, institution.id, entry.code, entry.version);
+    if (type === 'component') {
+      const component = entry as CatalogueEntry<'component'>;
+      const stackableTowards: LinkedAchievement[] | undefined = component.stackableTowards?.map((ref) => ({
+        id: `${this.deps.publicUrl}/v1/institutions/${ref.institution}/micro-degrees/${encodeURIComponent(ref.code)}`,
+      }));
+      return { input: { type, id, entry: component as never, stackableTowards } };
+    }
+    if (type === 'badge') return { input: { type, id, entry: entry as never } };
+    const degree = entry as CatalogueEntry<'micro-degree'>;
+    const { components, builtFrom } = await this.degreeBasis(institution.id, degree, request.recipient);
+    return { input: { type, id, entry: degree as never, components }, builtFrom };
+  }
+
+  /**
+   * What a micro-degree is built from: component credentials this institution issued to
+   * the recipient, plus components recognised for them through transfers. 422 naming what
+   * is missing when the requirement is not met.
+   */
+  private async degreeBasis(institution: string, degree: CatalogueEntry<'micro-degree'> & MicroDegreeBody, recipient: IssueRequest['recipient']) {
+    const held = new Map<string, { credentialId: string; ects: number; version?: number }>();
+    const lookups: RecipientLookup[] = [];
+    if (recipient.did) lookups.push({ kind: 'did', did: recipient.did });
+    if (recipient.email) lookups.push({ kind: 'email', emailHash: emailLookupHash(recipient.email) });
+    for (const lookup of lookups) {
+      for (const record of await this.deps.store.credentials.allForRecipient(institution, lookup)) {
+        if (record.achievement.type !== 'component' || record.status !== 'active') continue;
+        const credits = (record.credential as { credentialSubject?: { achievement?: { creditsAvailable?: number } } }).credentialSubject?.achievement
+          ?.creditsAvailable;
+        held.set(`${record.achievement.institution}/${record.achievement.code}`, {
+          credentialId: record.id,
+          ects: credits ?? 0,
+          version: record.achievement.version,
+        });
+      }
+    }
+    for (const recognised of (await this.deps.recognisedComponents?.(institution, recipient)) ?? []) {
+      const key = `${recognised.institution}/${recognised.code}`;
+      if (!held.has(key)) held.set(key, { credentialId: recognised.credentialId, ects: recognised.ects });
+    }
+    const listed = degree.components.map((ref) => ({ ref, key: `${ref.institution}/${ref.code}` }));
+    const present = listed.filter(({ key }) => held.has(key));
+    const missing = listed.filter(({ key }) => !held.has(key)).map(({ key }) => key);
+    const earnedEcts = present.reduce((sum, { key }) => sum + held.get(key)!.ects, 0);
+    const requirement = degree.requirement;
+    const met =
+      requirement.type === 'all'
+        ? missing.length === 0
+        : requirement.type === 'at-least'
+          ? present.length >= requirement.count
+          : earnedEcts >= requirement.ects;
+    if (!met) {
+      const need =
+        requirement.type === 'all'
+          ? 'every listed component'
+          : requirement.type === 'at-least'
+            ? `at least ${requirement.count} of the listed components (holds ${present.length})`
+            : `at least ${requirement.ects} ECTS from the listed components (holds ${earnedEcts})`;
+      throw new UnprocessableError(`the recipient has not met the requirement of micro-degree ${degree.code}: it needs ${need}`, {
+        missing,
+        held: present.map(({ key }) => key),
+      });
+    }
+    const heads = await this.deps.store.catalogue.heads('component', present.map(({ ref }) => ref));
+    const components: LinkedAchievement[] = present.map(({ ref, key }) => {
+      const component = heads.get(key) as StoredEntry<'component'> | undefined;
+      const version = held.get(key)!.version ?? component?.version ?? 1;
+      return {
+        id: this.achievementUrl('component', ref.institution, ref.code, version),
+        name: component?.title,
+        ects: held.get(key)!.ects || component?.ects,
+      };
+    });
+    return { components, builtFrom: present.map(({ key }) => held.get(key)!.credentialId) };
+  }
+}

@@ -1,0 +1,36 @@
+/** The exchange's credential services, built once per process from its dependencies. */
+import type { DocumentLoader } from '@cx/credentials';
+import { systemClock, type JobQueue } from '@cx/domain';
+import type { ExchangeDeps } from '@cx/runtime';
+import { BatchRunner, InProcessQueue, type BatchChunkMessage } from './batch-runner.js';
+import { exchangeDocumentLoader } from './document-loader.js';
+import { CredentialIssuer, type IssuerDeps } from './issuer.js';
+import { StatusService } from './status-service.js';
+import { CredentialVerifier } from './verifier.js';
+
+export interface CredentialServices {
+  documentLoader: DocumentLoader;
+  status: StatusService;
+  issuer: CredentialIssuer;
+  verifier: CredentialVerifier;
+  batches: BatchRunner;
+}
+
+export interface ServiceOptions {
+  /** Where batch chunks go: SQS in AWS; locally an in-process queue running the worker. */
+  batchQueue?: JobQueue<BatchChunkMessage>;
+  recognisedComponents?: IssuerDeps['recognisedComponents'];
+}
+
+export function credentialServices(deps: ExchangeDeps, options: ServiceOptions = {}): CredentialServices {
+  const clock = deps.clock ?? systemClock;
+  const documentLoader = exchangeDocumentLoader(deps);
+  const base = { store: deps.store, keyVault: deps.keyVault, publicUrl: deps.publicUrl, documentLoader, clock };
+  const status = new StatusService(base);
+  const issuer = new CredentialIssuer({ ...base, status, recognisedComponents: options.recognisedComponents });
+  const verifier = new CredentialVerifier(base);
+  let batches: BatchRunner;
+  const queue = options.batchQueue ?? new InProcessQueue<BatchChunkMessage>((message) => batches.processChunk(message));
+  batches = new BatchRunner({ store: deps.store, issuer, clock, queue });
+  return { documentLoader, status, issuer, verifier, batches };
+}

@@ -1,0 +1,178 @@
+/**
+ * Revocation and suspension through Bitstring Status Lists. Every credential holds one
+ * index, drawn at random and never reused, in the institution's current pair of lists
+ * (`revocation-N`, `suspension-N`). Lists are signed when they are made and again on
+ * every change, so serving a list never signs and a change is visible once answered.
+ */
+import { randomInt } from 'node:crypto';
+import {
+  encodeList,
+  getBit,
+  newBitstring,
+  setBit,
+  statusEntry,
+  statusListCredential,
+  STATUS_LIST_LENGTH,
+} from '@cx/credentials';
+import {
+  actorOf,
+  ConflictError,
+  institutionDid,
+  type Clock,
+  type InstitutionRecord,
+  type KeyVault,
+  type Principal,
+} from '@cx/domain';
+import { statusListId, type CredentialRecord, type CredentialStatus, type StatusListRecord, type StatusPurpose, type Store } from '@cx/store';
+import type { DocumentLoader } from '@cx/credentials';
+import { signAsInstitution } from './signing.js';
+
+/** Random draws in one list before new credentials move on to the next list. */
+const DRAWS_PER_LIST = 8;
+/** Attempts at a status change that races another change of the same list. */
+const CHANGE_ATTEMPTS = 6;
+
+export interface StatusDeps {
+  store: Store;
+  keyVault: KeyVault;
+  publicUrl: string;
+  documentLoader: DocumentLoader;
+  clock: Clock;
+}
+
+export interface StatusSlotAllocation {
+  listNumber: number;
+  index: number;
+}
+
+export class StatusService {
+  /** Lists known to exist, so issuing does not re-read them (they are never deleted). */
+  private readonly knownLists = new Set<string>();
+
+  constructor(private readonly deps: StatusDeps) {}
+
+  listUrl(institution: string, listId: string): string {
+    return `${this.deps.publicUrl}/status-lists/${institution}/${listId}`;
+  }
+
+  /** The two `credentialStatus` entries of a credential holding `slot`. */
+  entries(institution: string, slot: StatusSlotAllocation) {
+    return (['revocation', 'suspension'] as const).map((purpose) =>
+      statusEntry({ statusListCredential: this.listUrl(institution, statusListId(purpose, slot.listNumber)), index: slot.index, purpose }),
+    );
+  }
+
+  /** Reserves a random, never used index for a new credential, making the lists if needed. */
+  async allocate(institution: InstitutionRecord, credentialId: string): Promise<StatusSlotAllocation> {
+    let listNumber = await this.deps.store.statusLists.currentListNumber(institution.id);
+    const at = this.deps.clock.now().toISOString();
+    for (;;) {
+      for (let draw = 0; draw < DRAWS_PER_LIST; draw++) {
+        const index = randomInt(STATUS_LIST_LENGTH);
+        if (await this.deps.store.statusLists.claimIndex(institution.id, listNumber, index, credentialId, at)) {
+          await this.ensureLists(institution, listNumber);
+          return { listNumber, index };
+        }
+      }
+      // the list is (nearly) full: move every issuer on to the next one
+      await this.deps.store.statusLists.advance(institution.id, listNumber);
+      listNumber = await this.deps.store.statusLists.currentListNumber(institution.id);
+    }
+  }
+
+  /** Makes the signed, empty revocation and suspension lists of `listNumber` if they do not exist. */
+  async ensureLists(institution: InstitutionRecord, listNumber: number): Promise<void> {
+    for (const purpose of ['revocation', 'suspension'] as const) {
+      const listId = statusListId(purpose, listNumber);
+      const cacheKey = `${institution.id}/${listId}`;
+      if (this.knownLists.has(cacheKey)) continue;
+      if (!(await this.deps.store.statusLists.get(institution.id, listId, true))) {
+        const bits = newBitstring();
+        await this.deps.store.statusLists.create(await this.signedList(institution, purpose, listNumber, bits, 1));
+      }
+      this.knownLists.add(cacheKey);
+    }
+  }
+
+  /**
+   * Changes a credential's status: revocation is final (409 afterwards), suspension can
+   * be lifted. The list bits, the re-signed lists, the credential record and the audit
+   * record are written in one transaction.
+   */
+  async change(
+    institution: InstitutionRecord,
+    credential: CredentialRecord,
+    to: CredentialStatus,
+    reason: string,
+    ctx: { principal: Principal; requestId?: string },
+  ): Promise<CredentialRecord> {
+    let current = credential;
+    for (let attempt = 0; ; attempt++) {
+      if (current.status === 'revoked') throw new ConflictError(`credential ${current.id} is revoked; revocation is final`);
+      if (current.status === to) return current;
+      const now = this.deps.clock.now();
+      const wanted: Record<StatusPurpose, boolean> = { revocation: to === 'revoked', suspension: to === 'suspended' };
+      const lists: Array<{ next: StatusListRecord; revision: number }> = [];
+      for (const purpose of ['revocation', 'suspension'] as const) {
+        const listId = statusListId(purpose, current.statusListNumber);
+        const list = await this.deps.store.statusLists.get(institution.id, listId, true);
+        if (!list) throw new Error(`status list ${listId} of ${institution.id} is missing`);
+        const bits = new Uint8Array(Buffer.from(list.bits, 'base64'));
+        if (getBit(bits, current.statusIndex) === wanted[purpose]) continue;
+        setBit(bits, current.statusIndex, wanted[purpose]);
+        lists.push({ next: await this.signedList(institution, purpose, current.statusListNumber, bits, list.revision + 1, now), revision: list.revision });
+      }
+      try {
+        await this.deps.store.table.transact([
+          ...lists.map(({ next, revision }) => this.deps.store.statusLists.putItem(next, revision)),
+          this.deps.store.credentials.setStatus(institution.id, current.id, current.status, to, reason, now.toISOString()),
+          this.deps.store.audit.entry({
+            at: now.toISOString(),
+            actor: actorOf(ctx.principal),
+            action: `credential.${to === 'active' ? 'reinstate' : to === 'revoked' ? 'revoke' : 'suspend'}`,
+            institution: institution.id,
+            target: `institutions/${institution.id}/credentials/${current.id}`,
+            requestId: ctx.requestId,
+            details: { from: current.status, to, reason },
+          }),
+        ]);
+        return { ...current, status: to, statusReason: reason, statusChangedAt: now.toISOString() };
+      } catch (error) {
+        // another change of the same list (or of this credential) won the race: read again and retry
+        if (!(error instanceof ConflictError) || attempt + 1 >= CHANGE_ATTEMPTS) throw error;
+        const fresh = await this.deps.store.credentials.get(institution.id, current.id, true);
+        if (!fresh) throw error;
+        current = fresh;
+      }
+    }
+  }
+
+  private async signedList(
+    institution: InstitutionRecord,
+    purpose: StatusPurpose,
+    listNumber: number,
+    bits: Uint8Array,
+    revision: number,
+    now: Date = this.deps.clock.now(),
+  ): Promise<StatusListRecord> {
+    const listId = statusListId(purpose, listNumber);
+    const unsigned = statusListCredential({
+      id: this.listUrl(institution.id, listId),
+      issuer: institutionDid(this.deps.publicUrl, institution.id),
+      statusPurpose: purpose,
+      encodedList: encodeList(bits),
+      validFrom: now,
+    });
+    const credential = await signAsInstitution(this.deps, institution, unsigned, now);
+    return {
+      institution: institution.id,
+      listId,
+      purpose,
+      listNumber,
+      bits: Buffer.from(bits).toString('base64'),
+      revision,
+      updatedAt: now.toISOString(),
+      credential: credential as unknown as Record<string, unknown>,
+    };
+  }
+}
