@@ -4,8 +4,9 @@
  * micro-degrees, one "degree ref" per listed component. Searches are Queries on the
  * indexes of keys.ts, never Scans; filters no index serves narrow a Query's results.
  */
+import { createHash } from 'node:crypto';
 import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, type CatalogueEntry, type CatalogueKind, type EntryRef, type EntryStatus, type Page } from '@cx/domain';
+import { ConflictError, ValidationError, type CatalogueEntry, type CatalogueKind, type EntryRef, type EntryStatus, type Page } from '@cx/domain';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { keys, stripKeys, type ItemKey } from './keys.js';
 import { PAGE_KEYS, type Table, type TransactItem } from './table.js';
@@ -158,7 +159,8 @@ export class Catalogue {
     const plan = planSearch(kind, query);
     const pkName = `${plan.index}pk`;
     const skName = `${plan.index}sk`;
-    let startKey = decodeCursor(cursor, { [pkName]: plan.partition }, [...PAGE_KEYS[plan.index]]);
+    const search = searchFingerprint(kind, query);
+    let startKey = startKeyOf(cursor, plan, search);
     const filter = filterExpression(plan.residual);
     const found: Record<string, unknown>[] = [];
     let more = false;
@@ -198,8 +200,36 @@ export class Catalogue {
         ? Object.fromEntries(PAGE_KEYS[plan.index].map((name) => [name, last![name]]))
         : startKey
       : undefined;
-    return { items: found.map((item) => stripKeys<StoredEntry<K>>(item)), nextCursor: encodeCursor(nextKey as Record<string, unknown> | undefined) };
+    return {
+      items: found.map((item) => stripKeys<StoredEntry<K>>(item)),
+      nextCursor: encodeCursor(nextKey ? { ...(nextKey as Record<string, unknown>), search } : undefined),
+    };
   }
+}
+
+/**
+ * Names a search (kind and filters, not the page size), so that a cursor only continues
+ * the search it came from: searches on the same index partition differ in key range and
+ * filters, and a key from another one would be a DynamoDB error or a wrong page.
+ */
+function searchFingerprint(kind: CatalogueKind, query: CatalogueQuery): string {
+  const filters = Object.entries({ ...query, words: query.words && [...query.words].sort() })
+    .filter(([, value]) => value !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  return createHash('sha256').update(JSON.stringify([kind, filters])).digest('base64url').slice(0, 16);
+}
+
+/** The start key a cursor carries, checked to lie in the planned key range of the same search. */
+function startKeyOf(cursor: string | undefined, plan: Plan, search: string): Record<string, string> | undefined {
+  const decoded = decodeCursor(cursor, { [`${plan.index}pk`]: plan.partition, search }, [...PAGE_KEYS[plan.index], 'search']);
+  if (!decoded) return undefined;
+  const { search: _search, ...key } = decoded;
+  const sortKey = key[`${plan.index}sk`];
+  const inRange =
+    Object.values(key).every((value) => typeof value === 'string') &&
+    (plan.sortPrefix === undefined || (typeof sortKey === 'string' && sortKey.startsWith(plan.sortPrefix)));
+  if (!inRange) throw ValidationError.field('cursor', 'is not a cursor this search returned');
+  return key as Record<string, string>;
 }
 
 /** Picks the index that serves the most selective filter; the rest become Query filters. */
