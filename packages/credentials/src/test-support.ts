@@ -18,7 +18,7 @@ export function tempKeyVault(): { keyVault: LocalKeyVault; cleanup: () => void }
   return { keyVault: new LocalKeyVault(directory), cleanup: () => rmSync(directory, { recursive: true, force: true }) };
 }
 
-/** An institution whose keys live in `keyVault`; `retiredKeys` older keys come first, the last key is active. */
+/** An institution with `keyCount` keys in `keyVault`: the last one active, the earlier ones retired. */
 export async function institutionWithKeys(keyVault: KeyVault, keyCount = 1, id = INSTITUTION_ID): Promise<InstitutionRecord> {
   const keys = [];
   for (let n = 1; n <= keyCount; n++) {
