@@ -31,6 +31,16 @@ export interface CredentialRecord {
 
 const INDEX_OF = { email: 'gsi1', did: 'gsi2', sid: 'gsi3' } as const;
 
+/**
+ * The signed credential is stored as its JSON text: a DynamoDB map does not keep the order of
+ * its members, and a credential must read back exactly as it was issued (`@context` first, the
+ * same bytes for every retry and every reader).
+ */
+function fromItem(item: Record<string, unknown>): CredentialRecord {
+  const record = stripKeys<CredentialRecord & { credential: unknown }>(item);
+  return typeof record.credential === 'string' ? { ...record, credential: JSON.parse(record.credential) as Record<string, unknown> } : record;
+}
+
 export class Credentials {
   constructor(private readonly table: Table) {}
 
@@ -49,6 +59,7 @@ export class Credentials {
           entity: 'credential',
           schemaVersion: 1,
           ...record,
+          credential: JSON.stringify(record.credential),
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
@@ -57,7 +68,7 @@ export class Credentials {
 
   async get(institution: string, id: string, consistent = false): Promise<CredentialRecord | undefined> {
     const item = await this.table.get(keys.credential(institution, id), consistent);
-    return item ? stripKeys<CredentialRecord>(item) : undefined;
+    return item ? fromItem(item) : undefined;
   }
 
   async listByRecipient(institution: string, lookup: RecipientLookup, limit: number, cursor?: string): Promise<Page<CredentialRecord>> {
@@ -69,7 +80,7 @@ export class Credentials {
       cursor,
       [...PAGE_KEYS[index]],
     );
-    return { items: page.items.map((item) => stripKeys<CredentialRecord>(item)), nextCursor: page.nextCursor };
+    return { items: page.items.map(fromItem), nextCursor: page.nextCursor };
   }
 
   /** Every credential of a recipient at an institution (micro-degree requirements). */
@@ -87,7 +98,7 @@ export class Credentials {
           ExclusiveStartKey: startKey,
         }),
       );
-      all.push(...(out.Items ?? []).map((item) => stripKeys<CredentialRecord>(item)));
+      all.push(...(out.Items ?? []).map(fromItem));
       startKey = out.LastEvaluatedKey;
     } while (startKey);
     return all;

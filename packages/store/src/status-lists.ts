@@ -73,7 +73,9 @@ export class StatusLists {
 
   async get(institution: string, listId: string, consistent = false): Promise<StatusListRecord | undefined> {
     const item = await this.table.get(keys.statusList(institution, listId), consistent);
-    return item ? stripKeys<StatusListRecord>(item) : undefined;
+    if (!item) return undefined;
+    const record = stripKeys<StatusListRecord & { credential: unknown }>(item);
+    return typeof record.credential === 'string' ? { ...record, credential: JSON.parse(record.credential) as Record<string, unknown> } : record;
   }
 
   /** Stores a list for the first time; false if another request stored it first. */
@@ -92,7 +94,8 @@ export class StatusLists {
     return {
       Put: {
         TableName: this.table.name,
-        Item: { ...keys.statusList(record.institution, record.listId), entity: 'status-list', schemaVersion: 1, ...record },
+        // the signed list as JSON text: a DynamoDB map would not keep the order of its members
+        Item: { ...keys.statusList(record.institution, record.listId), entity: 'status-list', schemaVersion: 1, ...record, credential: JSON.stringify(record.credential) },
         ...(previousRevision === undefined
           ? { ConditionExpression: 'attribute_not_exists(pk)' }
           : { ConditionExpression: 'revision = :revision', ExpressionAttributeValues: { ':revision': previousRevision } }),
