@@ -5,6 +5,7 @@ import { createInstitutionsApp } from '@cx/fn-institutions';
 import { createCatalogueApp } from '@cx/fn-catalogue';
 import { createCredentialsApp } from '@cx/fn-credentials';
 import { createVerifyApp } from '@cx/fn-verify';
+import { createRecognitionApp } from '@cx/fn-recognition';
 
 /** Building an app touches none of its dependencies, so the docs function needs no table or keys. */
 export function createDocsFunctionApp(deps: Pick<ExchangeDeps, 'publicUrl'>) {
@@ -15,6 +16,7 @@ export function createDocsFunctionApp(deps: Pick<ExchangeDeps, 'publicUrl'>) {
       createCatalogueApp(placeholder),
       createCredentialsApp(placeholder),
       createVerifyApp(placeholder),
+      createRecognitionApp(placeholder),
     ], { version: '1.0.0', serverUrl: deps.publicUrl }),
   );
 }

@@ -4,7 +4,7 @@
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { credentialServices, type CredentialServices } from '@cx/core';
-import { EU_MICROCREDENTIAL_CONTEXT_V1 } from '@cx/credentials';
+import { EU_MICROCREDENTIAL_CONTEXT_V1, RECOGNITION_CONTEXT_V1 } from '@cx/credentials';
 import { institutionIdSchema, NotFoundError, ValidationError } from '@cx/domain';
 import { createApiApp, jsonBody, jsonContent, problems, type ApiEnv } from '@cx/http';
 import type { ExchangeDeps } from '@cx/runtime';
@@ -106,11 +106,17 @@ export function createVerifyApp(deps: ExchangeDeps, options: { services?: Creden
     },
   );
 
-  app.get('/contexts/eu-microcredential/v1.jsonld', (c) => {
-    c.header('cache-control', 'public, max-age=86400');
-    c.header('content-type', 'application/ld+json');
-    return c.body(JSON.stringify(EU_MICROCREDENTIAL_CONTEXT_V1));
-  });
+  // versioned by URL: a published context never changes, so it may be cached for a long time
+  for (const [path, context] of [
+    ['/contexts/eu-microcredential/v1.jsonld', EU_MICROCREDENTIAL_CONTEXT_V1],
+    ['/contexts/recognition/v1.jsonld', RECOGNITION_CONTEXT_V1],
+  ] as const) {
+    app.get(path, (c) => {
+      c.header('cache-control', 'public, max-age=86400');
+      c.header('content-type', 'application/ld+json');
+      return c.body(JSON.stringify(context));
+    });
+  }
 
   return app;
 }

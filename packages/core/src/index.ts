@@ -5,3 +5,5 @@ export * from './issuer.js';
 export * from './verifier.js';
 export * from './batch-runner.js';
 export * from './services.js';
+export * from './agreements.js';
+export * from './transfers.js';

@@ -48,6 +48,8 @@ export interface RecognisedComponent {
   ects: number;
   /** The original credential's id. */
   credentialId: string;
+  /** The receiving institution's own component it was recognised as. */
+  recognisedAs?: string;
 }
 
 export interface IssueContext {
@@ -146,7 +148,8 @@ export class CredentialIssuer {
       validFrom: now,
       validUntil: request.validUntil,
       result: request.result,
-      evidence: request.evidence,
+      // a micro-degree names the credentials it was built from, own and recognised
+      evidence: [...(request.evidence ?? []), ...(achievement.evidence ?? [])],
       status: {
         revocation: { statusListCredential: revocation!.statusListCredential, index: slot.index },
         suspension: { statusListCredential: suspension!.statusListCredential, index: slot.index },
@@ -198,7 +201,7 @@ export class CredentialIssuer {
     institution: InstitutionRecord,
     request: IssueRequest,
     entry: CatalogueEntry,
-  ): Promise<{ input: AchievementInput; builtFrom?: string[] }> {
+  ): Promise<{ input: AchievementInput; builtFrom?: string[]; evidence?: Array<{ name: string; narrative?: string; url?: string }> }> {
     const { type } = request.achievement;
     const id = this.achievementUrl(type, institution.id, entry.code, entry.version);
     if (type === 'component') {
@@ -210,8 +213,8 @@ export class CredentialIssuer {
     }
     if (type === 'badge') return { input: { type, id, entry: entry as never } };
     const degree = entry as CatalogueEntry<'micro-degree'>;
-    const { components, builtFrom } = await this.degreeBasis(institution.id, degree, request.recipient);
-    return { input: { type, id, entry: degree as never, components }, builtFrom };
+    const { components, builtFrom, evidence } = await this.degreeBasis(institution.id, degree, request.recipient);
+    return { input: { type, id, entry: degree as never, components }, builtFrom, evidence };
   }
 
   /**
@@ -236,9 +239,15 @@ export class CredentialIssuer {
         });
       }
     }
-    for (const recognised of (await this.deps.recognisedComponents?.(institution, recipient)) ?? []) {
-      const key = `${recognised.institution}/${recognised.code}`;
-      if (!held.has(key)) held.set(key, { credentialId: recognised.credentialId, ects: recognised.ects });
+    const recognisedFrom = new Set<string>();
+    for (const recognised of await this.recognised(institution, recipient)) {
+      // a recognised partner component counts as itself and as the own component it was recognised as
+      for (const key of [`${recognised.institution}/${recognised.code}`, ...(recognised.recognisedAs ? [`${institution}/${recognised.recognisedAs}`] : [])]) {
+        if (!held.has(key)) {
+          held.set(key, { credentialId: recognised.credentialId, ects: recognised.ects });
+          recognisedFrom.add(recognised.credentialId);
+        }
+      }
     }
     const listed = degree.components.map((ref) => ({ ref, key: `${ref.institution}/${ref.code}` }));
     const present = listed.filter(({ key }) => held.has(key));
@@ -273,6 +282,25 @@ export class CredentialIssuer {
         ects: held.get(key)!.ects || component?.ects,
       };
     });
-    return { components, builtFrom: present.map(({ key }) => held.get(key)!.credentialId) };
+    const evidence = present.map(({ key }) => {
+      const { credentialId } = held.get(key)!;
+      return {
+        url: credentialId,
+        name: `Credential for ${key}`,
+        narrative: recognisedFrom.has(credentialId)
+          ? `Partner credential ${credentialId}, recognised by ${institution} through a transfer`
+          : `Component credential ${credentialId} issued by ${institution}`,
+      };
+    });
+    return { components, builtFrom: [...new Set(present.map(({ key }) => held.get(key)!.credentialId))], evidence };
+  }
+
+  private async recognised(institution: string, recipient: IssueRequest['recipient']): Promise<RecognisedComponent[]> {
+    if (this.deps.recognisedComponents) return this.deps.recognisedComponents(institution, recipient);
+    const records = await this.deps.store.transfers.recognitionsOf(institution, {
+      emailHash: recipient.email ? emailLookupHash(recipient.email) : undefined,
+      did: recipient.did,
+    });
+    return records.map((r) => ({ institution: r.component.institution, code: r.component.code, ects: r.ects, credentialId: r.credentialId, recognisedAs: r.recognisedAs }));
   }
 }

@@ -7,6 +7,8 @@ import { exchangeDocumentLoader } from './document-loader.js';
 import { CredentialIssuer, type IssuerDeps } from './issuer.js';
 import { StatusService } from './status-service.js';
 import { CredentialVerifier } from './verifier.js';
+import { AgreementService } from './agreements.js';
+import { TransferService } from './transfers.js';
 
 export interface CredentialServices {
   documentLoader: DocumentLoader;
@@ -14,12 +16,16 @@ export interface CredentialServices {
   issuer: CredentialIssuer;
   verifier: CredentialVerifier;
   batches: BatchRunner;
+  agreements: AgreementService;
+  transfers: TransferService;
 }
 
 export interface ServiceOptions {
   /** Where batch chunks go: SQS in AWS; locally an in-process queue running the worker. */
   batchQueue?: JobQueue<BatchChunkMessage>;
   recognisedComponents?: IssuerDeps['recognisedComponents'];
+  /** Keyless transfer submissions allowed per client address per minute. */
+  anonymousTransfersPerMinute?: number;
 }
 
 export function credentialServices(deps: ExchangeDeps, options: ServiceOptions = {}): CredentialServices {
@@ -32,5 +38,7 @@ export function credentialServices(deps: ExchangeDeps, options: ServiceOptions =
   let batches: BatchRunner;
   const queue = options.batchQueue ?? new InProcessQueue<BatchChunkMessage>((message) => batches.processChunk(message));
   batches = new BatchRunner({ store: deps.store, issuer, clock, queue });
-  return { documentLoader, status, issuer, verifier, batches };
+  const agreements = new AgreementService({ store: deps.store, clock });
+  const transfers = new TransferService({ ...base, verifier, anonymousPerMinute: options.anonymousTransfersPerMinute });
+  return { documentLoader, status, issuer, verifier, batches, agreements, transfers };
 }

@@ -3,6 +3,7 @@
  * context, and did:web DIDs through an injected resolver. It never fetches an arbitrary URL:
  * a context from the network could change what a signed credential says.
  */
+import { RECOGNITION_CONTEXT_V1, recognitionContextUrl } from './recognition-context.js';
 import { didDocumentUrl, type DidDocument } from '@cx/domain';
 import { MULTIKEY_V1_CONTEXT_URL, STATIC_CONTEXTS } from './contexts.js';
 import { EU_MICROCREDENTIAL_CONTEXT_V1, euContextUrl } from './eu-microcredential-context.js';
@@ -59,6 +60,7 @@ export interface DocumentLoaderOptions {
 export function createDocumentLoader({ publicUrl, resolveDid }: DocumentLoaderOptions): DocumentLoader {
   const contexts = new Map<string, object>(STATIC_CONTEXTS);
   contexts.set(euContextUrl(publicUrl), EU_MICROCREDENTIAL_CONTEXT_V1);
+  contexts.set(recognitionContextUrl(publicUrl), RECOGNITION_CONTEXT_V1);
 
   return async (url: string): Promise<LoadedDocument> => {
     if (typeof url !== 'string') throw new UnknownDocumentError(String(url), 'not a URL');

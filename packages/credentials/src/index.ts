@@ -11,3 +11,4 @@ export * from './status-list.js';
 export * from './identity-hash.js';
 export * from './date-time.js';
 export * from './open-badge.js';
+export * from './recognition-context.js';

@@ -13,3 +13,4 @@ export * from './catalogue.js';
 export * from './versioning.js';
 export * from './credential-request.js';
 export * from './zod-issues.js';
+export * from './recognition.js';

@@ -4,3 +4,4 @@ export * from './problem.js';
 export * from './openapi.js';
 export * from './docs.js';
 export * from './etag.js';
+export * from './client-address.js';

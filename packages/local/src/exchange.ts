@@ -12,6 +12,7 @@ import { createInstitutionsApp } from '@cx/fn-institutions';
 import { createCatalogueApp } from '@cx/fn-catalogue';
 import { createCredentialsApp } from '@cx/fn-credentials';
 import { createVerifyApp } from '@cx/fn-verify';
+import { createRecognitionApp } from '@cx/fn-recognition';
 import { credentialServices } from '@cx/core';
 import { bootstrapAdminKey, type ExchangeDeps } from '@cx/runtime';
 import { KMSClient } from '@aws-sdk/client-kms';
@@ -57,6 +58,7 @@ export function createFunctionApps(deps: ExchangeDeps): Record<string, FetchApp>
     catalogue: createCatalogueApp(deps),
     credentials: createCredentialsApp(deps, { services }),
     verify: createVerifyApp(deps, { services }),
+    recognition: createRecognitionApp(deps, { services }),
     docs: createDocsFunctionApp(deps),
   };
 }
@@ -80,7 +82,7 @@ export async function startLocalExchange(options: LocalExchangeOptions): Promise
     // the public URL (and so every DID) depends on the port, which is known only once listening
     let gateway: FetchApp | undefined;
     const server: ServerType = serve({
-      fetch: (request: Request) => gateway!.fetch(request),
+      fetch: (request: Request, env: object) => gateway!.fetch(request, env),
       port: options.port,
       hostname: '0.0.0.0',
     });

@@ -5,12 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import { createRouter, FUNCTIONS, type FunctionSpec } from '@cx/runtime/topology';
 
-export type FetchApp = { fetch: (request: Request) => Response | Promise<Response> };
+export type FetchApp = { fetch: (request: Request, env?: object) => Response | Promise<Response> };
 
 export function createLocalGateway(apps: Record<string, FetchApp>, functions: FunctionSpec[] = FUNCTIONS) {
   const route = createRouter(functions);
   return {
-    fetch: async (request: Request): Promise<Response> => {
+    // `env` (the node socket) is handed on, as API Gateway hands the source IP to Lambda
+    fetch: async (request: Request, env?: object): Promise<Response> => {
       const url = new URL(request.url);
       const match = route(request.method, url.pathname);
       const app = match && apps[match.fn.name];
@@ -22,7 +23,7 @@ export function createLocalGateway(apps: Record<string, FetchApp>, functions: Fu
           { status: 404, headers: { 'content-type': 'application/problem+json', 'x-request-id': requestId } },
         );
       }
-      return app.fetch(request);
+      return app.fetch(request, env);
     },
   };
 }

@@ -89,6 +89,20 @@ export const FUNCTIONS: FunctionSpec[] = [
     createsKeys: false,
   },
   {
+    name: 'recognition',
+    routes: [
+      'ANY /v1/institutions/{id}/agreements',
+      'ANY /v1/institutions/{id}/agreements/{proxy+}',
+      'GET /v1/agreements',
+      'ANY /v1/institutions/{id}/transfers',
+      'ANY /v1/institutions/{id}/transfers/{proxy+}',
+      'GET /v1/transfers/{proxy+}',
+    ],
+    memoryMb: 1024,
+    signs: true,
+    createsKeys: false,
+  },
+  {
     name: 'docs',
     routes: ['GET /openapi.json', 'GET /docs'],
     memoryMb: 256,

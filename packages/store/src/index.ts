@@ -12,3 +12,5 @@ export * from './credentials.js';
 export * from './status-lists.js';
 export * from './idempotency.js';
 export * from './batches.js';
+export * from './agreements.js';
+export * from './transfers.js';

@@ -28,6 +28,11 @@
  * | status index   | STATUSIDX#<inst>#<list>#<i>    | IDX          | one per allocated index: never reused               |
  * | idempotency    | IDEM#<inst>#<key>              | IDEM         | request hash + the credential it produced (TTL)     |
  * | batch          | BATCH#<inst>#<id>              | BATCH, CHUNK#<n>, DONE#<i>, FAIL#<i>                 |
+ * | agreement      | INST#<inst>                    | AGREEMENT#<id> | gsi1 AGREEMENTS#PARTNER#<partner> / <inst>#<id>; gsi2 AGREEMENTS / <inst>#<id> |
+ * | agreement ver. | INST#<inst>                    | AGREEMENTV#<id>#<v> |                                                |
+ * | transfer       | TRANSFER#<id>                  | TRANSFER     | gsi1 TRANSFERS#<inst>#<status> / <at>#<id>; gsi2 TRANSFERS#<inst> / <at>#<id> |
+ * | recognition    | RECOG#<inst>#<credentialId>    | RECOG        | gsi1/2: RECOGTO#<inst>#email|did#<v> / <at>#<credentialId> |
+ * | rate window    | RATE#<scope>#<client>#<window> | RATE         | a counter with a TTL                                |
  */
 import type { CatalogueKind, EntryStatus } from '@cx/domain';
 
@@ -144,6 +149,32 @@ export const keys = {
   batchChunk: (institution: string, id: string, chunk: number): ItemKey => ({ pk: `BATCH#${institution}#${id}`, sk: `CHUNK#${pad(chunk)}` }),
   batchDone: (institution: string, id: string, index: number): ItemKey => ({ pk: `BATCH#${institution}#${id}`, sk: `DONE#${pad(index)}` }),
   batchFailure: (institution: string, id: string, index: number): ItemKey => ({ pk: `BATCH#${institution}#${id}`, sk: `FAIL#${pad(index)}` }),
+
+  agreement: (institution: string, id: string): ItemKey => ({ pk: `INST#${institution}`, sk: `AGREEMENT#${id}` }),
+  agreementVersion: (institution: string, id: string, version: number): ItemKey => ({ pk: `INST#${institution}`, sk: `AGREEMENTV#${id}#${pad(version)}` }),
+  agreementIndexes: (institution: string, id: string, partner: string): IndexKeys => ({
+    gsi1pk: `AGREEMENTS#PARTNER#${partner}`,
+    gsi1sk: `${institution}#${id}`,
+    gsi2pk: 'AGREEMENTS',
+    gsi2sk: `${institution}#${id}`,
+  }),
+  agreementsWithPartner: (partner: string): string => `AGREEMENTS#PARTNER#${partner}`,
+  agreementsAll: 'AGREEMENTS',
+
+  transfer: (id: string): ItemKey => ({ pk: `TRANSFER#${id}`, sk: 'TRANSFER' }),
+  transferIndexes: (institution: string, status: string, at: string, id: string): IndexKeys => ({
+    gsi1pk: `TRANSFERS#${institution}#${status}`,
+    gsi1sk: `${at}#${id}`,
+    gsi2pk: `TRANSFERS#${institution}`,
+    gsi2sk: `${at}#${id}`,
+  }),
+  transfersByStatus: (institution: string, status: string): string => `TRANSFERS#${institution}#${status}`,
+  transfersAll: (institution: string): string => `TRANSFERS#${institution}`,
+
+  recognition: (institution: string, credentialId: string): ItemKey => ({ pk: `RECOG#${institution}#${credentialId}`, sk: 'RECOG' }),
+  recognitionRecipientPartition: (institution: string, kind: 'email' | 'did', value: string): string => `RECOGTO#${institution}#${kind}#${value}`,
+
+  rateWindow: (scope: string, client: string, window: string): ItemKey => ({ pk: `RATE#${scope}#${client}#${window}`, sk: 'RATE' }),
 } as const;
 
 const pad = (n: number) => String(n).padStart(6, '0');

@@ -7,6 +7,8 @@ import { Credentials } from './credentials.js';
 import { StatusLists } from './status-lists.js';
 import { Idempotency } from './idempotency.js';
 import { Batches } from './batches.js';
+import { Agreements } from './agreements.js';
+import { Transfers } from './transfers.js';
 import { Table, type TableOptions } from './table.js';
 
 /** Every repository of the exchange, over one table. Made once per process. */
@@ -21,6 +23,8 @@ export class Store {
   readonly statusLists: StatusLists;
   readonly idempotency: Idempotency;
   readonly batches: Batches;
+  readonly agreements: Agreements;
+  readonly transfers: Transfers;
 
   constructor(options: TableOptions | Table) {
     this.table = options instanceof Table ? options : new Table(options);
@@ -33,5 +37,7 @@ export class Store {
     this.statusLists = new StatusLists(this.table);
     this.idempotency = new Idempotency(this.table);
     this.batches = new Batches(this.table);
+    this.agreements = new Agreements(this.table);
+    this.transfers = new Transfers(this.table);
   }
 }

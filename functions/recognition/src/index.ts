@@ -1,0 +1,1 @@
+export { createRecognitionApp } from './app.js';

@@ -1,0 +1,176 @@
+/**
+ * Transfers (a student's credentials submitted to a receiving institution), the
+ * recognitions they produce, and per-client rate windows for keyless submissions.
+ */
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Page } from '@cx/domain';
+import { keys, stripKeys } from './keys.js';
+import { TTL_ATTRIBUTE } from './table-definition.js';
+import { PAGE_KEYS, type Table, type TransactItem } from './table.js';
+
+export type ItemOutcome = 'recognised' | 'pending' | 'rejected';
+
+export interface TransferDecision {
+  outcome: 'recognised' | 'rejected';
+  ects?: number;
+  recognisedAs?: string;
+  justification: { difference?: string; explanation: string };
+  decidedBy: { kind: string; id?: string; keyId?: string };
+  decidedAt: string;
+  /** Automatic decisions name the agreement rule that made them. */
+  rule?: { agreement: string; version: number; partnerComponent: string };
+}
+
+export interface TransferItem {
+  credentialId: string;
+  issuer: string | null;
+  component: string | null;
+  outcome: ItemOutcome;
+  ects: number;
+  recognisedAs?: string;
+  reason: string;
+  appealed?: boolean;
+  appeal?: { grounds: string; at: string; by: string };
+  /** Every decision and appeal, oldest first: the first decision stays when an appeal reopens the item. */
+  history: Array<TransferDecision | { appeal: string; at: string; by: string }>;
+  /** What the transfer needs later: the partner component, version and credits as the credential states them. */
+  source?: { institution: string; code: string; version: number; ects: number; grade?: string; achievementType?: string; name?: string };
+}
+
+export interface TransferRecord {
+  id: string;
+  institution: string;
+  status: 'decided' | 'pending-review';
+  student: { name: string; email?: string; did?: string; studentId?: string };
+  items: TransferItem[];
+  totalEctsRecognised: number;
+  submittedBy: { kind: string; id?: string; keyId?: string };
+  /** SHA-256 (hex) of the student's tracking token, when the student submitted it. */
+  trackingTokenHash?: string;
+  recognitionCredential?: Record<string, unknown>;
+  revision: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RecognitionRecord {
+  institution: string;
+  credentialId: string;
+  transferId: string;
+  /** The partner component recognised. */
+  component: { institution: string; code: string; version: number };
+  recognisedAs?: string;
+  ects: number;
+  emailHash?: string;
+  did?: string;
+  at: string;
+}
+
+export class Transfers {
+  constructor(private readonly table: Table) {}
+
+  async get(id: string, consistent = false): Promise<TransferRecord | undefined> {
+    const item = await this.table.get(keys.transfer(id), consistent);
+    return item ? stripKeys<TransferRecord>(item) : undefined;
+  }
+
+  /** A put of the whole transfer, conditional on the revision the caller read (none for a new one). */
+  put(record: TransferRecord, previousRevision?: number): TransactItem {
+    return {
+      Put: {
+        TableName: this.table.name,
+        Item: {
+          ...keys.transfer(record.id),
+          ...keys.transferIndexes(record.institution, record.status, record.createdAt, record.id),
+          entity: 'transfer',
+          schemaVersion: 1,
+          ...record,
+        },
+        ...(previousRevision === undefined
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: 'revision = :revision', ExpressionAttributeValues: { ':revision': previousRevision } }),
+      },
+    };
+  }
+
+  async list(institution: string, status: string | undefined, limit: number, cursor?: string): Promise<Page<TransferRecord>> {
+    const index = status ? 'gsi1' : 'gsi2';
+    const partition = status ? keys.transfersByStatus(institution, status) : keys.transfersAll(institution);
+    const page = await this.table.page<Record<string, unknown>>(
+      { IndexName: index, KeyConditionExpression: `${index}pk = :pk`, ExpressionAttributeValues: { ':pk': partition }, ScanIndexForward: false },
+      { attribute: `${index}pk`, value: partition },
+      limit,
+      cursor,
+      [...PAGE_KEYS[index]],
+    );
+    return { items: page.items.map((item) => stripKeys<TransferRecord>(item)), nextCursor: page.nextCursor };
+  }
+
+  async recognition(institution: string, credentialId: string): Promise<RecognitionRecord | undefined> {
+    const item = await this.table.get(keys.recognition(institution, credentialId), true);
+    return item ? stripKeys<RecognitionRecord>(item) : undefined;
+  }
+
+  /** Records a recognition; the condition makes a credential count once per institution. */
+  recognise(record: RecognitionRecord): TransactItem {
+    const sortKey = `${record.at}#${record.credentialId}`;
+    return {
+      Put: {
+        TableName: this.table.name,
+        Item: {
+          ...keys.recognition(record.institution, record.credentialId),
+          ...(record.emailHash ? { gsi1pk: keys.recognitionRecipientPartition(record.institution, 'email', record.emailHash), gsi1sk: sortKey } : {}),
+          ...(record.did ? { gsi2pk: keys.recognitionRecipientPartition(record.institution, 'did', record.did), gsi2sk: sortKey } : {}),
+          entity: 'recognition',
+          schemaVersion: 1,
+          ...record,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  }
+
+  /** Components recognised for a student at an institution (micro-degree stacking). */
+  async recognitionsOf(institution: string, student: { email?: string; emailHash?: string; did?: string }): Promise<RecognitionRecord[]> {
+    const found = new Map<string, RecognitionRecord>();
+    const lookups: Array<[string, string]> = [];
+    if (student.emailHash) lookups.push(['gsi1', keys.recognitionRecipientPartition(institution, 'email', student.emailHash)]);
+    if (student.did) lookups.push(['gsi2', keys.recognitionRecipientPartition(institution, 'did', student.did)]);
+    for (const [index, partition] of lookups) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const out = await this.table.doc.send(
+          new QueryCommand({
+            TableName: this.table.name,
+            IndexName: index,
+            KeyConditionExpression: `${index}pk = :pk`,
+            ExpressionAttributeValues: { ':pk': partition },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of out.Items ?? []) {
+          const record = stripKeys<RecognitionRecord>(item);
+          found.set(record.credentialId, record);
+        }
+        startKey = out.LastEvaluatedKey;
+      } while (startKey);
+    }
+    return [...found.values()];
+  }
+
+  /** Counts one request of `client` in the current fixed window; false once it is over `limit`. */
+  async withinRate(scope: string, client: string, limit: number, windowSeconds: number, now: Date): Promise<boolean> {
+    const window = Math.floor(now.getTime() / 1000 / windowSeconds);
+    const out = await this.table.doc.send(
+      new UpdateCommand({
+        TableName: this.table.name,
+        Key: keys.rateWindow(scope, client, String(window)),
+        UpdateExpression: 'ADD #count :one SET #ttl = if_not_exists(#ttl, :ttl), entity = :entity',
+        ExpressionAttributeNames: { '#count': 'count', '#ttl': TTL_ATTRIBUTE },
+        ExpressionAttributeValues: { ':one': 1, ':ttl': (window + 2) * windowSeconds, ':entity': 'rate-window' },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return ((out.Attributes?.count as number | undefined) ?? 1) <= limit;
+  }
+}
