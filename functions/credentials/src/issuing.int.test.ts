@@ -179,6 +179,18 @@ describe('an issued credential', () => {
   });
 });
 
+describe('validUntil', () => {
+  it('is written to the credential, to the second', async () => {
+    const { credential } = await issue(issueBody({ validUntil: '2099-06-30T23:59:59.999+02:00' }));
+    expect(credential.validUntil).toBe('2099-06-30T21:59:59Z');
+  });
+
+  it('must be later than the time of issuing: 400 naming validUntil, nothing written', async () => {
+    const problem = await refused(issueBody({ validUntil: '2020-01-01T00:00:00Z' }), 400);
+    expect(fieldsOf(problem)).toEqual(['validUntil']);
+  });
+});
+
 describe('the recipient', () => {
   it('is the subject id when a DID is given, with no email identifier even when an email is given too', async () => {
     const { credential } = await issue(issueBody({ recipient: { name: 'Grace', did: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK', email: 'grace@example.org' } }));

@@ -18,6 +18,7 @@ import {
   ForbiddenError,
   NotFoundError,
   UnprocessableError,
+  ValidationError,
   type CatalogueEntry,
   type Clock,
   type InstitutionRecord,
@@ -131,6 +132,10 @@ export class CredentialIssuer {
     const entry = await this.resolveEntry(institution.id, request);
     const achievement = await this.achievementInput(institution, request, entry);
     const now = this.deps.clock.now();
+    // VC 2.0: validFrom must not be later than validUntil; a credential expired at issue helps no one
+    if (request.validUntil !== undefined && Date.parse(request.validUntil) <= now.getTime()) {
+      throw ValidationError.field('validUntil', `must be later than the time of issuing (${now.toISOString()})`);
+    }
     const slot = await this.deps.status.allocate(institution, id);
     const [revocation, suspension] = this.deps.status.entries(institution.id, slot);
     const unsigned = buildOpenBadgeCredential({
