@@ -99,6 +99,21 @@ describe('POST /v1/institutions', () => {
     expect(current.keys).toEqual(first.institution.keys);
   });
 
+  it('onboards once when the same id is sent twice at the same time, keeping one key', async () => {
+    const vault = observedKeyVault();
+    const cx = await testExchange({ keyVault: vault });
+
+    const responses = await Promise.all(
+      [1, 2].map(() => cx.request('POST', '/v1/institutions', { key: cx.adminKey, body: newInstitution('uni-a') })),
+    );
+
+    expect(responses.map((r) => r.status).sort()).toEqual([201, 409]);
+    const stored = await cx.deps.store.institutions.get('uni-a', true);
+    expect(vault.keyFiles()).toHaveLength(1);
+    expect(vault.created.map((c) => c.keyRef).filter((ref) => !vault.discarded.includes(ref))).toEqual([stored!.keys[0]!.keyRef]);
+    expect((await cx.deps.store.apiKeys.list({ kind: 'institution', institutionId: 'uni-a' }, 10)).items).toHaveLength(1);
+  });
+
   it('answers 503 and stores nothing when the signing key cannot be provisioned', async () => {
     const vault = observedKeyVault({ failCreate: () => new Error('KMS is unavailable') });
     const cx = await testExchange({ keyVault: vault });
