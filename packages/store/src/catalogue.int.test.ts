@@ -5,7 +5,7 @@
 import { ConflictError, type CatalogueEntry } from '@cx/domain';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freshStore } from '../../../test/support/dynamo.js';
-import type { StoredEntry } from './catalogue.js';
+import type { CatalogueQuery, StoredEntry } from './catalogue.js';
 import type { Store } from './store.js';
 
 let store: Store;
@@ -86,7 +86,7 @@ describe('Catalogue.search with a selective filter', () => {
   }, 120_000);
 
   it('stops reading after a bounded number of Queries and answers a cursor that leads to the match', async () => {
-    const query = { status: 'active', institution: 'uni-r', words: ['needle'] } as const;
+    const query: CatalogueQuery = { status: 'active', institution: 'uni-r', words: ['needle'] };
     const found: CatalogueEntry[] = [];
     const queriesPerPage: number[] = [];
     let cursor: string | undefined;
