@@ -1,0 +1,32 @@
+/**
+ * `pnpm bench [section...]`: runs the benchmark sections (all, or those named) and prints
+ * their figures. A section is a module exporting `name`, `description` and `run()`; add
+ * yours to `sections` below.
+ */
+import * as bundles from './bundles.js';
+import * as institutions from './institutions.js';
+
+export interface BenchSection {
+  name: string;
+  description: string;
+  run(): Promise<void>;
+}
+
+const sections: BenchSection[] = [bundles, institutions];
+
+// the AWS SDK is pinned to a release that supports Node 20; its reminder to move to Node 22 is noise here
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const wanted = process.argv.slice(2).filter((arg) => arg !== '--');
+const unknown = wanted.filter((name) => !sections.some((section) => section.name === name));
+if (unknown.length) {
+  console.error(`unknown section ${unknown.join(', ')}; sections: ${sections.map((section) => section.name).join(', ')}`);
+  process.exit(2);
+}
+
+for (const section of sections.filter((section) => wanted.length === 0 || wanted.includes(section.name))) {
+  console.log(`\n== ${section.name}: ${section.description}\n`);
+  const start = performance.now();
+  await section.run();
+  console.log(`\n(${section.name} took ${((performance.now() - start) / 1000).toFixed(1)} s)`);
+}
