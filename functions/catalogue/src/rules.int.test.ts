@@ -54,12 +54,13 @@ describe.each(WRITES)('$name', (write) => {
 
   it("answers 403 to another institution's key", () => expectRefused(write, 'uni-s', `Bearer ${key['uni-a']}`, 403));
 
-  it.runIf(write.body !== undefined)("answers 403 to another institution's key even when the body is invalid", () =>
-    expectRefused(write, 'uni-s', `Bearer ${key['uni-a']}`, 403, { title: 42 }));
-
   it('answers 403 to the admin key: admins do not publish for an institution', () => expectRefused(write, 'uni-s', `Bearer ${cx.adminKey}`, 403));
 
   it('answers 403 to a suspended institution on its own catalogue', () => expectRefused(write, 'uni-s', `Bearer ${key['uni-s']}`, 403));
+});
+
+describe.each(WRITES.filter((write) => write.body !== undefined))('$name with an invalid body', (write) => {
+  it("answers 403 to another institution's key, before looking at the body", () => expectRefused(write, 'uni-s', `Bearer ${key['uni-a']}`, 403, { title: 42 }));
 });
 
 describe('a suspended institution', () => {
