@@ -237,7 +237,8 @@ export class TransferService {
         institution: transfer.institution,
         credentialId: item.credentialId,
         transferId: transfer.id,
-        component: { institution: item.source!.institution, code: item.source!.code, version: item.source!.version },
+        // a reviewer may recognise a credential that is no catalogue component (a partner's badge): it has no source
+        ...(item.source ? { component: { institution: item.source.institution, code: item.source.code, version: item.source.version } } : {}),
         recognisedAs: item.recognisedAs,
         ects: item.ects,
         emailHash: transfer.student.email ? emailLookupHash(transfer.student.email) : undefined,

@@ -57,14 +57,17 @@ export interface RecognitionRecord {
   institution: string;
   credentialId: string;
   transferId: string;
-  /** The partner component recognised. */
-  component: { institution: string; code: string; version: number };
+  /** The partner component recognised; absent for a credential that is no catalogue component (a badge, say), which a reviewer recognised for ECTS. */
+  component?: { institution: string; code: string; version: number };
   recognisedAs?: string;
   ects: number;
   emailHash?: string;
   did?: string;
   at: string;
 }
+
+/** A recognition of a partner's catalogue component: what stacks towards micro-degrees. */
+export type RecognisedComponentRecord = RecognitionRecord & { component: NonNullable<RecognitionRecord['component']> };
 
 export class Transfers {
   constructor(private readonly table: Table) {}
@@ -131,8 +134,8 @@ export class Transfers {
   }
 
   /** Components recognised for a student at an institution (micro-degree stacking). */
-  async recognitionsOf(institution: string, student: { email?: string; emailHash?: string; did?: string }): Promise<RecognitionRecord[]> {
-    const found = new Map<string, RecognitionRecord>();
+  async recognitionsOf(institution: string, student: { email?: string; emailHash?: string; did?: string }): Promise<RecognisedComponentRecord[]> {
+    const found = new Map<string, RecognisedComponentRecord>();
     const lookups: Array<[string, string]> = [];
     if (student.emailHash) lookups.push(['gsi1', keys.recognitionRecipientPartition(institution, 'email', student.emailHash)]);
     if (student.did) lookups.push(['gsi2', keys.recognitionRecipientPartition(institution, 'did', student.did)]);
@@ -150,7 +153,8 @@ export class Transfers {
         );
         for (const item of out.Items ?? []) {
           const record = stripKeys<RecognitionRecord>(item);
-          found.set(record.credentialId, record);
+          // only components stack; other recognised credentials count for their ECTS in the transfer alone
+          if (record.component) found.set(record.credentialId, record as RecognisedComponentRecord);
         }
         startKey = out.LastEvaluatedKey;
       } while (startKey);
