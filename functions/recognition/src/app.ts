@@ -16,6 +16,7 @@ import {
   pageQuerySchema,
   pageSchema,
   transferBodySchema,
+  UnauthorizedError,
   type Principal,
 } from '@cx/domain';
 import {
@@ -28,12 +29,13 @@ import {
   principalOf,
   problems,
   registerSecurity,
+  requireInstitution,
   requireMember,
   type ApiEnv,
 } from '@cx/http';
 import type { ExchangeDeps } from '@cx/runtime';
 import type { TransferRecord } from '@cx/store';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 
 /** 50 signed credentials are about 300 KB of JSON. */
 const TRANSFER_BODY_LIMIT = 2 * 1024 * 1024;
@@ -115,6 +117,28 @@ function institutionOrStudent(c: Context, institutionId: string): Principal {
   return principal;
 }
 
+// Rights are checked in route middleware, before the request is validated: a caller without
+// them gets 401/403, never a 400 describing what the route would have accepted.
+
+const submitterOnly: MiddlewareHandler = async (c, next) => {
+  institutionOrStudent(c, c.req.param('id') ?? '');
+  await next();
+};
+
+/** Appeals: with `?token=` the student (any or no key); without it, only the institution's key. */
+const appellantOnly: MiddlewareHandler = async (c, next) => {
+  if (c.req.query('token') === undefined) {
+    if (principalOf(c).kind === 'anonymous') throw new UnauthorizedError('appeal with the tracking token, or with the institution’s key');
+    requireInstitution(c, c.req.param('id') ?? '');
+  }
+  await next();
+};
+
+const memberOnly: MiddlewareHandler = async (c, next) => {
+  requireMember(c);
+  await next();
+};
+
 export function createRecognitionApp(deps: ExchangeDeps, options: { services?: CredentialServices } = {}): OpenAPIHono<ApiEnv> {
   const services = options.services ?? credentialServices(deps);
   const app = createApiApp({
@@ -188,13 +212,13 @@ export function createRecognitionApp(deps: ExchangeDeps, options: { services?: C
       tags: ['Recognition'],
       summary: 'Who recognises what across the consortium (any member)',
       security: bearerSecurity,
+      middleware: memberOnly,
       request: {
         query: z.strictObject({ ...pageQuerySchema.shape, institution: institutionIdSchema.optional(), partner: institutionIdSchema.optional() }),
       },
       responses: { 200: jsonContent(pageSchema(agreementView), 'Agreements'), ...problems(400, 401) },
     }),
     async (c) => {
-      requireMember(c);
       const { limit, cursor, institution, partner } = c.req.valid('query');
       return c.json((await services.agreements.list({ institution, partner }, limit, cursor)) as never, 200);
     },
@@ -209,14 +233,14 @@ export function createRecognitionApp(deps: ExchangeDeps, options: { services?: C
       description:
         'Each credential is verified in full and must belong to the student. An agreement rule recognises it at once; otherwise it goes to a reviewer. ' +
         'A student (no key) gets a `trackingToken`; keyless submissions are rate-limited per client address.',
+      middleware: submitterOnly,
       request: { params: institutionParams, ...jsonBody(transferBodySchema) },
       responses: { 201: jsonContent(transferView, 'Submitted'), ...problems(400, 403, 404, 409, 413, 429) },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const principal = institutionOrStudent(c, id);
       const { transfer, trackingToken } = await services.transfers.submit(id, c.req.valid('json'), {
-        principal,
+        principal: principalOf(c),
         requestId: c.get('requestId'),
         clientAddress: clientAddress(c),
       });
@@ -286,6 +310,7 @@ export function createRecognitionApp(deps: ExchangeDeps, options: { services?: C
       path: '/v1/institutions/{id}/transfers/{transferId}/appeals',
       tags: ['Recognition'],
       summary: 'Appeal a refusal (the student with the tracking token, or the institution with its key)',
+      middleware: appellantOnly,
       request: { params: transferParams, query: z.strictObject({ token: z.string().min(1).max(200).optional() }), ...jsonBody(appealBodySchema) },
       responses: { 200: jsonContent(transferView, 'The item is back in review'), ...problems(400, 401, 403, 404, 409) },
     }),
