@@ -1,1 +1,2 @@
 export { createCatalogueApp } from './app.js';
+export { CatalogueService } from './service.js';

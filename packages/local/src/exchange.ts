@@ -13,6 +13,7 @@ import { createCatalogueApp } from '@cx/fn-catalogue';
 import { createCredentialsApp } from '@cx/fn-credentials';
 import { createVerifyApp } from '@cx/fn-verify';
 import { createRecognitionApp } from '@cx/fn-recognition';
+import { createPagesApp } from '@cx/fn-pages';
 import { credentialServices } from '@cx/core';
 import { bootstrapAdminKey, type ExchangeDeps } from '@cx/runtime';
 import { KMSClient } from '@aws-sdk/client-kms';
@@ -60,6 +61,7 @@ export function createFunctionApps(deps: ExchangeDeps): Record<string, FetchApp>
     verify: createVerifyApp(deps, { services }),
     recognition: createRecognitionApp(deps, { services }),
     docs: createDocsFunctionApp(deps),
+    pages: createPagesApp(deps, { services }),
   };
 }
 

@@ -103,6 +103,22 @@ export const FUNCTIONS: FunctionSpec[] = [
     createsKeys: false,
   },
   {
+    // pages for people (verify, catalogue, transfer); server-rendered, calling the services directly
+    name: 'pages',
+    routes: [
+      'GET /',
+      'ANY /verify',
+      'GET /catalogue',
+      'GET /catalogue/{proxy+}',
+      'ANY /transfer',
+      'ANY /transfer/{proxy+}',
+      'GET /assets/{proxy+}',
+    ],
+    memoryMb: 1024,
+    signs: true,
+    createsKeys: false,
+  },
+  {
     name: 'docs',
     routes: ['GET /openapi.json', 'GET /docs'],
     memoryMb: 256,

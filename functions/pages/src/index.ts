@@ -1,0 +1,1 @@
+export { createPagesApp, type PagesOptions } from './app.js';
