@@ -3,9 +3,11 @@
  * credential, another body under the same key is refused, and a storm of concurrent
  * retries still issues exactly one credential.
  */
+import type { Clock, KeyVault } from '@cx/domain';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableSnapshot } from '../../../test/support/dynamo.js';
 import { testExchange, type TestExchange } from '../../../test/support/exchange.js';
+import { observedKeyVault } from '../../../test/support/key-vault.js';
 import { expectProblem } from '../../../test/support/problem.js';
 import { componentBody } from '../../catalogue/src/fixtures.js';
 import { issueBody } from './fixtures.js';
@@ -133,5 +135,39 @@ describe('50 concurrent requests with one Idempotency-Key', () => {
   it('leave exactly one issue record in the audit log', async () => {
     const after = (await itemsOf('audit')).filter((item) => item.action?.S === 'credential.issue').length;
     expect(after - auditBefore).toBe(1);
+  });
+});
+
+describe('a key whose first request died with it', () => {
+  it('is taken over by a retry once its lease has run out, and then answers that one credential', async () => {
+    let offsetMs = 0;
+    const clock: Clock = { now: () => new Date(Date.now() + offsetMs) };
+    let hang = false;
+    const inner = observedKeyVault();
+    const keyVault: KeyVault = {
+      createKey: (labels) => inner.createKey(labels),
+      publicKey: (ref) => inner.publicKey(ref),
+      discardKey: (ref) => inner.discardKey(ref),
+      // a Lambda frozen mid-request: the signature never comes back
+      sign: (ref, data) => (hang ? new Promise<Uint8Array>(() => undefined) : inner.sign(ref, data)),
+    };
+    const own = await testExchange({ clock, keyVault });
+    const { apiKey } = await own.onboard('uni-d');
+    await own.request('PUT', '/v1/institutions/uni-d/components/ML-1', { key: apiKey, body: componentBody() });
+    const body = issueBody({ recipient: recipient('dead@example.org') });
+    const send = () => own.request('POST', '/v1/institutions/uni-d/credentials', { key: apiKey, body, headers: { 'idempotency-key': 'dead-1' } });
+
+    hang = true;
+    void send();
+    await new Promise((r) => setTimeout(r, 300));
+    hang = false;
+    offsetMs = 2 * 60_000;
+
+    const retry = await send();
+    expect(retry.status, await retry.clone().text()).toBe(201);
+    const again = await send();
+    expect(await again.text()).toBe(await retry.text());
+    const listed = await own.request('GET', '/v1/institutions/uni-d/credentials?recipient=dead@example.org', { key: apiKey });
+    expect(((await listed.json()) as { items: unknown[] }).items).toHaveLength(1);
   });
 });

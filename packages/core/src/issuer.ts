@@ -67,6 +67,12 @@ export interface IssuedCredential {
 
 /** How long a request waits for a concurrent request with the same Idempotency-Key to finish. */
 const IDEMPOTENCY_WAIT_MS = 10_000;
+/**
+ * How long a claimed Idempotency-Key belongs to its holder. Longer than any issuing can take
+ * (an HTTP function runs at most 20 s; signing backs off for at most about 40 s): after it, the
+ * holder is presumed dead and a retry takes the key over.
+ */
+export const IDEMPOTENCY_LEASE_MS = 60_000;
 
 export const emailLookupHash = (email: string): string => createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
 
@@ -91,39 +97,49 @@ export class CredentialIssuer {
     if (institution.status !== 'active') throw new ForbiddenError(`${institutionId} is suspended and can issue nothing new`);
     if (!ctx.idempotencyKey) return this.issueOnce(institution, request, ctx, newCredentialId());
 
+    const key = ctx.idempotencyKey;
     const requestHash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
-    const id = newCredentialId();
-    const existing = await this.deps.store.idempotency.claim(institutionId, {
-      key: ctx.idempotencyKey,
-      requestHash,
-      resultId: id,
-      state: 'pending',
-      createdAt: this.deps.clock.now().toISOString(),
-    });
-    if (!existing) {
-      try {
-        return await this.issueOnce(institution, request, ctx, id);
-      } catch (error) {
-        await this.deps.store.idempotency.release(institutionId, ctx.idempotencyKey);
-        throw error;
-      }
-    }
-    if (existing.requestHash !== requestHash) {
-      throw new UnprocessableError('this Idempotency-Key was used with a different request body');
-    }
-    return this.awaitResult(institutionId, ctx.idempotencyKey, existing.resultId);
-  }
-
-  /** Waits for the request that claimed the key to store its credential, then answers it. */
-  private async awaitResult(institutionId: string, key: string, credentialId: string): Promise<IssuedCredential> {
     const deadline = Date.now() + IDEMPOTENCY_WAIT_MS;
     for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
-      const record = await this.deps.store.credentials.get(institutionId, credentialId, true);
+      const claimedAt = this.deps.clock.now().toISOString();
+      const id = newCredentialId();
+      const existing = await this.deps.store.idempotency.claim(institutionId, { key, requestHash, resultId: id, state: 'pending', createdAt: claimedAt });
+      if (!existing) return this.issueClaimed(institution, request, ctx, id, claimedAt);
+      if (existing.requestHash !== requestHash) {
+        throw new UnprocessableError('this Idempotency-Key was used with a different request body');
+      }
+      const record = await this.deps.store.credentials.get(institutionId, existing.resultId, true);
       if (record) return { id: record.id, credential: record.credential, record };
-      const claim = await this.deps.store.idempotency.get(institutionId, key);
-      if (!claim) throw new ConflictError('the first request with this Idempotency-Key failed; retry');
+      // a claim older than any request can run is a dead one's (a Lambda that timed out, a
+      // killed batch worker): take it over, keeping its credential id so that at most one
+      // credential is ever stored for the key, even if its holder wakes up
+      const age = this.deps.clock.now().getTime() - Date.parse(existing.createdAt);
+      if (existing.state === 'pending' && age > IDEMPOTENCY_LEASE_MS) {
+        const takenAt = this.deps.clock.now().toISOString();
+        if (await this.deps.store.idempotency.takeOver(institutionId, key, existing.createdAt, takenAt)) {
+          return this.issueClaimed(institution, request, ctx, existing.resultId, takenAt);
+        }
+        continue;
+      }
       if (Date.now() > deadline) throw new ConflictError('a request with this Idempotency-Key is still being processed; retry shortly');
+      // the holder is at work: wait for its credential (or for it to fail and give the key up)
       await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+
+  /**
+   * Issues credential `id` under a claimed Idempotency-Key. When issuing fails the key is given
+   * up (if still this call's claim), unless the credential was stored after all, by an earlier
+   * holder of the key that finished late: then that credential is the answer.
+   */
+  private async issueClaimed(institution: InstitutionRecord, request: IssueRequest, ctx: IssueContext, id: string, claimedAt: string): Promise<IssuedCredential> {
+    try {
+      return await this.issueOnce(institution, request, ctx, id);
+    } catch (error) {
+      const stored = await this.deps.store.credentials.get(institution.id, id, true).catch(() => undefined);
+      if (stored) return { id: stored.id, credential: stored.credential, record: stored };
+      await this.deps.store.idempotency.release(institution.id, ctx.idempotencyKey!, claimedAt);
+      throw error;
     }
   }
 

@@ -3,7 +3,7 @@
  * retries with the same body get the same result, other bodies a 422. Records expire
  * (DynamoDB TTL) after a day.
  */
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { TTL_ATTRIBUTE } from './table-definition.js';
 import { keys, stripKeys } from './keys.js';
 import type { Table, TransactItem } from './table.js';
@@ -22,26 +22,56 @@ const TTL_SECONDS = 24 * 3600;
 export class Idempotency {
   constructor(private readonly table: Table) {}
 
-  /** Claims the key; answers undefined when this call claimed it, else the existing record. */
+  /**
+   * Claims the key; answers undefined when this call claimed it, else the existing record.
+   * A record given up between the failed claim and the read is claimed again.
+   */
   async claim(scope: string, record: IdempotencyRecord): Promise<IdempotencyRecord | undefined> {
+    for (;;) {
+      try {
+        await this.table.doc.send(
+          new PutCommand({
+            TableName: this.table.name,
+            Item: {
+              ...keys.idempotency(scope, record.key),
+              entity: 'idempotency',
+              schemaVersion: 1,
+              ...record,
+              [TTL_ATTRIBUTE]: Math.floor(Date.parse(record.createdAt) / 1000) + TTL_SECONDS,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return undefined;
+      } catch (error) {
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+        const existing = await this.get(scope, record.key);
+        if (existing) return existing;
+      }
+    }
+  }
+
+  /**
+   * Takes over a pending claim whose holder is presumed dead: it becomes the caller's (its
+   * `createdAt` now `at`), keeping its request hash and result id. False when the claim
+   * changed since it was read (another caller took it over, or it completed).
+   */
+  async takeOver(scope: string, key: string, readCreatedAt: string, at: string): Promise<boolean> {
     try {
       await this.table.doc.send(
-        new PutCommand({
+        new UpdateCommand({
           TableName: this.table.name,
-          Item: {
-            ...keys.idempotency(scope, record.key),
-            entity: 'idempotency',
-            schemaVersion: 1,
-            ...record,
-            [TTL_ATTRIBUTE]: Math.floor(Date.parse(record.createdAt) / 1000) + TTL_SECONDS,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          Key: keys.idempotency(scope, key),
+          UpdateExpression: 'SET createdAt = :at',
+          ConditionExpression: '#state = :pending AND createdAt = :read',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':at': at, ':read': readCreatedAt, ':pending': 'pending' },
         }),
       );
-      return undefined;
+      return true;
     } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-      return this.get(scope, record.key);
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
     }
   }
 
@@ -64,15 +94,18 @@ export class Idempotency {
     };
   }
 
-  /** Gives the key up after a failure, so a retry can start over. */
-  async release(scope: string, key: string): Promise<void> {
+  /**
+   * Gives the key up after a failure, so a retry can start over. With `claimedAt`, only the
+   * claim made (or taken over) at that time: a claim another caller has taken over stays.
+   */
+  async release(scope: string, key: string, claimedAt?: string): Promise<void> {
     await this.table.doc.send(
       new DeleteCommand({
         TableName: this.table.name,
         Key: keys.idempotency(scope, key),
-        ConditionExpression: '#state = :pending',
+        ConditionExpression: claimedAt === undefined ? '#state = :pending' : '#state = :pending AND createdAt = :claimedAt',
         ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':pending': 'pending' },
+        ExpressionAttributeValues: { ':pending': 'pending', ...(claimedAt === undefined ? {} : { ':claimedAt': claimedAt }) },
       }),
     ).catch(() => undefined);
   }
