@@ -1,18 +1,20 @@
 /**
  * `pnpm bench [section...]`: runs the benchmark sections (all, or those named) and prints
- * their figures. A section is a module exporting `name`, `description` and `run()`; add
- * yours to `sections` below.
+ * their figures. A section is a module exporting `name`, `run()` and optionally a
+ * one-line `description`; add yours to `sections` below. Sections run one after another,
+ * each starting and stopping what it measures, and send traffic only to this machine.
  */
 import * as bundles from './bundles.js';
+import * as catalogue from './catalogue.js';
 import * as institutions from './institutions.js';
 
 export interface BenchSection {
   name: string;
-  description: string;
+  description?: string;
   run(): Promise<void>;
 }
 
-const sections: BenchSection[] = [bundles, institutions];
+const sections: BenchSection[] = [bundles, institutions, catalogue];
 
 // the AWS SDK is pinned to a release that supports Node 20; its reminder to move to Node 22 is noise here
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -25,7 +27,7 @@ if (unknown.length) {
 }
 
 for (const section of sections.filter((section) => wanted.length === 0 || wanted.includes(section.name))) {
-  console.log(`\n== ${section.name}: ${section.description}\n`);
+  console.log(`\n== ${section.name}${section.description ? `: ${section.description}` : ''}\n`);
   const start = performance.now();
   await section.run();
   console.log(`\n(${section.name} took ${((performance.now() - start) / 1000).toFixed(1)} s)`);
