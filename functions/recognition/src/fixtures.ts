@@ -14,7 +14,7 @@ export function rule(partnerComponent: string, { reviewedVersion = 1, ects = 5, 
 }
 
 /** A body for `PUT /v1/institutions/{id}/agreements/{agreementId}`. */
-export function agreementBody(partner: string, rules: unknown[], overrides: Record<string, unknown> = {}) {
+export function agreementBody<R>(partner: string, rules: R[], overrides: { validFrom?: string; validUntil?: string; notes?: string } = {}) {
   return { partner, validFrom: '2026-01-01', rules, ...overrides };
 }
 

@@ -7,8 +7,10 @@ import { createHash } from 'node:crypto';
 import {
   actorOf,
   checkIfMatchVersion,
+  ConflictError,
   ForbiddenError,
   NotFoundError,
+  PreconditionFailedError,
   ValidationError,
   type AgreementBody,
   type Clock,
@@ -44,7 +46,7 @@ export class AgreementService {
     if (previous && previous.partner !== body.partner) throw ValidationError.field('partner', `agreement ${id} is with ${previous.partner}; make a new agreement for another partner`);
     const now = this.deps.clock.now().toISOString();
     const next: AgreementRecord = { ...body, institution, id, version: (previous?.version ?? 0) + 1, contentHash: hash, updatedAt: now };
-    await this.deps.store.agreements.write(next, previous, [
+    const write = this.deps.store.agreements.write(next, previous, [
       this.deps.store.audit.entry({
         at: now,
         actor: actorOf(ctx.principal),
@@ -55,6 +57,15 @@ export class AgreementService {
         details: { version: next.version, partner: body.partner },
       }),
     ]);
+    try {
+      await write;
+    } catch (error) {
+      // another request changed the agreement after it was read: with If-Match, that is the precondition failing (as in the catalogue)
+      if (ifMatch !== undefined && error instanceof ConflictError) {
+        throw new PreconditionFailedError(`If-Match no longer matches: agreement ${institution}/${id} was changed meanwhile; read it again`);
+      }
+      throw error;
+    }
     return { agreement: await this.view(next), created: !previous };
   }
 
