@@ -131,6 +131,12 @@ describe.each(KINDS)('versions of $plural', ({ plural, versions, field }) => {
     expect(response.headers.get('etag')).toBe('"2"');
   });
 
+  it('changes an existing entry under If-Match: *', async () => {
+    const path = freshPath();
+    await put(path, versions[0]);
+    expect((await put(path, versions[1], { 'if-match': '*' })).status).toBe(200);
+  });
+
   it('answers 412 to a stale If-Match and writes nothing', async () => {
     const path = freshPath();
     await put(path, versions[0]);
@@ -145,6 +151,7 @@ describe.each(KINDS)('versions of $plural', ({ plural, versions, field }) => {
     const path = freshPath();
     const before = await tableSnapshot(cx.deps.store);
     await expectProblem(await put(path, versions[0], { 'if-match': '"1"' }), 412);
+    await expectProblem(await put(path, versions[0], { 'if-match': '*' }), 412);
     expect(await tableSnapshot(cx.deps.store)).toEqual(before);
     await expectProblem(await cx.request('GET', path), 404);
   });
