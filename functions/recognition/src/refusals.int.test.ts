@@ -147,6 +147,37 @@ describe('a credential that fails verification is rejected with the reason', () 
   });
 });
 
+describe('a credential must be identifiable', () => {
+  /** A credential uni-a signs through the VC API without an id, for a component a rule covers. */
+  async function withoutId(): Promise<Json> {
+    const { proof: _proof, id: _id, ...unsigned } = await issue('ML-1');
+    const response = await cx.request('POST', '/vc-api/institutions/uni-a/credentials/issue', { key: key['uni-a'], body: { credential: unsigned } });
+    expect(response.status, await response.clone().text()).toBe(201);
+    return ((await response.json()) as Json).verifiableCredential;
+  }
+
+  it('rejects a verified credential without an id, which could not be recognised only once', async () => {
+    const transfer = await submit([await withoutId()]);
+    expect(transfer).toMatchObject({ status: 'decided', items: [{ credentialId: 'credentials.0', outcome: 'rejected', reason: expect.stringContaining('has no id') }] });
+  });
+
+  it('rejects a verified credential whose id is longer than 200 characters', async () => {
+    const { proof: _proof, ...unsigned } = await issue('ML-1');
+    const response = await cx.request('POST', '/vc-api/institutions/uni-a/credentials/issue', {
+      key: key['uni-a'],
+      body: { credential: { ...unsigned, id: `urn:example:${'x'.repeat(200)}` } },
+    });
+    expect(response.status, await response.clone().text()).toBe(201);
+    const transfer = await submit([((await response.json()) as Json).verifiableCredential]);
+    expect(transfer.items[0]).toMatchObject({ outcome: 'rejected', reason: expect.stringContaining('has no id') });
+  });
+
+  it('does not take one credential without an id for a duplicate of another', async () => {
+    await submit([await withoutId()]);
+    expect((await submit([await withoutId()])).items[0].reason).not.toMatch(/duplicate/);
+  });
+});
+
 describe('a credential must belong to the student', () => {
   it('rejects a credential issued to another email', async () => {
     const credential = await issue('ML-1', { recipient: { name: 'Bob', email: 'bob@example.org' } });

@@ -267,6 +267,8 @@ export class TransferService {
     const ownedByDid = student.did !== undefined && subject.id === student.did;
     const ownedByEmail = student.email !== undefined && emailMatches(subject.identifier, student.email);
     if (!ownedByDid && !ownedByEmail) return reject('the credential belongs to someone else: neither the DID nor the email hash matches the student');
+    // recognitions are keyed by credential id: without one, a credential could count twice, or pass for another
+    if (credentialId !== vc.id) return reject('the credential has no id (of up to 200 characters), so it cannot be recognised only once; ask the issuer for one with an id');
     if (verification.issuer?.id === institution.id) return reject(`the credential was issued by ${institution.id} itself; there is nothing to transfer`);
     const existing = await this.deps.store.transfers.recognition(institution.id, credentialId);
     if (existing) return reject(`duplicate: already recognised at ${institution.id} in transfer ${existing.transferId}`);
@@ -333,6 +335,8 @@ export class TransferService {
     const salt = newSalt();
     const component = (item: TransferItem) =>
       item.source ? `${this.deps.publicUrl}/v1/institutions/${item.source.institution}/components/${encodeURIComponent(item.source.code)}/versions/${item.source.version}` : undefined;
+    // the record's references are IRIs (JSON-LD @id): an item without a usable credential id is named by its place in the transfer
+    const reference = (value: string) => (isAbsoluteIri(value) ? value : `${this.transferUrl(transfer.id)}#${encodeURIComponent(value)}`);
     const lastDecision = (item: TransferItem) => [...item.history].reverse().find((h): h is TransferDecision => 'outcome' in h);
     const unsigned = {
       '@context': [VC_V2_CONTEXT_URL, recognitionContextUrl(this.deps.publicUrl)],
@@ -351,8 +355,8 @@ export class TransferService {
           .filter((i) => i.outcome === 'recognised')
           .map((i) => ({
             type: 'RecognisedItem',
-            originalCredential: i.credentialId,
-            ...(i.issuer ? { originalIssuer: i.issuer } : {}),
+            originalCredential: reference(i.credentialId),
+            ...(i.issuer && isAbsoluteIri(i.issuer) ? { originalIssuer: i.issuer } : {}),
             ...(component(i) ? { partnerComponent: component(i) } : {}),
             ectsRecognised: i.ects,
             ...(i.recognisedAs ? { recognisedAs: i.recognisedAs } : {}),
@@ -363,8 +367,8 @@ export class TransferService {
           .filter((i) => i.outcome === 'rejected')
           .map((i) => ({
             type: 'RejectedItem',
-            originalCredential: i.credentialId,
-            ...(i.issuer && /^did:/.test(i.issuer) ? { originalIssuer: i.issuer } : {}),
+            originalCredential: reference(i.credentialId),
+            ...(i.issuer && isAbsoluteIri(i.issuer) ? { originalIssuer: i.issuer } : {}),
             ...(component(i) ? { partnerComponent: component(i) } : {}),
             ...(lastDecision(i)?.justification.difference ? { substantialDifference: lastDecision(i)!.justification.difference } : {}),
             justification: lastDecision(i)?.justification.explanation ?? i.reason,
@@ -375,5 +379,8 @@ export class TransferService {
     return (await signAsInstitution(this.deps, institution, unsigned, now)) as unknown as Record<string, unknown>;
   }
 }
+
+/** An absolute IRI as JSON-LD safe mode accepts it for an `@id`: a scheme, then no spaces or delimiters. */
+const isAbsoluteIri = (value: string) => /^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]+$/.test(value);
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
