@@ -1,0 +1,92 @@
+/**
+ * Browser tests: Debian's Chromium driven by playwright-core (never a browser download)
+ * against a local exchange on a real port, with data set up through the API.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { inject } from 'vitest';
+import { startLocalExchange, type LocalExchange } from '@cx/local';
+
+export const CHROMIUM = process.env.CX_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * Flags for a headless Chromium on a machine with a closed network: no sandbox (tests run as
+ * root), no GPU, and none of the background connections Chromium makes at start. Playwright
+ * gives every launch a new, empty profile (user data directory) of its own.
+ */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Launches Chromium; fails (never skips) when it is not installed, saying how to install it. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM}, and the browser tests need it. ` +
+        'Install Debian\'s package with: apt-get update && apt-get install -y chromium (or set CX_CHROMIUM to a Chromium binary).',
+    );
+  }
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+const ADMIN_TOKEN = `browser-admin-${randomUUID()}`;
+
+export interface BrowserExchange {
+  exchange: LocalExchange;
+  url: string;
+  /** Calls the exchange's API with a key. */
+  api(method: string, path: string, options?: { key?: string; body?: unknown }): Promise<{ status: number; body: any }>;
+  /** Onboards an institution and answers its API key. */
+  onboard(id: string, name: string, country?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** A local exchange on a free port, over a fresh table of the test run's DynamoDB Local. */
+export async function startBrowserExchange(): Promise<BrowserExchange> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cx-browser-'));
+  const exchange = await startLocalExchange({
+    port: 0,
+    dataDir,
+    dynamoEndpoint: inject('dynamoEndpoint'),
+    tableName: `browser-${randomUUID()}`,
+    adminToken: ADMIN_TOKEN,
+  });
+  const api: BrowserExchange['api'] = async (method, path, options = {}) => {
+    const response = await fetch(`${exchange.url}${path}`, {
+      method,
+      headers: { ...(options.key ? { authorization: `Bearer ${options.key}` } : {}), ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  };
+  return {
+    exchange,
+    url: exchange.url,
+    api,
+    onboard: async (id, name, country = 'NL') => {
+      const { status, body } = await api('POST', '/v1/institutions', { key: ADMIN_TOKEN, body: { id, name, country, homepage: `https://${id}.example.edu` } });
+      if (status !== 201) throw new Error(`onboarding ${id} failed: ${status} ${JSON.stringify(body)}`);
+      return body.apiKey as string;
+    },
+    stop: async () => {
+      await exchange.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Answers the body of a call that must succeed, or fails with what the exchange said. */
+export function expectOk(result: { status: number; body: any }, status = 201): any {
+  if (result.status !== status) throw new Error(`expected ${status}, got ${result.status}: ${JSON.stringify(result.body)}`);
+  return result.body;
+}
