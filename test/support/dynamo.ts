@@ -17,7 +17,14 @@ export async function freshStore(): Promise<Store> {
  * request paths never do.
  */
 export async function tableSnapshot(store: Store): Promise<unknown[]> {
-  const client = store.table.doc;
-  const out = await client.send(new ScanCommand({ TableName: store.table.name, ConsistentRead: true }));
-  return (out.Items ?? []).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await store.table.doc.send(
+      new ScanCommand({ TableName: store.table.name, ConsistentRead: true, ExclusiveStartKey: startKey as never }),
+    );
+    items.push(...((out.Items ?? []) as Record<string, unknown>[]));
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  return items.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 }
