@@ -1,0 +1,62 @@
+import type { Verification } from '@cx/client';
+import { describe, expect, it } from 'vitest';
+import { credentialIn, verificationLines } from './verify.js';
+
+const credential = { credentialSubject: { achievement: { name: 'Machine Learning' } }, proof: {} };
+
+describe('verificationLines', () => {
+  it('names the issuer as the member list does and says each check in words', () => {
+    const result: Verification = {
+      verified: true,
+      checks: [
+        { check: 'proof', ok: true, detail: 'signed by did:web:x#key-1' },
+        { check: 'revocation', ok: true, detail: 'not revoked' },
+      ],
+      errors: [],
+      warnings: [],
+      issuer: { id: 'uni-a', name: 'Universiteit van A', did: 'did:web:x', status: 'active' },
+    };
+
+    expect(verificationLines(result, credential)).toEqual([
+      "Issuer: Universiteit van A (uni-a), as the consortium's member list names it",
+      'Achievement: Machine Learning',
+      '',
+      '  ✓ The signature is intact (signed by did:web:x#key-1)',
+      '  ✓ It has not been revoked',
+      '',
+      'VERIFIED',
+    ]);
+  });
+
+  it('gives the reason of each failed check, and no achievement from an unverified credential', () => {
+    const result: Verification = {
+      verified: false,
+      checks: [
+        { check: 'proof', ok: false, detail: 'Invalid signature.' },
+        { check: 'issuer-member', ok: false, detail: 'did:web:evil is not a member of this consortium' },
+      ],
+      errors: [],
+      warnings: [],
+    };
+
+    expect(verificationLines(result, credential)).toEqual([
+      'Issuer: not a member of this consortium',
+      '',
+      '  ✗ The signature does not match: the credential was changed after signing, or not signed by that key (Invalid signature.)',
+      '  ✗ The issuer is not a member of the consortium (did:web:evil is not a member of this consortium)',
+      '',
+      'NOT VERIFIED: 2 checks failed',
+    ]);
+  });
+});
+
+describe('credentialIn', () => {
+  it('unwraps the answer of the issue route and of the VC API', () => {
+    expect(credentialIn({ id: 'urn:uuid:1', credential })).toBe(credential);
+    expect(credentialIn({ verifiableCredential: credential })).toBe(credential);
+  });
+
+  it('takes a signed credential as it is', () => {
+    expect(credentialIn(credential)).toBe(credential);
+  });
+});
