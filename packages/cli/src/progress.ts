@@ -36,7 +36,7 @@ export class ProgressDisplay {
 
   update(progress: BatchProgress): void {
     if (this.out.isTTY) {
-      const width = Math.max(10, Math.min(40, (this.out.columns ?? 80) - 45));
+      const width = Math.max(10, Math.min(40, (this.out.columns || 80) - 45));
       const line = progressLine(progress, width, { done: '█', todo: '░' });
       if (line === this.last) return;
       // carriage return and erase-to-end-of-line: redraw in place

@@ -52,3 +52,18 @@ export function table(header: string[], rows: string[][]): string[] {
       .trimEnd();
   return [line(header), ...rows.map(line)];
 }
+
+/** `items` joined by commas on lines of at most `width` characters, each line indented. */
+export function wrapList(items: readonly string[], indent = '  ', width = 100): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const [i, item] of items.entries()) {
+    const next = `${item}${i < items.length - 1 ? ',' : ''}`;
+    if (line && indent.length + line.length + 1 + next.length > width) {
+      lines.push(indent + line);
+      line = next;
+    } else line = line ? `${line} ${next}` : next;
+  }
+  if (line) lines.push(indent + line);
+  return lines.join('\n');
+}

@@ -46,4 +46,10 @@ describe('networkReason', () => {
   it('names a timeout with the time waited', () => {
     expect(networkReason(new DOMException('The operation was aborted due to timeout', 'TimeoutError'), 30_000)).toBe('no answer within 30 s');
   });
+
+  it('explains a port that fetch refuses to use', () => {
+    const error = Object.assign(new TypeError('fetch failed'), { cause: new Error('bad port') });
+
+    expect(networkReason(error, 60_000)).toBe('fetch refuses that port (it is on the list of blocked ports); use another');
+  });
 });

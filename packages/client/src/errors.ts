@@ -110,6 +110,7 @@ export function networkReason(error: unknown, timeoutMs: number): string {
   const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string } } | undefined;
   if (err?.name === 'TimeoutError') return `no answer within ${Math.round(timeoutMs / 1000)} s`;
   const cause = err?.cause;
+  if (cause?.message === 'bad port') return 'fetch refuses that port (it is on the list of blocked ports); use another';
   if (cause?.code === 'ECONNREFUSED') return 'connection refused (is the exchange running?)';
   if (cause?.code === 'ENOTFOUND' || cause?.code === 'EAI_AGAIN') return 'the host name does not resolve';
   if (cause?.code) return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;

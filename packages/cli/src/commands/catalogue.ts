@@ -6,7 +6,7 @@ import { catalogueItemsFromCsv, itemsFromJson, CATALOGUE_COLUMNS, type SourcedIt
 import { CliError } from '../errors.js';
 import { readInputFile } from '../files.js';
 import { parseCsv } from '../csv.js';
-import { fieldLines, table } from '../report.js';
+import { fieldLines, wrapList, table } from '../report.js';
 
 /** A batch result located in the file; `valid` is the outcome of a --dry-run check. */
 interface RowResult extends Omit<ComponentBatchResult, 'index' | 'outcome'> {
@@ -67,7 +67,7 @@ const importCommand: CommandSpec = {
     'same file again changes nothing. Exits 1 if any row was not imported.',
     '',
     'A CSV file has a header row, then one row per component. Columns (case, spaces and hyphens are ignored):',
-    `  ${CATALOGUE_COLUMNS.join(', ')}`,
+    wrapList(CATALOGUE_COLUMNS),
     'learningOutcomes, languages and stackableTowards hold several entries separated by |;',
     'stackableTowards entries are institution/code. Row numbers are lines of the file (the header is line 1).',
     'A JSON file is an array of components, each { "code", ...the body of PUT /v1/institutions/{id}/components/{code} }.',

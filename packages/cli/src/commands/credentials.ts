@@ -8,7 +8,7 @@ import { CliError, UsageError } from '../errors.js';
 import { readInputFile } from '../files.js';
 import { GRADUATION_COLUMNS, issueRequestsFromCsv, recipientLabel } from '../graduation-rows.js';
 import { ProgressDisplay } from '../progress.js';
-import { fieldLines, problemFields, problemLine } from '../report.js';
+import { fieldLines, wrapList, problemFields, problemLine } from '../report.js';
 
 const MAX_BATCH = 10_000;
 
@@ -63,7 +63,7 @@ const issueBatch: CommandSpec = {
     'was not issued with the reason. Exits 1 if any row was not issued. Up to 10,000 rows.',
     '',
     'Columns (case, spaces and hyphens are ignored):',
-    `  ${GRADUATION_COLUMNS.join(', ')}`,
+    wrapList(GRADUATION_COLUMNS),
     'type is component (when empty), badge or micro-degree; version is a catalogue version (the latest when',
     'empty); each recipient needs an email or a did. A JSON file is an array of issue request bodies.',
   ].join('\n'),
