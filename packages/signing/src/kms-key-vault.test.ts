@@ -86,6 +86,30 @@ describe('KmsKeyVault', () => {
     expect(fake.kms.commandCalls(ScheduleKeyDeletionCommand)).toHaveLength(1);
   });
 
+  it('retries a denial while a new key’s tags propagate, then succeeds', async () => {
+    fake.kms
+      .on(CreateAliasCommand)
+      .rejectsOnce(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }))
+      .resolves({});
+    const vault = new KmsKeyVault(new KMSClient({ region: 'eu-west-1' }), 1);
+
+    const key = await vault.createKey(labels);
+
+    expect(fake.kms.commandCalls(CreateAliasCommand)).toHaveLength(2);
+    expect(fake.kms.commandCalls(ScheduleKeyDeletionCommand)).toHaveLength(0);
+    expect(key.publicKey).toHaveLength(32);
+  });
+
+  it('gives the key up when the denial lasts', async () => {
+    fake.kms.on(CreateAliasCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
+    const vault = new KmsKeyVault(new KMSClient({ region: 'eu-west-1' }), 1);
+
+    await expect(vault.createKey(labels)).rejects.toThrow(/not authorized/);
+
+    expect(fake.kms.commandCalls(CreateAliasCommand)).toHaveLength(6);
+    expect(fake.kms.commandCalls(ScheduleKeyDeletionCommand)).toHaveLength(1);
+  });
+
   it('refuses a public key that is not Ed25519 DER', async () => {
     fake.kms.on(GetPublicKeyCommand).resolves({ PublicKey: new Uint8Array(91), KeySpec: 'ECC_NIST_EDWARDS25519' });
     const vault = new KmsKeyVault(new KMSClient({ region: 'eu-west-1' }));

@@ -18,6 +18,9 @@ import { rawEd25519FromSpki } from './spki.js';
 /** KMS accepts at most 4096 bytes for a RAW message; eddsa-rdfc-2022 signs 64. */
 const MAX_RAW_MESSAGE = 4096;
 
+/** Retries (250 ms, doubling: about 8 s in all) while a new key's tags reach IAM. */
+const TAG_PROPAGATION_RETRIES = 5;
+
 export const KMS_TAGS = { consortium: 'cx:consortium', institution: 'cx:institution' } as const;
 
 export function kmsAliasName(labels: KeyLabels): string {
@@ -28,7 +31,11 @@ export class KmsKeyVault implements KeyVault {
   /** Public keys never change for a key; asking KMS once per process is enough. */
   private readonly publicKeys = new Map<string, Uint8Array>();
 
-  constructor(private readonly kms: KMSClient) {}
+  /** @param retryDelayMs first wait before retrying a denial on a new key (doubles each time) */
+  constructor(
+    private readonly kms: KMSClient,
+    private readonly retryDelayMs = 250,
+  ) {}
 
   async createKey(labels: KeyLabels): Promise<ProvisionedKey> {
     const created = await this.kms.send(
@@ -45,11 +52,24 @@ export class KmsKeyVault implements KeyVault {
     const keyRef = created.KeyMetadata?.Arn;
     if (!keyRef) throw new DependencyError('KMS CreateKey returned no key ARN');
     try {
-      await this.kms.send(new CreateAliasCommand({ AliasName: kmsAliasName(labels), TargetKeyId: keyRef }));
-      return { keyRef, publicKey: await this.publicKey(keyRef) };
+      // IAM allows these only on keys tagged for the consortium, and a new key's tags can take
+      // a few seconds to reach authorization: retry a denial briefly before giving the key up
+      await this.whileTagsPropagate(() => this.kms.send(new CreateAliasCommand({ AliasName: kmsAliasName(labels), TargetKeyId: keyRef })));
+      return { keyRef, publicKey: await this.whileTagsPropagate(() => this.publicKey(keyRef)) };
     } catch (error) {
       await this.discardKey(keyRef).catch(() => undefined);
       throw error;
+    }
+  }
+
+  private async whileTagsPropagate<T>(call: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await call();
+      } catch (error) {
+        if ((error as Error).name !== 'AccessDeniedException' || attempt >= TAG_PROPAGATION_RETRIES) throw error;
+        await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs * 2 ** attempt));
+      }
     }
   }
 
