@@ -84,4 +84,12 @@ describe('browsing the catalogue', () => {
     expect(await field.inputValue()).toBe('9999');
     expect(await page.locator('.results').count()).toBe(0);
   });
+
+  it('takes keyboard and screen reader users to the list of problems after a refused search', async () => {
+    await page.goto(`${cx.url}/catalogue?kind=components&eqfLevel=9`);
+    await expect.poll(() => page.evaluate('document.activeElement.className')).toBe('error-summary');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate('location.hash')).toBe('#eqfLevel');
+  });
 });

@@ -58,6 +58,7 @@ button:hover, .button:hover { background: #083b76; border-color: #083b76; color:
 .drop { border: 2px dashed #5f6470; border-radius: 6px; padding: 0.75rem 1rem; margin: 0 0 1.1rem; background: var(--panel); }
 .drop.dragging { border-color: var(--link); background: #e4eefb; }
 .panel { background: var(--panel); border-radius: 6px; padding: 1rem 1.25rem; margin: 0 0 1.5rem; }
+.panel h2 { margin-top: 0; }
 .verdict { border-left: 8px solid; border-radius: 6px; padding: 1rem 1.25rem; margin: 0 0 1.5rem; }
 .verdict h2 { margin-top: 0; }
 .verdict.ok { border-color: var(--ok); background: var(--ok-bg); }
@@ -106,6 +107,10 @@ const JS = `
       if (status) status.textContent = 'Read ' + file.name + ' (' + text.length + ' characters). Press Verify.';
     }, function () { if (status) status.textContent = 'Could not read ' + file.name + '.'; });
   }
+
+  // after a refused form, take keyboard and screen reader users to the list of problems
+  var summary = document.querySelector('.error-summary');
+  if (summary) summary.focus();
 
   var drop = document.querySelector('[data-drop]');
   if (drop) {

@@ -378,8 +378,11 @@ function Item(props: { item: TransferItem; index: number; transfer: TransferReco
 function historyLine(entry: TransferItem['history'][number]): string {
   if ('appeal' in entry) return `${dateLabel(entry.at)}: appealed${entry.by === 'student' ? ' by you' : ` by ${entry.by}`}: ${entry.appeal}`;
   const decision = entry as TransferDecision;
-  const who = decision.rule ? `by agreement ${decision.rule.agreement}` : decision.decidedBy.kind === 'institution' ? 'by a reviewer' : `by ${decision.decidedBy.kind}`;
-  const difference = decision.justification.difference ? ` Substantial difference in ${DIFFERENCES[decision.justification.difference] ?? decision.justification.difference}.` : '';
   const ects = decision.outcome === 'recognised' && decision.ects !== undefined ? ` (${decision.ects} ECTS)` : '';
-  return `${dateLabel(decision.decidedAt)}: ${decision.outcome === 'recognised' ? 'recognised' : 'refused'}${ects} ${who}.${difference} ${decision.justification.explanation}`;
+  const verb = decision.outcome === 'recognised' ? 'recognised' : 'refused';
+  // an agreement rule's explanation only names the agreement again
+  if (decision.rule) return `${dateLabel(decision.decidedAt)}: ${verb}${ects} under agreement ${decision.rule.agreement} (version ${decision.rule.version}), without review.`;
+  const who = decision.decidedBy.kind === 'institution' ? 'by a reviewer' : `by ${decision.decidedBy.kind}`;
+  const difference = decision.justification.difference ? ` Substantial difference in ${DIFFERENCES[decision.justification.difference] ?? decision.justification.difference}.` : '';
+  return `${dateLabel(decision.decidedAt)}: ${verb}${ects} ${who}.${difference} ${decision.justification.explanation}`;
 }
