@@ -127,6 +127,14 @@ describe('the deployed stack, with the real topology and bundles', () => {
     }
   });
 
+  it('tells a function with a signing rate its rate, and the others none', () => {
+    for (const spec of FUNCTIONS) {
+      const variables = functionOf(real, spec.name).properties.Environment.Variables;
+      expect(variables.CX_SIGN_RATE).toBe(spec.signRate === undefined ? undefined : String(spec.signRate));
+    }
+    expect(FUNCTIONS.some((spec) => spec.signRate !== undefined)).toBe(true);
+  });
+
   it('routes every route key of the topology to the function that serves it', () => {
     const routes = Object.values(real.resources).filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route');
     expect(routes.map((route) => route.Properties.RouteKey).sort()).toEqual(FUNCTIONS.flatMap((spec) => spec.routes).sort());

@@ -74,6 +74,7 @@ export class ExchangeFunction extends Construct {
         TABLE_NAME: props.environment.tableName,
         CX_PUBLIC_URL: props.environment.publicUrl,
         CX_CONSORTIUM: props.environment.consortium,
+        ...(props.spec.signRate ? { CX_SIGN_RATE: String(props.spec.signRate) } : {}),
       },
     });
   }

@@ -19,6 +19,11 @@ export interface FunctionSpec {
   handler?: string;
   /** A queue this function consumes (SQS event source) instead of, or besides, HTTP routes. */
   consumes?: { queue: string; batchSize: number; maxConcurrency: number };
+  /**
+   * KMS Sign calls per second one instance may make (`CX_SIGN_RATE`; 500 when absent).
+   * Instances times this stays under the account's Ed25519 Sign quota (about 1,000/s).
+   */
+  signRate?: number;
   /** A queue this function sends to; its URL is passed as `<QUEUE>_QUEUE_URL` (e.g. BATCH_QUEUE_URL). */
   sendsTo?: string;
 }
@@ -80,6 +85,8 @@ export const FUNCTIONS: FunctionSpec[] = [
     signs: true,
     createsKeys: false,
     consumes: { queue: 'batch', batchSize: 1, maxConcurrency: 4 },
+    // 4 workers x 200/s leaves the rest of the account's ~1,000/s for interactive issuing
+    signRate: 200,
   },
   {
     name: 'verify',
