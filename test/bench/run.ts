@@ -9,6 +9,7 @@ import * as catalogue from './catalogue.js';
 import * as credentials from './credentials.js';
 import * as institutions from './institutions.js';
 import * as pages from './pages.js';
+import * as recognition from './recognition.js';
 
 export interface BenchSection {
   name: string;
@@ -16,7 +17,7 @@ export interface BenchSection {
   run(): Promise<void>;
 }
 
-const sections: BenchSection[] = [bundles, institutions, catalogue, credentials, pages];
+const sections: BenchSection[] = [bundles, institutions, catalogue, credentials, pages, recognition];
 
 // the AWS SDK is pinned to a release that supports Node 20; its reminder to move to Node 22 is noise here
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
