@@ -207,6 +207,17 @@ describe('POST /v1/institutions/{id}/transfers/{transferId}/appeals', () => {
     expect(await tableSnapshot(cx.deps.store)).toEqual(before);
   });
 
+  it('refuses to appeal a refusal that came from a failed check, not a reviewer (409), and writes nothing', async () => {
+    const tampered = await issue('DE-1');
+    tampered.credentialSubject.achievement.ectsCredits = 30;
+    const refused = await submitAsStudent([tampered]);
+    expect(refused.items[0]).toMatchObject({ outcome: 'rejected', reason: expect.stringMatching(/^not verified/) });
+    const before = await tableSnapshot(cx.deps.store);
+    const problem = await expectProblem(await appeal(refused.id, { credentialId: tampered.id, grounds: 'It is genuine.' }, { token: refused.trackingToken }), 409);
+    expect(problem.detail).toMatch(/failed a check/);
+    expect(await tableSnapshot(cx.deps.store)).toEqual(before);
+  });
+
   it('answers 404 to a wrong tracking token, and writes nothing', async () => {
     const { transfer, credential } = await pendingTransfer();
     await ok(decide(transfer.id, reject(credential.id)));

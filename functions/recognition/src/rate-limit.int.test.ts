@@ -45,7 +45,9 @@ describe('keyless submissions', () => {
     const app = createRecognitionApp(cx.deps);
     const address = newAddress();
     expect(await statuses(app, address, 10)).toEqual(Array(10).fill(201));
-    const problem = await expectProblem(await submit(app, address), 429);
+    const refused = await submit(app, address);
+    expect(refused.headers.get('retry-after')).toBe('60');
+    const problem = await expectProblem(refused, 429);
     expect(problem).toMatchObject({ type: '/problems/rate-limited', retryAfterSeconds: 60 });
   });
 

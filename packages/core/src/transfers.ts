@@ -172,6 +172,11 @@ export class TransferService {
     }
     const item = this.item(transfer, body.credentialId);
     if (item.outcome !== 'rejected') throw new ConflictError(`credential ${body.credentialId} is ${item.outcome}; only a refusal can be appealed`);
+    // an appeal contests a reviewer's judgement; a credential that failed its checks (not verified,
+    // someone else's, a duplicate) cannot be recognised on appeal: submit a valid credential instead
+    if (!item.history.some((entry) => 'outcome' in entry && entry.outcome === 'rejected')) {
+      throw new ConflictError(`credential ${body.credentialId} was refused because it failed a check (${item.reason}); that cannot be appealed, submit a valid credential in a new transfer`);
+    }
     const now = this.deps.clock.now();
     Object.assign(item, { outcome: 'pending', ects: 0, appealed: true, appeal: { grounds: body.grounds, at: now.toISOString(), by }, reason: `appealed: ${body.grounds}` });
     item.history.push({ appeal: body.grounds, at: now.toISOString(), by });

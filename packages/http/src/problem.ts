@@ -93,5 +93,6 @@ export function problemResponse(error: unknown, c: Context): Response {
   const headers: Record<string, string> = { 'content-type': PROBLEM_CONTENT_TYPE };
   if (requestId) headers['x-request-id'] = requestId;
   if (problem.status === 401) headers['www-authenticate'] = 'Bearer realm="consortium-exchange"';
+  if (problem.status === 429 && typeof problem.retryAfterSeconds === 'number') headers['retry-after'] = String(problem.retryAfterSeconds);
   return new Response(JSON.stringify(problem), { status: problem.status, headers });
 }
