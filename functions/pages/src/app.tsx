@@ -46,6 +46,14 @@ export interface PagesOptions {
   services?: CredentialServices;
 }
 
+/**
+ * The pages app: `/`, `/verify`, `/catalogue`, `/transfer` and their assets, as the topology
+ * routes them to the `pages` function.
+ *
+ * @example
+ * const app = createPagesApp(deps, { services: credentialServices(deps) });
+ * const page = await app.request('/catalogue?kind=components&field=0613');
+ */
 export function createPagesApp(deps: ExchangeDeps, options: PagesOptions = {}): Hono<PagesEnv> {
   const ctx: PagesContext = {
     deps,

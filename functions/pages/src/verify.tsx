@@ -6,7 +6,7 @@
  */
 import type { Verification } from '@cx/core';
 import type { StoredInstitution } from '@cx/store';
-import { checkWording, describeCredential, issuerDidOf, verdictOf, type AchievementView, type CredentialView } from './credential-view.js';
+import { checkWording, describeCredential, issuerDidOf, verdictOf, type AchievementView, type CredentialView, type Verdict } from './credential-view.js';
 import { ErrorSummary, Facts, FileField, TextArea, type FieldErrors } from './layout.js';
 import {
   achievementTypeLabel,
@@ -55,7 +55,7 @@ export function registerVerifyPages(app: PagesApp, { deps, services }: PagesCont
       { title: `${verdict.ok ? 'Verified' : 'Not verified'}: ${verdict.headline}`, section: 'verify' },
       <>
         <h1>Verification result</h1>
-        <Result credential={parsed.credential} verification={verification} member={member} />
+        <Result credential={parsed.credential} verification={verification} verdict={verdict} member={member} />
         <h2>Verify another credential</h2>
         <VerifyForm nested />
       </>,
@@ -127,9 +127,8 @@ function VerifyForm(props: { errors?: FieldErrors; value?: string; fetchUrl?: st
   );
 }
 
-function Result(props: { credential: Record<string, unknown>; verification: Verification; member?: StoredInstitution }) {
-  const { credential, verification, member } = props;
-  const verdict = verdictOf(credential, verification);
+function Result(props: { credential: Record<string, unknown>; verification: Verification; verdict: Verdict; member?: StoredInstitution }) {
+  const { credential, verification, verdict, member } = props;
   const view = describeCredential(credential, verification);
   const issuerName = verification.issuer?.name;
   return (
