@@ -130,6 +130,17 @@ describe('tracking', () => {
     expect(page.text).toContain('appealed by you: The workload was 150 hours');
   });
 
+  it('offers no appeal for a credential that failed its checks', async () => {
+    const response = await cx.request('POST', '/v1/institutions/uni-a/credentials', {
+      key: key['uni-a'],
+      body: { achievement: { type: 'component', code: 'ML-1' }, recipient: { name: 'Bob', email: 'bob@example.org' } },
+    });
+    const { page } = await submit([jsonFile(((await response.json()) as Json).credential)]);
+    expect(page.text).toContain('the credential belongs to someone else');
+    expect(page.text).toContain('This credential failed a check, so the refusal cannot be appealed');
+    expect(page.html).not.toContain('/appeal"');
+  });
+
   it('has no record to download while an item waits for review', async () => {
     const { location } = await submit([jsonFile(await issue('NORULE-1'))]);
     const { id, token } = idAndToken(location);

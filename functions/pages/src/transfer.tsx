@@ -356,7 +356,10 @@ function Item(props: { item: TransferItem; index: number; transfer: TransferReco
           </ol>
         </>
       ) : null}
-      {item.outcome === 'rejected' ? (
+      {item.outcome === 'rejected' && !refusedByReviewer(item) ? (
+        <p class="hint">This credential failed a check, so the refusal cannot be appealed. Submit a valid credential in a new transfer.</p>
+      ) : null}
+      {item.outcome === 'rejected' && refusedByReviewer(item) ? (
         <form method="post" action={`/transfer/track/${encodeURIComponent(transfer.id)}/appeal`}>
           <input type="hidden" name="token" value={token} />
           <input type="hidden" name="credentialId" value={item.credentialId} />
@@ -373,6 +376,11 @@ function Item(props: { item: TransferItem; index: number; transfer: TransferReco
       ) : null}
     </article>
   );
+}
+
+/** Appeals contest a reviewer's judgement; a credential that failed its checks cannot be recognised on appeal. */
+function refusedByReviewer(item: TransferItem): boolean {
+  return item.history.some((entry) => 'outcome' in entry && entry.outcome === 'rejected');
 }
 
 function historyLine(entry: TransferItem['history'][number]): string {
