@@ -4,7 +4,7 @@
  * not this exchange's members are refused: a credential from outside is not a member's.
  */
 import { createDocumentLoader, type DocumentLoader } from '@cx/credentials';
-import { didWebHost, institutionDidDocument, NotFoundError } from '@cx/domain';
+import { didWebHost, institutionDidDocument, NotFoundError, type InstitutionRecord } from '@cx/domain';
 import type { Store } from '@cx/store';
 
 export function memberDidPrefix(publicUrl: string): string {
@@ -19,12 +19,16 @@ export function memberIdOfDid(publicUrl: string, did: string): string | undefine
   return /^[a-z0-9][a-z0-9-]{1,39}$/.test(id) ? id : undefined;
 }
 
-export function exchangeDocumentLoader(deps: { store: Store; publicUrl: string }): DocumentLoader {
+/** How the loader reads a member's record: from the table, or through a per-request cache. */
+export type InstitutionLookup = (id: string) => Promise<InstitutionRecord | undefined>;
+
+export function exchangeDocumentLoader(deps: { store: Store; publicUrl: string; institution?: InstitutionLookup }): DocumentLoader {
+  const lookup: InstitutionLookup = deps.institution ?? ((id) => deps.store.institutions.get(id));
   return createDocumentLoader({
     publicUrl: deps.publicUrl,
     resolveDid: async (did) => {
       const id = memberIdOfDid(deps.publicUrl, did);
-      const institution = id && (await deps.store.institutions.get(id));
+      const institution = id && (await lookup(id));
       if (!institution) throw new NotFoundError(`${did} is not the DID of a member of this consortium`);
       return institutionDidDocument(deps.publicUrl, institution);
     },

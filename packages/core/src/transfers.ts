@@ -28,7 +28,7 @@ import {
 import type { Store, TransferDecision, TransferItem, TransferRecord } from '@cx/store';
 import { emailLookupHash } from './issuer.js';
 import { signAsInstitution, type SigningDeps } from './signing.js';
-import type { CredentialVerifier } from './verifier.js';
+import type { CredentialVerifier, VerificationSession } from './verifier.js';
 
 export interface TransferDeps extends SigningDeps {
   store: Store;
@@ -60,9 +60,11 @@ export class TransferService {
     const institution = await this.activeInstitution(institutionId);
     const now = this.deps.clock.now();
     const seen = new Set<string>();
+    // the credentials of one transfer share member records and status lists: read each once
+    const session = this.deps.verifier.session();
     const items: TransferItem[] = [];
     for (const [index, vc] of body.credentials.entries()) {
-      items.push(await this.assess(institution, body.student, vc, index, seen, now));
+      items.push(await this.assess(institution, body.student, vc, index, seen, now, session));
     }
     const trackingToken = anonymous ? randomBytes(24).toString('base64url') : undefined;
     const transfer = this.summarise({
@@ -254,7 +256,15 @@ export class TransferService {
   }
 
   /** Checks one submitted credential and decides it if an agreement rule can. */
-  private async assess(institution: InstitutionRecord, student: TransferBody['student'], raw: unknown, index: number, seen: Set<string>, now: Date): Promise<TransferItem> {
+  private async assess(
+    institution: InstitutionRecord,
+    student: TransferBody['student'],
+    raw: unknown,
+    index: number,
+    seen: Set<string>,
+    now: Date,
+    session: VerificationSession,
+  ): Promise<TransferItem> {
     const vc = (typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : {}) as Json;
     const credentialId = typeof vc.id === 'string' && vc.id.length <= 200 ? vc.id : `credentials.${index}`;
     const issuerDid = typeof vc.issuer === 'string' ? vc.issuer : typeof (vc.issuer as Json | undefined)?.id === 'string' ? ((vc.issuer as Json).id as string) : null;
@@ -267,7 +277,7 @@ export class TransferService {
 
     if (seen.has(credentialId)) return reject('duplicate: the same credential appears twice in this transfer');
     seen.add(credentialId);
-    const verification = await this.deps.verifier.verify(vc);
+    const verification = await this.deps.verifier.verify(vc, { session });
     if (!verification.verified) return reject(`not verified: ${verification.errors.join('; ')}`);
     const ownedByDid = student.did !== undefined && subject.id === student.did;
     const ownedByEmail = student.email !== undefined && emailMatches(subject.identifier, student.email);

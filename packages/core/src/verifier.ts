@@ -6,8 +6,8 @@
  */
 import { checkCredentialShape, checkValidityPeriod, getBit, verifyCredentialProof, type DocumentLoader } from '@cx/credentials';
 import type { Clock } from '@cx/domain';
-import type { Store } from '@cx/store';
-import { memberIdOfDid } from './document-loader.js';
+import type { StatusListRecord, Store, StoredInstitution } from '@cx/store';
+import { exchangeDocumentLoader, memberIdOfDid } from './document-loader.js';
 
 export type CheckName = 'schema' | 'proof' | 'issuer-member' | 'revocation' | 'suspension' | 'validity-period';
 
@@ -29,16 +29,48 @@ export interface Verification {
 export interface VerifierDeps {
   store: Store;
   publicUrl: string;
-  documentLoader: DocumentLoader;
   clock: Clock;
 }
 
 type Json = Record<string, unknown>;
 
+/**
+ * Reads shared by the verifications of one request (a transfer of up to 50 credentials
+ * from a few issuers): each member record and status list is read once, not per credential.
+ */
+export class VerificationSession {
+  private readonly institutions = new Map<string, Promise<StoredInstitution | undefined>>();
+  private readonly lists = new Map<string, Promise<StatusListRecord | undefined>>();
+  readonly documentLoader: DocumentLoader;
+
+  constructor(readonly store: Store, publicUrl: string) {
+    this.documentLoader = exchangeDocumentLoader({ store, publicUrl, institution: (id) => this.institution(id) });
+  }
+
+  institution(id: string): Promise<StoredInstitution | undefined> {
+    let found = this.institutions.get(id);
+    if (!found) this.institutions.set(id, (found = this.store.institutions.get(id)));
+    return found;
+  }
+
+  statusList(institution: string, listId: string): Promise<StatusListRecord | undefined> {
+    const key = `${institution}/${listId}`;
+    let found = this.lists.get(key);
+    if (!found) this.lists.set(key, (found = this.store.statusLists.get(institution, listId, true)));
+    return found;
+  }
+}
+
 export class CredentialVerifier {
   constructor(private readonly deps: VerifierDeps) {}
 
-  async verify(vc: unknown, options: { profile?: 'vc' | 'open-badge' } = {}): Promise<Verification> {
+  /** A session for verifying several credentials in one request. */
+  session(): VerificationSession {
+    return new VerificationSession(this.deps.store, this.deps.publicUrl);
+  }
+
+  async verify(vc: unknown, options: { profile?: 'vc' | 'open-badge'; session?: VerificationSession } = {}): Promise<Verification> {
+    const session = options.session ?? this.session();
     const checks: Check[] = [];
     const warnings: string[] = [];
     const shape = checkCredentialShape(vc, { profile: options.profile ?? 'vc', requireProof: true });
@@ -49,12 +81,12 @@ export class CredentialVerifier {
     );
     const credential = (typeof vc === 'object' && vc !== null ? vc : {}) as Json;
 
-    const proof = await verifyCredentialProof(vc, { documentLoader: this.deps.documentLoader });
+    const proof = await verifyCredentialProof(vc, { documentLoader: session.documentLoader });
     checks.push(proof.verified ? { check: 'proof', ok: true, detail: `signed by ${proof.verificationMethod}` } : { check: 'proof', ok: false, detail: proof.error });
 
     const issuerDid = typeof credential.issuer === 'string' ? credential.issuer : ((credential.issuer as Json | undefined)?.id as string | undefined);
     const memberId = issuerDid ? memberIdOfDid(this.deps.publicUrl, issuerDid) : undefined;
-    const member = memberId ? await this.deps.store.institutions.get(memberId) : undefined;
+    const member = memberId ? await session.institution(memberId) : undefined;
     let issuer: Verification['issuer'];
     if (member) {
       issuer = { id: member.id, name: member.name, did: issuerDid!, status: member.status };
@@ -64,7 +96,7 @@ export class CredentialVerifier {
       checks.push({ check: 'issuer-member', ok: false, detail: issuerDid ? `${issuerDid} is not a member of this consortium` : 'the credential names no issuer' });
     }
 
-    for (const purpose of ['revocation', 'suspension'] as const) checks.push(await this.statusCheck(credential, purpose, memberId, warnings));
+    for (const purpose of ['revocation', 'suspension'] as const) checks.push(await this.statusCheck(credential, purpose, memberId, warnings, session));
 
     const validity = checkValidityPeriod(credential as { validFrom?: unknown; validUntil?: unknown }, this.deps.clock.now());
     checks.push({ check: 'validity-period', ok: validity.ok, detail: validity.detail });
@@ -73,7 +105,13 @@ export class CredentialVerifier {
     return { verified: errors.length === 0, checks, errors, warnings, issuer };
   }
 
-  private async statusCheck(credential: Json, purpose: 'revocation' | 'suspension', memberId: string | undefined, warnings: string[]): Promise<Check> {
+  private async statusCheck(
+    credential: Json,
+    purpose: 'revocation' | 'suspension',
+    memberId: string | undefined,
+    warnings: string[],
+    session: VerificationSession,
+  ): Promise<Check> {
     const entries = (Array.isArray(credential.credentialStatus) ? credential.credentialStatus : credential.credentialStatus ? [credential.credentialStatus] : []) as Json[];
     const entry = entries.find((e) => e && e.type === 'BitstringStatusListEntry' && e.statusPurpose === purpose);
     if (!entry) {
@@ -87,7 +125,7 @@ export class CredentialVerifier {
     if (!listInstitution || !listId || listInstitution !== memberId) {
       return { check: purpose, ok: false, detail: `the ${purpose} list is not one of the issuer's lists on this exchange` };
     }
-    const list = await this.deps.store.statusLists.get(listInstitution, listId, true);
+    const list = await session.statusList(listInstitution, listId);
     if (!list || list.purpose !== purpose || !Number.isInteger(index) || index < 0 || index >= Buffer.from(list.bits, 'base64').length * 8) {
       return { check: purpose, ok: false, detail: `the ${purpose} status entry points at no list entry` };
     }
