@@ -120,19 +120,6 @@ describe('a worker killed with items in flight (the key vault never answers)', (
   });
 });
 
-describe('a run starting on status lists that do not exist yet', () => {
-  it('signs the two new lists once, and each credential once', async () => {
-    const { apiKey } = await cx.onboard('uni-fresh');
-    expect((await cx.request('PUT', '/v1/institutions/uni-fresh/components/ML-1', { key: apiKey, body: componentBody() })).status).toBe(201);
-    const counting = failingVault(Number.POSITIVE_INFINITY, async () => new Uint8Array());
-    const { services: s, sent } = services(counting);
-    const batch = await s.batches.submit('uni-fresh', items('fresh', 40), { kind: 'institution', id: 'uni-fresh', keyId: 'test' });
-    await s.batches.processChunk(sent[0]!);
-    expect(await s.batches.view('uni-fresh', batch.id)).toMatchObject({ status: 'done', issued: 40 });
-    expect(counting.signs).toBe(40 + 2);
-  });
-});
-
 async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {

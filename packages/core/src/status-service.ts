@@ -46,8 +46,8 @@ export interface StatusSlotAllocation {
 }
 
 export class StatusService {
-  /** Lists made or known to exist, by `institution/listNumber`, so issuing does not re-read them (they are never deleted). */
-  private readonly lists = new Map<string, Promise<void>>();
+  /** Lists known to exist, so issuing does not re-read them (they are never deleted). */
+  private readonly knownLists = new Set<string>();
 
   constructor(private readonly deps: StatusDeps) {}
 
@@ -80,31 +80,17 @@ export class StatusService {
     }
   }
 
-  /**
-   * Makes the signed, empty revocation and suspension lists of `listNumber` if they do not
-   * exist. Concurrent issues in this process share one attempt, so a graduation run starting
-   * on a new list signs its two lists once, not once per item in flight (each a KMS Sign call).
-   */
-  ensureLists(institution: InstitutionRecord, listNumber: number): Promise<void> {
-    const cacheKey = `${institution.id}/${listNumber}`;
-    let making = this.lists.get(cacheKey);
-    if (!making) {
-      making = this.makeLists(institution, listNumber).catch((error: unknown) => {
-        this.lists.delete(cacheKey);
-        throw error;
-      });
-      this.lists.set(cacheKey, making);
-    }
-    return making;
-  }
-
-  private async makeLists(institution: InstitutionRecord, listNumber: number): Promise<void> {
+  /** Makes the signed, empty revocation and suspension lists of `listNumber` if they do not exist. */
+  async ensureLists(institution: InstitutionRecord, listNumber: number): Promise<void> {
     for (const purpose of ['revocation', 'suspension'] as const) {
       const listId = statusListId(purpose, listNumber);
+      const cacheKey = `${institution.id}/${listId}`;
+      if (this.knownLists.has(cacheKey)) continue;
       if (!(await this.deps.store.statusLists.get(institution.id, listId, true))) {
         const bits = newBitstring();
         await this.deps.store.statusLists.create(await this.signedList(institution, purpose, listNumber, bits, 1));
       }
+      this.knownLists.add(cacheKey);
     }
   }
 
