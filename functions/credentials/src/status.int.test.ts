@@ -211,12 +211,12 @@ describe('suspension', () => {
   });
 });
 
-describe('concurrent status changes in one list', () => {
-  it('all land: each credential ends with its own bit set', async () => {
+describe('20 concurrent status changes of credentials sharing one list', () => {
+  it('all answer 200, and each credential ends with its own bit set', async () => {
     const issued = [];
-    for (let i = 0; i < 8; i++) issued.push(await issue({ name: `C${i}`, email: `race${i}@example.org` }));
+    for (let i = 0; i < 20; i++) issued.push(await issue({ name: `C${i}`, email: `race${i}@example.org` }));
     const responses = await Promise.all(issued.map(({ id }) => changeStatus(id, 'revoked')));
-    expect(responses.map((r) => r.status)).toEqual(Array(8).fill(200));
+    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
     for (const { credential } of issued) expect(await publishedBit(credential, 'revocation')).toBe(true);
   });
 });

@@ -29,8 +29,12 @@ import { signAsInstitution } from './signing.js';
 
 /** Random draws in one list before new credentials move on to the next list. */
 const DRAWS_PER_LIST = 8;
-/** Attempts at a status change that races another change of the same list. */
-const CHANGE_ATTEMPTS = 6;
+/**
+ * How long a status change keeps trying while other changes of the same list win the race
+ * (every credential of an institution shares its list, so a burst of revocations collides).
+ * Under the 20 s an HTTP function may run.
+ */
+const CHANGE_BUDGET_MS = 15_000;
 
 export interface StatusDeps {
   store: Store;
@@ -107,6 +111,7 @@ export class StatusService {
     ctx: { principal: Principal; requestId?: string },
   ): Promise<CredentialRecord> {
     let current = credential;
+    const deadline = Date.now() + CHANGE_BUDGET_MS;
     for (let attempt = 0; ; attempt++) {
       if (current.status === 'revoked') throw new ConflictError(`credential ${current.id} is revoked; revocation is final`);
       if (current.status === to) return current;
@@ -138,8 +143,10 @@ export class StatusService {
         ]);
         return { ...current, status: to, statusReason: reason, statusChangedAt: now.toISOString() };
       } catch (error) {
-        // another change of the same list (or of this credential) won the race: read again and retry
-        if (!(error instanceof ConflictError) || attempt + 1 >= CHANGE_ATTEMPTS) throw error;
+        // another change of the same list (or of this credential) won the race: wait a random
+        // while (full jitter, growing to 1 s) so the contenders spread out, read again, retry
+        if (!(error instanceof ConflictError) || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1000, 25 * 2 ** attempt)));
         const fresh = await this.deps.store.credentials.get(institution.id, current.id, true);
         if (!fresh) throw error;
         current = fresh;
