@@ -18,6 +18,7 @@ import {
   statusChangeSchema,
   ValidationError,
   ForbiddenError,
+  systemClock,
 } from '@cx/domain';
 import {
   bearerSecurity,
@@ -272,6 +273,19 @@ export function createCredentialsApp(deps: ExchangeDeps, options: ServiceOptions
       const issuer = typeof credential.issuer === 'string' ? credential.issuer : (credential.issuer as { id?: unknown } | undefined)?.id;
       if (issuer !== did) throw ValidationError.field('credential.issuer', `must be ${did}, the DID of ${id}`);
       const signed = await signAsInstitution({ keyVault: deps.keyVault, publicUrl: deps.publicUrl, documentLoader: services.documentLoader }, institution, credential);
+      // the exchange keeps no copy of a caller-composed credential, but it records that it signed one
+      const at = (deps.clock ?? systemClock).now().toISOString();
+      await deps.store.table.transact([
+        deps.store.audit.entry({
+          at,
+          actor: actorOf(principalOf(c)),
+          action: 'credential.sign-composed',
+          institution: id,
+          target: `institutions/${id}/vc-api/credentials/${typeof credential.id === 'string' ? credential.id : 'unidentified'}`,
+          requestId: c.get('requestId'),
+          details: { type: credential.type ?? null, verificationMethod: (signed as { proof?: { verificationMethod?: string } }).proof?.verificationMethod ?? null },
+        }),
+      ]);
       return c.json({ verifiableCredential: signed as Record<string, unknown> }, 201);
     },
   );

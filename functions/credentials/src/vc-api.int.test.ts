@@ -71,6 +71,14 @@ describe('signing', () => {
     expect(response.status).toBe(201);
   });
 
+  it('records in the audit log that it signed a composed credential, and who asked', async () => {
+    const credential = composed(didOf('uni-a'), { id: 'urn:uuid:0e7d1c55-2f0b-4a53-9d55-6f8f5a1f0a01' });
+    expect((await issue(credential)).status).toBe(201);
+    const audit = (await (await cx.request('GET', '/v1/audit?institution=uni-a', { key: cx.adminKey })).json()) as Json;
+    const entry = audit.items.find((item: Json) => item.target === `institutions/uni-a/vc-api/credentials/${credential.id}`);
+    expect(entry).toMatchObject({ action: 'credential.sign-composed', actor: { kind: 'institution', id: 'uni-a' } });
+  });
+
   it('signs what then verifies through the VC API', async () => {
     const { verifiableCredential } = (await (await issue(composed())).json()) as Json;
     const response = await cx.request('POST', '/vc-api/credentials/verify', { body: { verifiableCredential } });
