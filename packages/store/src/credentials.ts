@@ -2,7 +2,6 @@
  * Issued credentials: the signed credential as issued, who it was issued to (private to
  * the issuing institution), what it was issued for, and its status.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page } from '@cx/domain';
 import { keys, stripKeys } from './keys.js';
 import { PAGE_KEYS, type Table, type TransactItem } from './table.js';
@@ -86,22 +85,7 @@ export class Credentials {
   /** Every credential of a recipient at an institution (micro-degree requirements). */
   async allForRecipient(institution: string, lookup: RecipientLookup): Promise<CredentialRecord[]> {
     const { index, partition } = this.lookup(institution, lookup);
-    const all: CredentialRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.table.doc.send(
-        new QueryCommand({
-          TableName: this.table.name,
-          IndexName: index,
-          KeyConditionExpression: `${index}pk = :pk`,
-          ExpressionAttributeValues: { ':pk': partition },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      all.push(...(out.Items ?? []).map(fromItem));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
-    return all;
+    return (await this.table.queryPartition(index, partition)).map(fromItem);
   }
 
   /** Changes a credential's status, conditional on the status the caller read. */

@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, type DomainError, type Page } from '@cx/domain';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import type { GsiName } from './table-definition.js';
 import type { ItemKey } from './keys.js';
 
 /** One write of a transaction; builders fill in `TableName` from `table.name`. */
@@ -60,6 +61,28 @@ export class Table {
       new QueryCommand({ ...input, TableName: this.name, Limit: limit, ExclusiveStartKey: startKey }),
     );
     return { items: (out.Items ?? []) as T[], nextCursor: encodeCursor(out.LastEvaluatedKey) };
+  }
+
+  /** Every item of one index partition, following LastEvaluatedKey (for small, bounded partitions). */
+  async queryPartition(index: GsiName | undefined, partition: string): Promise<Record<string, unknown>[]> {
+    const pk = index ? `${index}pk` : 'pk';
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.name,
+          IndexName: index,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': pk },
+          ExpressionAttributeValues: { ':pk': partition },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return items;
   }
 
   /**

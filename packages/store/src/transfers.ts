@@ -2,7 +2,7 @@
  * Transfers (a student's credentials submitted to a receiving institution), the
  * recognitions they produce, and per-client rate windows for keyless submissions.
  */
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page } from '@cx/domain';
 import { keys, stripKeys } from './keys.js';
 import { TTL_ATTRIBUTE } from './table-definition.js';
@@ -136,28 +136,15 @@ export class Transfers {
   /** Components recognised for a student at an institution (micro-degree stacking). */
   async recognitionsOf(institution: string, student: { email?: string; emailHash?: string; did?: string }): Promise<RecognisedComponentRecord[]> {
     const found = new Map<string, RecognisedComponentRecord>();
-    const lookups: Array<[string, string]> = [];
+    const lookups: Array<['gsi1' | 'gsi2', string]> = [];
     if (student.emailHash) lookups.push(['gsi1', keys.recognitionRecipientPartition(institution, 'email', student.emailHash)]);
     if (student.did) lookups.push(['gsi2', keys.recognitionRecipientPartition(institution, 'did', student.did)]);
     for (const [index, partition] of lookups) {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const out = await this.table.doc.send(
-          new QueryCommand({
-            TableName: this.table.name,
-            IndexName: index,
-            KeyConditionExpression: `${index}pk = :pk`,
-            ExpressionAttributeValues: { ':pk': partition },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of out.Items ?? []) {
-          const record = stripKeys<RecognitionRecord>(item);
-          // only components stack; other recognised credentials count for their ECTS in the transfer alone
-          if (record.component) found.set(record.credentialId, record as RecognisedComponentRecord);
-        }
-        startKey = out.LastEvaluatedKey;
-      } while (startKey);
+      for (const item of await this.table.queryPartition(index, partition)) {
+        const record = stripKeys<RecognitionRecord>(item);
+        // only components stack; other recognised credentials count for their ECTS in the transfer alone
+        if (record.component) found.set(record.credentialId, record as RecognisedComponentRecord);
+      }
     }
     return [...found.values()];
   }
