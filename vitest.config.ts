@@ -8,6 +8,7 @@ export default defineConfig({
     include: ['{packages,functions,infra,test}/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/cdk.out/**'],
     globalSetup: ['test/support/global-setup.ts'],
+    reporters: ['default', './test/support/summary-reporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
