@@ -143,11 +143,19 @@ describe('cx catalogue import', () => {
 
 describe('cx credentials issue-batch', () => {
   it('runs the example graduation file to completion with a text progress bar, and exits 0', async () => {
-    const ran = await cx(['credentials', 'issue-batch', GRADUATION, '--interval', '100'], { CX_API_KEY: issuerKey, CX_INSTITUTION: 'uni-issuer' });
+    // no --institution and no CX_INSTITUTION: the exchange says whose key it is
+    const ran = await cx(['credentials', 'issue-batch', GRADUATION, '--interval', '100'], { CX_API_KEY: issuerKey });
 
     expect(ran.code, ran.stderr).toBe(0);
     expect(ran.stdout).toMatch(/^\[#{30}\] 100%  12\/12  issued 12, failed 0$/m);
     expect(ran.stdout).toContain('Done: 12 issued, 0 failed, of 12.');
+  });
+
+  it('asks which institution when the key is an admin key and none is given, and exits 2', async () => {
+    const ran = await cx(['credentials', 'issue-batch', GRADUATION], { CX_API_KEY: ADMIN_TOKEN });
+
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toContain('CX_API_KEY is an admin key');
   });
 
   it('reports each row that was not issued with its reason, and exits 1', async () => {

@@ -109,3 +109,32 @@ describe('DELETE /v1/institutions/{id}/api-keys/{keyId}', () => {
     expect(fieldsOf(problem)).toEqual(['keyId']);
   });
 });
+
+describe('GET /v1/me', () => {
+  it('names the institution an institution key acts for, and the key', async () => {
+    const cx = await testExchange();
+    await cx.onboard('uni-a');
+    const created = await createKey(cx, 'uni-a');
+
+    const response = await cx.request('GET', '/v1/me', { key: created.apiKey });
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ kind: 'institution', institution: 'uni-a', keyId: created.id });
+  });
+
+  it('says an admin key is an admin’s, naming no institution', async () => {
+    const cx = await testExchange();
+    const me = (await (await cx.request('GET', '/v1/me', { key: cx.adminKey })).json()) as Record<string, unknown>;
+    expect(me.kind).toBe('admin');
+    expect(me).not.toHaveProperty('institution');
+  });
+
+  it('answers 401 without a key, and for a revoked one', async () => {
+    const cx = await testExchange();
+    await cx.onboard('uni-a');
+    const created = await createKey(cx, 'uni-a');
+    await expectProblem(await cx.request('GET', '/v1/me'), 401);
+    expect((await cx.request('DELETE', `/v1/institutions/uni-a/api-keys/${created.id}`, { key: cx.adminKey })).status).toBe(204);
+    await expectProblem(await cx.request('GET', '/v1/me', { key: created.apiKey }), 401);
+  });
+});

@@ -12,6 +12,7 @@ import {
   pageQuerySchema,
   pageSchema,
   systemClock,
+  UnauthorizedError,
 } from '@cx/domain';
 import {
   adminOnly,
@@ -31,6 +32,9 @@ export type InstitutionsAppDeps = ExchangeDeps;
 
 const idParams = z.object({ id: institutionIdSchema });
 const onboarded = z.object({ institution: institutionSchema, apiKey: z.string().meta({ description: 'Shown once; store it safely.' }) });
+const whoAmI = z
+  .object({ kind: z.enum(['admin', 'institution']), institution: institutionIdSchema.optional(), keyId: z.string() })
+  .meta({ id: 'WhoAmI' });
 const apiKeyCreated = z.object({ id: z.string(), apiKey: z.string().meta({ description: 'Shown once.' }) });
 const didDocumentSchema = z
   .object({
@@ -184,6 +188,28 @@ export function createInstitutionsApp(deps: InstitutionsAppDeps) {
       },
     );
   }
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/me',
+      tags: ['Institutions'],
+      summary: 'Who the calling API key acts for',
+      description: 'Lets tools find the institution of a key without being told.',
+      security: bearerSecurity,
+      responses: { 200: jsonContent(whoAmI, 'The caller'), ...problems(401) },
+    }),
+    async (c) => {
+      const principal = principalOf(c);
+      if (principal.kind === 'anonymous') throw new UnauthorizedError('this route needs an API key');
+      return c.json(
+        principal.kind === 'institution'
+          ? { kind: principal.kind, institution: principal.institutionId, keyId: principal.keyId }
+          : { kind: principal.kind, keyId: principal.keyId },
+        200,
+      );
+    },
+  );
 
   app.openapi(
     createRoute({

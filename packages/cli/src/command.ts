@@ -91,15 +91,22 @@ export class CommandContext {
     return new CxClient({ baseUrl: this.url, apiKey: auth === 'key' ? apiKey : undefined, fetch: this.io.fetch });
   }
 
-  /** The institution a command acts for: `--institution`, else CX_INSTITUTION. */
-  institution(): string {
-    const id = this.string('institution') ?? this.io.env.CX_INSTITUTION?.trim();
-    if (!id) {
-      throw new UsageError(`which institution? Give --institution <id> or set CX_INSTITUTION (an API key does not name its institution)`, this.spec.name);
+  /**
+   * The institution a command acts for: `--institution`, else CX_INSTITUTION, else the
+   * institution CX_API_KEY belongs to (asked of the exchange).
+   */
+  async institution(): Promise<string> {
+    const given = this.string('institution') ?? this.io.env.CX_INSTITUTION?.trim();
+    if (given) {
+      const parsed = institutionIdSchema.safeParse(given);
+      if (!parsed.success) throw new UsageError(`the institution id "${given}" ${parsed.error.issues[0]!.message}`, this.spec.name);
+      return given;
     }
-    const parsed = institutionIdSchema.safeParse(id);
-    if (!parsed.success) throw new UsageError(`the institution id "${id}" ${parsed.error.issues[0]!.message}`, this.spec.name);
-    return id;
+    const me = await this.client('key').me();
+    if (me.kind !== 'institution' || !me.institution) {
+      throw new UsageError('which institution? CX_API_KEY is an admin key: give --institution <id> or set CX_INSTITUTION', this.spec.name);
+    }
+    return me.institution;
   }
 }
 

@@ -64,11 +64,11 @@ describe('cx', () => {
     expect(ran.stderr).toContain("Unknown option '--colour'");
   });
 
-  it('exits 2 when a command that acts for an institution does not know which', async () => {
-    const ran = await cx(['catalogue', 'import', 'examples/catalogue.csv'], { CX_API_KEY: 'cxk_x' });
+  it('exits 2 when a command that acts for an institution is given a bad institution id, asking nothing', async () => {
+    const ran = await cx(['catalogue', 'import', 'examples/catalogue.csv', '--institution', 'Not An Id'], { CX_API_KEY: 'cxk_x' });
 
     expect(ran.code).toBe(2);
-    expect(ran.stderr).toContain('which institution? Give --institution <id> or set CX_INSTITUTION');
+    expect(ran.stderr).toContain('the institution id "Not An Id"');
     expect(ran.requests).toBe(0);
   });
 

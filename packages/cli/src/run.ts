@@ -19,7 +19,7 @@ const SETTINGS = [
   'Settings (environment):',
   `  CX_URL          the exchange, e.g. https://exchange.example.eu (default ${DEFAULT_URL}, where pnpm start listens)`,
   '  CX_API_KEY      an admin key for consortium tasks, or an institution\'s key for its catalogue and credentials',
-  '  CX_INSTITUTION  the institution of that key, for commands that act for one (or give --institution)',
+  '  CX_INSTITUTION  the institution commands act for (or --institution); by default the institution of CX_API_KEY',
 ];
 
 /** The overview: every command with its summary. */

@@ -224,6 +224,11 @@ export class CxClient {
     return segment(checked(entryCodeSchema, value, `code "${value}"`, field));
   }
 
+  /** Who the client's API key acts for: an admin, or an institution (with its id). */
+  async me(): Promise<{ kind: 'admin' | 'institution'; institution?: string; keyId: string }> {
+    return this.json('GET', '/v1/me');
+  }
+
   /** The consortium's members, onboarding, keys and suspension. */
   readonly institutions = {
     /** Onboards a partner (admin): its record, its own signing key, and its first API key. */

@@ -41,6 +41,7 @@ export const FUNCTIONS: FunctionSpec[] = [
       'ANY /v1/institutions/{id}/reinstate',
       'ANY /institutions/{id}/did.json',
       'ANY /v1/audit',
+      'GET /v1/me',
     ],
     memoryMb: 512,
     signs: false,

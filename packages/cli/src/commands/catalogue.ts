@@ -81,7 +81,7 @@ const importCommand: CommandSpec = {
   async run(ctx) {
     const file = ctx.positionals[0]!;
     const dryRun = ctx.flag('dry-run');
-    const institution = dryRun ? undefined : ctx.institution();
+    const institution = dryRun ? undefined : await ctx.institution();
     const client = dryRun ? undefined : ctx.client('key');
     const { items, label } = await readCatalogue(ctx, file);
     if (items.length === 0) throw new CliError(`${file} holds no components`);

@@ -77,7 +77,7 @@ const issueBatch: CommandSpec = {
   async run(ctx) {
     const file = ctx.positionals[0]!;
     const dryRun = ctx.flag('dry-run');
-    const institution = dryRun ? undefined : ctx.institution();
+    const institution = dryRun ? undefined : await ctx.institution();
     const client = dryRun ? undefined : ctx.client('key');
     ctx.number('interval', { min: 50, max: 60_000, integer: true });
 
@@ -130,7 +130,7 @@ const batchStatus: CommandSpec = {
   options: { ...institutionOption, ...intervalOption, ...jsonOption },
   positionals: { min: 1, max: 1 },
   async run(ctx) {
-    const institution = ctx.institution();
+    const institution = await ctx.institution();
     const client = ctx.client('key');
     return report(ctx, await follow(ctx, client, institution, ctx.positionals[0]!));
   },
@@ -147,7 +147,7 @@ function statusCommand(action: 'revoke' | 'suspend' | 'reinstate', status: 'revo
     async run(ctx) {
       const reason = ctx.string('reason');
       if (!reason?.trim()) throw new UsageError('give the reason with --reason "<text>"', this.name);
-      const institution = ctx.institution();
+      const institution = await ctx.institution();
       const record = await ctx.client('key').credentials.changeStatus(institution, ctx.positionals[0]!, { status, reason });
       if (ctx.flag('json')) ctx.json(record);
       else ctx.out(`${record.id} of ${record.recipient.name} is now ${record.status}; verifiers see it at once.`);
