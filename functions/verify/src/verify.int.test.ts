@@ -193,6 +193,8 @@ describe('anything that is not a credential', () => {
     'a status entry with a huge index',
     'a status entry pointing elsewhere',
     'an issuer that is a number',
+    'an issuer object whose id is a number',
+    'a status entry that is not an object',
     'a deeply nested subject',
   ];
 
@@ -216,6 +218,12 @@ describe('anything that is not a credential', () => {
         break;
       case 'an issuer that is a number':
         odd.issuer = 12;
+        break;
+      case 'an issuer object whose id is a number':
+        odd.issuer = { id: 5, type: ['Profile'], name: 'Five' };
+        break;
+      case 'a status entry that is not an object':
+        odd.credentialStatus = [null, 'revoked', 3];
         break;
       case 'a deeply nested subject': {
         let deep: Json = {};

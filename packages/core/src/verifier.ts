@@ -84,7 +84,9 @@ export class CredentialVerifier {
     const proof = await verifyCredentialProof(vc, { documentLoader: session.documentLoader });
     checks.push(proof.verified ? { check: 'proof', ok: true, detail: `signed by ${proof.verificationMethod}` } : { check: 'proof', ok: false, detail: proof.error });
 
-    const issuerDid = typeof credential.issuer === 'string' ? credential.issuer : ((credential.issuer as Json | undefined)?.id as string | undefined);
+    const issuerId = typeof credential.issuer === 'object' && credential.issuer !== null ? (credential.issuer as Json).id : credential.issuer;
+    // whatever the credential claims, only a string can name a member
+    const issuerDid = typeof issuerId === 'string' ? issuerId : undefined;
     const memberId = issuerDid ? memberIdOfDid(this.deps.publicUrl, issuerDid) : undefined;
     const member = memberId ? await session.institution(memberId) : undefined;
     let issuer: Verification['issuer'];
