@@ -2,7 +2,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, type AgreementBody, type Page } from '@cx/domain';
 import { keys, stripKeys } from './keys.js';
-import { PAGE_KEYS, type Table, type TransactItem } from './table.js';
+import type { Table, TransactItem } from './table.js';
 
 export interface AgreementRecord extends AgreementBody {
   institution: string;
@@ -51,17 +51,7 @@ export class Agreements {
     const byPartner = filter.partner !== undefined;
     const partition = byPartner ? keys.agreementsWithPartner(filter.partner!) : keys.agreementsAll;
     const index = byPartner ? 'gsi1' : 'gsi2';
-    const page = await this.table.page<Record<string, unknown>>(
-      {
-        IndexName: index,
-        KeyConditionExpression: filter.institution ? `${index}pk = :pk AND begins_with(${index}sk, :prefix)` : `${index}pk = :pk`,
-        ExpressionAttributeValues: { ':pk': partition, ...(filter.institution ? { ':prefix': `${filter.institution}#` } : {}) },
-      },
-      { attribute: `${index}pk`, value: partition },
-      limit,
-      cursor,
-      [...PAGE_KEYS[index]],
-    );
+    const page = await this.table.page(index, partition, limit, cursor, { sortPrefix: filter.institution && `${filter.institution}#` });
     return { items: page.items.map((item) => stripKeys<AgreementRecord>(item)), nextCursor: page.nextCursor };
   }
 

@@ -1,6 +1,6 @@
 import type { Page } from '@cx/domain';
 import { keys, stripKeys } from './keys.js';
-import { PAGE_KEYS, type Table, type TransactItem } from './table.js';
+import type { Table, TransactItem } from './table.js';
 
 /** Who an API key acts for: an institution id, or the consortium admin. */
 export type KeyOwner = { kind: 'institution'; institutionId: string } | { kind: 'admin' };
@@ -45,17 +45,7 @@ export class ApiKeys {
 
   async list(owner: KeyOwner, limit: number, cursor?: string): Promise<Page<Omit<ApiKeyRecord, 'secretHash'>>> {
     const partition = keys.apiKeyIndexes(ownerName(owner), '').gsi1pk!;
-    const page = await this.table.page<Record<string, unknown>>(
-      {
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': partition },
-      },
-      { attribute: 'gsi1pk', value: partition },
-      limit,
-      cursor,
-      [...PAGE_KEYS.gsi1],
-    );
+    const page = await this.table.page('gsi1', partition, limit, cursor);
     return {
       items: page.items.map((item) => {
         const { secretHash: _hidden, ...rest } = stripKeys<ApiKeyRecord>(item);

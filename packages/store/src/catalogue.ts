@@ -144,14 +144,8 @@ export class Catalogue {
   /** Micro-degrees a component is listed in, by reference (status filtered by the caller). */
   async degreesListing(component: EntryRef, limit: number, cursor?: string): Promise<Page<EntryRef>> {
     const partition = keys.degreeRefPartition(component);
-    const page = await this.table.page<{ degree: EntryRef }>(
-      { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': partition } },
-      { attribute: 'pk', value: partition },
-      limit,
-      cursor,
-      [...PAGE_KEYS.table],
-    );
-    return { items: page.items.map((item) => item.degree), nextCursor: page.nextCursor };
+    const page = await this.table.page(undefined, partition, limit, cursor);
+    return { items: page.items.map((item) => item.degree as EntryRef), nextCursor: page.nextCursor };
   }
 
   /** One page of a search, in the chosen index's order; stable under new publications. */

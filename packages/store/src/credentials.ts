@@ -4,7 +4,7 @@
  */
 import type { Page } from '@cx/domain';
 import { keys, stripKeys } from './keys.js';
-import { PAGE_KEYS, type Table, type TransactItem } from './table.js';
+import type { Table, TransactItem } from './table.js';
 
 export type CredentialStatus = 'active' | 'suspended' | 'revoked';
 export type RecipientLookup = { kind: 'email'; emailHash: string } | { kind: 'did'; did: string } | { kind: 'sid'; studentId: string };
@@ -72,13 +72,7 @@ export class Credentials {
 
   async listByRecipient(institution: string, lookup: RecipientLookup, limit: number, cursor?: string): Promise<Page<CredentialRecord>> {
     const { index, partition } = this.lookup(institution, lookup);
-    const page = await this.table.page<Record<string, unknown>>(
-      { IndexName: index, KeyConditionExpression: `${index}pk = :pk`, ExpressionAttributeValues: { ':pk': partition }, ScanIndexForward: false },
-      { attribute: `${index}pk`, value: partition },
-      limit,
-      cursor,
-      [...PAGE_KEYS[index]],
-    );
+    const page = await this.table.page(index, partition, limit, cursor, { newestFirst: true });
     return { items: page.items.map(fromItem), nextCursor: page.nextCursor };
   }
 

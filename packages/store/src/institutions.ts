@@ -1,6 +1,6 @@
 import { ConflictError, type InstitutionRecord, type Page } from '@cx/domain';
 import { keys, stripKeys } from './keys.js';
-import { PAGE_KEYS, type Table, type TransactItem } from './table.js';
+import type { Table, TransactItem } from './table.js';
 
 /** An institution as stored, with the optimistic-locking counter every update checks. */
 export type StoredInstitution = InstitutionRecord & { revision: number };
@@ -15,17 +15,7 @@ export class Institutions {
 
   /** The member list, in id order. */
   async list(limit: number, cursor?: string): Promise<Page<StoredInstitution>> {
-    const page = await this.table.page<Record<string, unknown>>(
-      {
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.memberListPartition },
-      },
-      { attribute: 'gsi1pk', value: keys.memberListPartition },
-      limit,
-      cursor,
-      [...PAGE_KEYS.gsi1],
-    );
+    const page = await this.table.page('gsi1', keys.memberListPartition, limit, cursor);
     return { items: page.items.map((item) => stripKeys<StoredInstitution>(item)), nextCursor: page.nextCursor };
   }
 

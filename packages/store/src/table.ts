@@ -9,7 +9,6 @@ import {
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
-  type QueryCommandInput,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, type DomainError, type Page } from '@cx/domain';
@@ -46,21 +45,32 @@ export class Table {
   }
 
   /**
-   * One page of a query on the table or an index.
-   * @param partition the partition attribute and value; cursors must come from the same partition
+   * One page of a partition of the table (`index` undefined) or of an index, in sort-key
+   * order (or newest first). A cursor is accepted only if it came from the same partition.
    */
-  async page<T>(
-    input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey' | 'Limit'> & { IndexName?: string },
-    partition: { attribute: string; value: string },
+  async page(
+    index: GsiName | undefined,
+    partition: string,
     limit: number,
     cursor: string | undefined,
-    keyAttributes: string[],
-  ): Promise<Page<T>> {
-    const startKey = decodeCursor(cursor, { [partition.attribute]: partition.value }, keyAttributes);
+    options: { newestFirst?: boolean; sortPrefix?: string } = {},
+  ): Promise<Page<Record<string, unknown>>> {
+    const pk = index ? `${index}pk` : 'pk';
+    const sk = index ? `${index}sk` : 'sk';
+    const startKey = decodeCursor(cursor, { [pk]: partition }, [...PAGE_KEYS[index ?? 'table']]);
     const out = await this.doc.send(
-      new QueryCommand({ ...input, TableName: this.name, Limit: limit, ExclusiveStartKey: startKey }),
+      new QueryCommand({
+        TableName: this.name,
+        IndexName: index,
+        KeyConditionExpression: options.sortPrefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': pk, ...(options.sortPrefix ? { '#sk': sk } : {}) },
+        ExpressionAttributeValues: { ':pk': partition, ...(options.sortPrefix ? { ':prefix': options.sortPrefix } : {}) },
+        ScanIndexForward: !options.newestFirst,
+        Limit: limit,
+        ExclusiveStartKey: startKey,
+      }),
     );
-    return { items: (out.Items ?? []) as T[], nextCursor: encodeCursor(out.LastEvaluatedKey) };
+    return { items: out.Items ?? [], nextCursor: encodeCursor(out.LastEvaluatedKey) };
   }
 
   /** Every item of one index partition, following LastEvaluatedKey (for small, bounded partitions). */

@@ -6,7 +6,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page } from '@cx/domain';
 import { keys, stripKeys } from './keys.js';
 import { TTL_ATTRIBUTE } from './table-definition.js';
-import { PAGE_KEYS, type Table, type TransactItem } from './table.js';
+import type { Table, TransactItem } from './table.js';
 
 export type ItemOutcome = 'recognised' | 'pending' | 'rejected';
 
@@ -99,13 +99,7 @@ export class Transfers {
   async list(institution: string, status: string | undefined, limit: number, cursor?: string): Promise<Page<TransferRecord>> {
     const index = status ? 'gsi1' : 'gsi2';
     const partition = status ? keys.transfersByStatus(institution, status) : keys.transfersAll(institution);
-    const page = await this.table.page<Record<string, unknown>>(
-      { IndexName: index, KeyConditionExpression: `${index}pk = :pk`, ExpressionAttributeValues: { ':pk': partition }, ScanIndexForward: false },
-      { attribute: `${index}pk`, value: partition },
-      limit,
-      cursor,
-      [...PAGE_KEYS[index]],
-    );
+    const page = await this.table.page(index, partition, limit, cursor, { newestFirst: true });
     return { items: page.items.map((item) => stripKeys<TransferRecord>(item)), nextCursor: page.nextCursor };
   }
 
