@@ -2,7 +2,9 @@
  * The HTTP API in front of the functions: one route per topology route key, each to its
  * function (payload format 2.0), on an auto-deployed `$default` stage with access logs.
  */
-import { HttpApi, HttpMethod, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CorsHttpMethod, HttpApi, HttpMethod, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Duration } from 'aws-cdk-lib';
+import { API_CORS } from '@cx/http';
 import { LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -48,6 +50,14 @@ export class ExchangeApi extends Construct {
       description: 'Consortium exchange',
       // the stage is made below, to give it access logging
       createDefaultStage: false,
+      // the apps' own CORS policy; API Gateway answers preflights with it (and then ignores the functions' CORS headers)
+      corsPreflight: {
+        allowOrigins: [API_CORS.origin],
+        allowMethods: API_CORS.allowMethods.map((method) => CorsHttpMethod[method as keyof typeof CorsHttpMethod]),
+        allowHeaders: API_CORS.allowHeaders,
+        exposeHeaders: API_CORS.exposeHeaders,
+        maxAge: Duration.seconds(API_CORS.maxAge),
+      },
     });
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_YEAR });
     acknowledge(

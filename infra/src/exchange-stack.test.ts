@@ -5,6 +5,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { Code } from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { API_CORS } from '@cx/http';
 import { FUNCTIONS, type FunctionSpec } from '@cx/runtime/topology';
 import { KMS_TAGS, kmsAliasName } from '@cx/signing';
 import { createTableInput } from '@cx/store';
@@ -147,6 +148,18 @@ describe('the deployed stack, with the real topology and bundles', () => {
         expect(integration.PayloadFormatVersion).toBe('2.0');
       }
     }
+  });
+
+  it('answers browsers with the same CORS policy as the apps', () => {
+    real.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: {
+        AllowOrigins: ['*'],
+        AllowHeaders: API_CORS.allowHeaders,
+        ExposeHeaders: API_CORS.exposeHeaders,
+        AllowMethods: API_CORS.allowMethods,
+        MaxAge: API_CORS.maxAge,
+      },
+    });
   });
 
   it('serves the API on an auto-deployed default stage that logs every request with its request id', () => {

@@ -6,6 +6,7 @@ import { OpenAPIHono, type Hook } from '@hono/zod-openapi';
 import { NotFoundError, PayloadTooLargeError, type Principal } from '@cx/domain';
 import type { Env } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { authenticate, type AuthDeps } from './auth.js';
 import { problemResponse, validationError } from './problem.js';
@@ -28,8 +29,23 @@ export interface ApiAppOptions {
   largeBodies?: (path: string) => number | undefined;
 }
 
+/**
+ * Cross-origin access for browser wallets and verifiers (DID documents, status lists, the
+ * verify routes): any origin, since keys travel in the Authorization header and never in
+ * cookies, so a foreign page can do nothing a plain HTTP client could not. The CDK stack
+ * gives API Gateway the same policy; it answers preflights in AWS.
+ */
+export const API_CORS = {
+  origin: '*',
+  allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+  allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match', 'if-none-match', 'x-request-id'],
+  exposeHeaders: ['etag', 'location', 'retry-after', 'x-request-id'],
+  maxAge: 3600,
+};
+
 export function createApiApp(options: ApiAppOptions): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: throwOnInvalid });
+  app.use('*', cors(API_CORS));
   app.use('*', requestId({ limitLength: 128 }));
   app.use('*', (c, next) => {
     const maxSize = options.largeBodies?.(c.req.path) ?? DEFAULT_BODY_LIMIT;

@@ -13,7 +13,10 @@ export function createLocalGateway(apps: Record<string, FetchApp>, functions: Fu
     // `env` (the node socket) is handed on, as API Gateway hands the source IP to Lambda
     fetch: async (request: Request, env?: object): Promise<Response> => {
       const url = new URL(request.url);
-      const match = route(request.method, url.pathname);
+      // a CORS preflight goes where the request it announces would go (API Gateway answers it
+      // itself in AWS, with the same policy the apps apply)
+      const preflightFor = request.method === 'OPTIONS' ? request.headers.get('access-control-request-method') : null;
+      const match = route(preflightFor?.toUpperCase() ?? request.method, url.pathname);
       const app = match && apps[match.fn.name];
       if (!app) {
         // what API Gateway answers for a path no route covers, but as a problem document with a request id like every other answer
