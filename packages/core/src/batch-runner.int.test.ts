@@ -127,3 +127,20 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Pro
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+describe('a run left unfinished by a process that stopped (the in-process queue is gone)', () => {
+  it('is resumed at the next start and finishes with every item issued once, then leaves the open runs', async () => {
+    const before = services(failingVault(5, async () => Promise.reject(new Error('process stopped'))));
+    const batch = await before.services.batches.submit('uni-a', items('resume', 30), actor);
+    await expect(before.services.batches.processChunk(before.sent[0]!)).rejects.toThrow(/process stopped/);
+    expect((await cx.deps.store.batches.open()).map((b) => b.id)).toContain(batch.id);
+
+    const after = services();
+    expect(await after.services.batches.resumeOpen()).toBeGreaterThanOrEqual(1);
+    for (const message of after.sent.filter((m) => m.batchId === batch.id)) await after.services.batches.processChunk(message);
+
+    expect(await credentialCounts('resume', 30)).toEqual(Array(30).fill(1));
+    expect(await after.services.batches.view('uni-a', batch.id)).toMatchObject({ status: 'done', issued: 30, failed: 0 });
+    expect((await cx.deps.store.batches.open()).map((b) => b.id)).not.toContain(batch.id);
+  });
+});

@@ -116,6 +116,21 @@ export class BatchRunner {
       }
     };
     await Promise.all(Array.from({ length: Math.min(ITEM_CONCURRENCY, pending.length) }, worker));
+    const after = await this.deps.store.batches.get(institution, batchId);
+    if (after && after.issued + after.failed >= after.total) await this.deps.store.batches.close(institution, batchId, this.deps.clock.now().toISOString());
+  }
+
+  /**
+   * Sends the chunks of every unfinished batch to the queue again: after a restart of the
+   * local exchange, whose in-process queue does not survive it. Items already issued are
+   * skipped, so resuming never issues twice. Answers how many batches it resumed.
+   */
+  async resumeOpen(): Promise<number> {
+    const open = await this.deps.store.batches.open();
+    for (const batch of open) {
+      await this.deps.queue.send(Array.from({ length: batch.chunks }, (_, chunk) => ({ institution: batch.institution, batchId: batch.id, chunk })));
+    }
+    return open.length;
   }
 }
 

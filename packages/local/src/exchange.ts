@@ -14,7 +14,7 @@ import { createCredentialsApp } from '@cx/fn-credentials';
 import { createVerifyApp } from '@cx/fn-verify';
 import { createRecognitionApp } from '@cx/fn-recognition';
 import { createPagesApp } from '@cx/fn-pages';
-import { credentialServices } from '@cx/core';
+import { credentialServices, type CredentialServices } from '@cx/core';
 import { bootstrapAdminKey, type ExchangeDeps } from '@cx/runtime';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { KmsKeyVault, LocalKeyVault } from '@cx/signing';
@@ -46,14 +46,15 @@ export interface LocalExchange {
   deps: ExchangeDeps;
   /** The admin key made on first start, when no CX_ADMIN_TOKEN was given; shown once. */
   generatedAdminKey?: string;
+  /** Unfinished graduation runs sent to the queue again at start. */
+  resumedBatches: number;
   fetch: (request: Request) => Promise<Response>;
   stop(): Promise<void>;
 }
 
 /** Builds every function app from the same deps, keyed by the topology's function names. */
-export function createFunctionApps(deps: ExchangeDeps): Record<string, FetchApp> {
+export function createFunctionApps(deps: ExchangeDeps, services: CredentialServices = credentialServices(deps)): Record<string, FetchApp> {
   // one set of credential services, so the in-process batch queue and caches are shared as in one Lambda
-  const services = credentialServices(deps);
   return {
     institutions: createInstitutionsApp(deps),
     catalogue: createCatalogueApp(deps),
@@ -101,14 +102,18 @@ export async function startLocalExchange(options: LocalExchangeOptions): Promise
       adminTokenHash: options.adminToken ? hashSecret(options.adminToken) : undefined,
       clock: options.clock,
     };
-    gateway = createLocalGateway(createFunctionApps(deps));
+    const services = credentialServices(deps);
+    gateway = createLocalGateway(createFunctionApps(deps, services));
     const generatedAdminKey = options.adminToken ? undefined : await bootstrapAdminKey(store);
+    // the in-process queue did not survive the last stop: graduation runs it left unfinished go on
+    const resumedBatches = await services.batches.resumeOpen();
 
     return {
       url: `http://localhost:${port}`,
       port,
       deps,
       generatedAdminKey,
+      resumedBatches,
       fetch: async (request) => gateway!.fetch(request),
       stop: async () => {
         await new Promise<void>((done) => server.close(() => done()));

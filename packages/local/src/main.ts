@@ -29,6 +29,7 @@ console.log(`Consortium exchange listening on ${exchange.url}`);
 console.log(`  public URL (DIDs, links): ${exchange.deps.publicUrl}`);
 console.log(`  API docs:                 ${exchange.url}/docs  (OpenAPI: ${exchange.url}/openapi.json)`);
 console.log(`  pages:                    ${exchange.url}/verify  ${exchange.url}/catalogue  ${exchange.url}/transfer`);
+if (exchange.resumedBatches > 0) console.log(`  resumed ${exchange.resumedBatches} unfinished graduation run(s)`);
 if (exchange.generatedAdminKey) {
   console.log(`  admin key (shown once, store it now): ${exchange.generatedAdminKey}`);
 } else if (!process.env.CX_ADMIN_TOKEN) {

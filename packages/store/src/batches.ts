@@ -3,7 +3,7 @@
  * workers record each item's outcome once (a DONE#/FAIL# item written with the counter
  * in one transaction), so a worker that is retried or runs twice never counts twice.
  */
-import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, type Actor } from '@cx/domain';
 import { keys, stripKeys } from './keys.js';
 import type { Table } from './table.js';
@@ -52,12 +52,36 @@ export class Batches {
       {
         Put: {
           TableName: this.table.name,
-          Item: { ...keys.batch(batch.institution, batch.id), entity: 'batch', schemaVersion: 1, ...record },
+          Item: {
+            ...keys.batch(batch.institution, batch.id),
+            ...keys.openBatchIndexes(batch.institution, batch.id, batch.createdAt),
+            entity: 'batch',
+            schemaVersion: 1,
+            ...record,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
     ]);
     return record;
+  }
+
+  /** Takes a finished batch out of the open-batches index (idempotent). */
+  async close(institution: string, id: string, at: string): Promise<void> {
+    await this.table.doc.send(
+      new UpdateCommand({
+        TableName: this.table.name,
+        Key: keys.batch(institution, id),
+        UpdateExpression: 'REMOVE gsi1pk, gsi1sk SET finishedAt = if_not_exists(finishedAt, :at)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+  }
+
+  /** Batches not yet finished, oldest first (a bounded list: batches finish). */
+  async open(): Promise<BatchRecord[]> {
+    return (await this.table.queryPartition('gsi1', keys.openBatchesPartition)).map((item) => stripKeys<BatchRecord>(item));
   }
 
   async get(institution: string, id: string): Promise<BatchRecord | undefined> {

@@ -27,7 +27,7 @@
  * | status list    | STATUSLIST#<inst>#<listId>     | LIST         | bits + the signed BitstringStatusListCredential     |
  * | status index   | STATUSIDX#<inst>#<list>#<i>    | IDX          | one per allocated index: never reused               |
  * | idempotency    | IDEM#<inst>#<key>              | IDEM         | request hash + the credential it produced (TTL)     |
- * | batch          | BATCH#<inst>#<id>              | BATCH, CHUNK#<n>, DONE#<i>, FAIL#<i>                 |
+ * | batch          | BATCH#<inst>#<id>              | BATCH, CHUNK#<n>, DONE#<i>, FAIL#<i>; gsi1 BATCHES#OPEN / <at>#<inst>#<id> until finished |
  * | agreement      | INST#<inst>                    | AGREEMENT#<id> | gsi1 AGREEMENTS#PARTNER#<partner> / <inst>#<id>; gsi2 AGREEMENTS / <inst>#<id> |
  * | agreement ver. | INST#<inst>                    | AGREEMENTV#<id>#<v> |                                                |
  * | transfer       | TRANSFER#<id>                  | TRANSFER     | gsi1 TRANSFERS#<inst>#<status> / <at>#<id>; gsi2 TRANSFERS#<inst> / <at>#<id> |
@@ -146,6 +146,9 @@ export const keys = {
   idempotency: (institution: string, key: string): ItemKey => ({ pk: `IDEM#${institution}#${key}`, sk: 'IDEM' }),
   batch: (institution: string, id: string): ItemKey => ({ pk: `BATCH#${institution}#${id}`, sk: 'BATCH' }),
   batchPartition: (institution: string, id: string): string => `BATCH#${institution}#${id}`,
+  /** Batches not yet finished, oldest first: a restarted local exchange (or an operator) resumes them. */
+  openBatchIndexes: (institution: string, id: string, createdAt: string): IndexKeys => ({ gsi1pk: 'BATCHES#OPEN', gsi1sk: `${createdAt}#${institution}#${id}` }),
+  openBatchesPartition: 'BATCHES#OPEN',
   batchChunk: (institution: string, id: string, chunk: number): ItemKey => ({ pk: `BATCH#${institution}#${id}`, sk: `CHUNK#${pad(chunk)}` }),
   batchDone: (institution: string, id: string, index: number): ItemKey => ({ pk: `BATCH#${institution}#${id}`, sk: `DONE#${pad(index)}` }),
   batchFailure: (institution: string, id: string, index: number): ItemKey => ({ pk: `BATCH#${institution}#${id}`, sk: `FAIL#${pad(index)}` }),
