@@ -5,6 +5,7 @@ export interface RuleOptions {
   ects?: number;
   component?: string;
   minGrade?: string;
+  gradeScale?: 'higher-is-better' | 'lower-is-better';
   maxAgeYears?: number;
 }
 

@@ -32,7 +32,7 @@ beforeAll(async () => {
     const response = await cx.request('PUT', `/v1/institutions/${institution}/components/${code}`, { key: key[institution], body });
     expect(response.status, await response.clone().text()).toBe(status);
   };
-  for (const code of ['ML-1', 'NORULE-1', 'GRADE-1', 'AGE-1', 'VER-1', 'OLDDEAL-1', 'NEWDEAL-1']) await put('uni-a', code);
+  for (const code of ['ML-1', 'NORULE-1', 'GRADE-1', 'NOTE-1', 'AGE-1', 'VER-1', 'OLDDEAL-1', 'NEWDEAL-1']) await put('uni-a', code);
   await put('uni-b', 'OWN-1');
   const agree = async (id: string, body: unknown) => {
     const response = await cx.request('PUT', `/v1/institutions/uni-b/agreements/${id}`, { key: key['uni-b'], body });
@@ -43,6 +43,7 @@ beforeAll(async () => {
     agreementBody('uni-a', [
       rule('ML-1', { component: 'OWN-1', ects: 6 }),
       rule('GRADE-1', { minGrade: '14' }),
+      rule('NOTE-1', { minGrade: '2.3', gradeScale: 'lower-is-better' }),
       rule('AGE-1', { maxAgeYears: 2 }),
       rule('VER-1'),
     ]),
@@ -257,6 +258,11 @@ describe('agreement rules', () => {
   it('recognise a grade at or above the rule’s minimum', async () => {
     expect(await itemFor(await issue('GRADE-1', { grade: '14' }))).toMatchObject({ outcome: 'recognised' });
     expect(await itemFor(await issue('GRADE-1', { grade: '17,5' }))).toMatchObject({ outcome: 'recognised' });
+  });
+
+  it('compare grades the other way on a lower-is-better scale', async () => {
+    expect(await itemFor(await issue('NOTE-1', { grade: '1,7' }))).toMatchObject({ outcome: 'recognised' });
+    expect(await itemFor(await issue('NOTE-1', { grade: '3.0' }))).toMatchObject({ outcome: 'pending' });
   });
 
   it('send a grade below the minimum, or no grade, to a reviewer', async () => {

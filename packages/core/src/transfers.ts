@@ -299,7 +299,7 @@ export class TransferService {
     if (source.version > rule.reviewedVersion) {
       return pending(`the rule in agreement ${agreement.id} was reviewed for version ${rule.reviewedVersion}; this credential is for version ${source.version}; sent to a reviewer`);
     }
-    if (rule.minGrade !== undefined && !gradeMeets(source.grade, rule.minGrade)) {
+    if (rule.minGrade !== undefined && !gradeMeets(source.grade, rule.minGrade, rule.gradeScale)) {
       return pending(`the rule asks for grade ${rule.minGrade} or better; the credential states ${source.grade ?? 'no grade'}; sent to a reviewer`);
     }
     const issuedAt = Date.parse(String(vc.validFrom ?? ''));

@@ -41,6 +41,13 @@ describe('gradeMeets', () => {
   it('is not met by a credential stating no grade', () => {
     expect(gradeMeets(undefined, '1')).toBe(false);
   });
+
+  it('compares numbers the other way on a lower-is-better scale (the German 1.0-5.0)', () => {
+    expect(gradeMeets('1,7', '2.3', 'lower-is-better')).toBe(true);
+    expect(gradeMeets('2.3', '2.3', 'lower-is-better')).toBe(true);
+    expect(gradeMeets('3.0', '2.3', 'lower-is-better')).toBe(false);
+    expect(gradeMeets('3.0', '2.3')).toBe(true);
+  });
 });
 
 describe('agreementBodySchema', () => {

@@ -21,6 +21,10 @@ export const agreementRuleSchema = z.strictObject({
     ects: ectsSchema,
   }),
   minGrade: z.string().trim().min(1).max(20).optional(),
+  gradeScale: z
+    .enum(['higher-is-better', 'lower-is-better'])
+    .optional()
+    .meta({ description: 'How numeric grades compare to minGrade: higher-is-better (the default, e.g. 6-10) or lower-is-better (e.g. the German 1.0-5.0).' }),
   maxAgeYears: z.number().int().min(1).max(50).optional(),
 });
 export type AgreementRule = z.infer<typeof agreementRuleSchema>;
@@ -84,14 +88,15 @@ export const appealBodySchema = z
 export type AppealBody = z.infer<typeof appealBodySchema>;
 
 /**
- * Whether `grade` meets `minimum`: numbers compare numerically (higher is better), single
- * letters alphabetically (A is best), anything else only when equal.
+ * Whether `grade` meets `minimum`: numbers compare numerically (higher is better unless the
+ * scale says lower is, as in Germany's 1.0-5.0), single letters alphabetically (A is best),
+ * anything else only when equal.
  */
-export function gradeMeets(grade: string | undefined, minimum: string): boolean {
+export function gradeMeets(grade: string | undefined, minimum: string, scale: 'higher-is-better' | 'lower-is-better' = 'higher-is-better'): boolean {
   if (grade === undefined) return false;
   const a = Number(grade.replace(',', '.'));
   const b = Number(minimum.replace(',', '.'));
-  if (Number.isFinite(a) && Number.isFinite(b)) return a >= b;
+  if (Number.isFinite(a) && Number.isFinite(b)) return scale === 'lower-is-better' ? a <= b : a >= b;
   if (/^[A-Fa-f][+-]?$/.test(grade) && /^[A-Fa-f][+-]?$/.test(minimum)) {
     const rank = (g: string) => (g.toUpperCase().charCodeAt(0) - 65) * 3 + (g[1] === '+' ? 0 : g[1] === '-' ? 2 : 1);
     return rank(grade) <= rank(minimum);
