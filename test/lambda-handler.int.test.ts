@@ -114,6 +114,14 @@ afterAll(() => {
 });
 
 describe('the institutions Lambda handler', () => {
+  it("answers with API Gateway's request id, so a response finds its access-log line", async () => {
+    const event = httpApiEvent('ANY /v1/institutions', 'GET', '/v1/institutions');
+
+    const result = await handler(event, lambdaContext);
+
+    expect(result.headers['x-request-id']).toBe(event.requestContext.requestId);
+  });
+
   it('answers GET /v1/institutions with 200 and an empty member list on an empty table', async () => {
     const result = await handler(httpApiEvent('ANY /v1/institutions', 'GET', '/v1/institutions'), lambdaContext);
 

@@ -46,7 +46,14 @@ export const API_CORS = {
 export function createApiApp(options: ApiAppOptions): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: throwOnInvalid });
   app.use('*', cors(API_CORS));
-  app.use('*', requestId({ limitLength: 128 }));
+  app.use(
+    '*',
+    requestId({
+      limitLength: 128,
+      // in Lambda, API Gateway's own request id, so a response's id finds its access-log line too
+      generator: (c) => (c.env as { requestContext?: { requestId?: string } } | undefined)?.requestContext?.requestId ?? crypto.randomUUID(),
+    }),
+  );
   app.use('*', (c, next) => {
     const maxSize = options.largeBodies?.(c.req.path) ?? DEFAULT_BODY_LIMIT;
     return bodyLimit({
