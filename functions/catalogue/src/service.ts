@@ -6,6 +6,7 @@
 import {
   actorOf,
   checkIfMatchVersion,
+  contentHash,
   ConflictError,
   ForbiddenError,
   MAX_DEGREE_COMPONENTS,
@@ -26,7 +27,6 @@ import {
 } from '@cx/domain';
 import type { CatalogueQuery, Store, StoredEntry } from '@cx/store';
 import { publicEntry } from '@cx/store';
-import { contentHash } from './canonical.js';
 
 export interface RequestContext {
   principal: Principal;

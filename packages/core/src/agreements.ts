@@ -3,10 +3,10 @@
  * components it recognises, as what and for how many ECTS. A rule covers the partner
  * component version it was reviewed for; a newer version flags the rule for review.
  */
-import { createHash } from 'node:crypto';
 import {
   actorOf,
   checkIfMatchVersion,
+  contentHash,
   ConflictError,
   ForbiddenError,
   NotFoundError,
@@ -41,7 +41,7 @@ export class AgreementService {
     await this.validate(institution, body);
     const previous = await this.deps.store.agreements.get(institution, id, true);
     checkIfMatchVersion(ifMatch, previous?.version);
-    const hash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+    const hash = contentHash(body);
     if (previous && previous.contentHash === hash) return { agreement: await this.view(previous), created: false };
     if (previous && previous.partner !== body.partner) throw ValidationError.field('partner', `agreement ${id} is with ${previous.partner}; make a new agreement for another partner`);
     const now = this.deps.clock.now().toISOString();

@@ -13,6 +13,7 @@ import {
   type LinkedAchievement,
 } from '@cx/credentials';
 import {
+  contentHash,
   actorOf,
   ConflictError,
   ForbiddenError,
@@ -98,7 +99,7 @@ export class CredentialIssuer {
     if (!ctx.idempotencyKey) return this.issueOnce(institution, request, ctx, newCredentialId());
 
     const key = ctx.idempotencyKey;
-    const requestHash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
+    const requestHash = contentHash(request);
     const deadline = Date.now() + IDEMPOTENCY_WAIT_MS;
     for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
       const claimedAt = this.deps.clock.now().toISOString();

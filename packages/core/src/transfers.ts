@@ -5,7 +5,7 @@
  * substantial difference (Lisbon Recognition Convention). When nothing is pending, the
  * receiving institution signs a recognition record.
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { emailMatches, hashEmail, newSalt, recognitionContextUrl, VC_V2_CONTEXT_URL } from '@cx/credentials';
 import {
   actorOf,
@@ -13,6 +13,7 @@ import {
   ForbiddenError,
   gradeMeets,
   hashesEqual,
+  hashSecret,
   institutionDid,
   NotFoundError,
   RateLimitedError,
@@ -42,7 +43,6 @@ type Ctx = { principal: Principal; requestId?: string };
 type Json = Record<string, unknown>;
 
 const SYSTEM = { kind: 'system', id: 'agreement-rule' };
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export class TransferService {
   constructor(private readonly deps: TransferDeps) {}
@@ -75,7 +75,7 @@ export class TransferService {
       items,
       totalEctsRecognised: 0,
       submittedBy: actorOf(ctx.principal),
-      trackingTokenHash: trackingToken ? hashToken(trackingToken) : undefined,
+      trackingTokenHash: trackingToken ? hashSecret(trackingToken) : undefined,
       revision: 1,
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
@@ -109,7 +109,7 @@ export class TransferService {
   /** The student's view, by tracking token (compared in constant time). */
   async getForStudent(transferId: string, token: string): Promise<TransferRecord> {
     const transfer = await this.deps.store.transfers.get(transferId, true);
-    if (!transfer || !transfer.trackingTokenHash || !hashesEqual(hashToken(token), transfer.trackingTokenHash)) {
+    if (!transfer || !transfer.trackingTokenHash || !hashesEqual(hashSecret(token), transfer.trackingTokenHash)) {
       throw new NotFoundError(`no transfer ${transferId} for this tracking token`);
     }
     return transfer;

@@ -14,3 +14,4 @@ export * from './versioning.js';
 export * from './credential-request.js';
 export * from './zod-issues.js';
 export * from './recognition.js';
+export * from './canonical.js';
