@@ -8,7 +8,6 @@ import {
   checkIfMatchVersion,
   contentHash,
   ConflictError,
-  ForbiddenError,
   MAX_DEGREE_COMPONENTS,
   NotFoundError,
   PreconditionFailedError,
@@ -47,9 +46,7 @@ export class CatalogueService {
 
   /** The institution must be an active member to publish. */
   async assertCanPublish(institutionId: string): Promise<void> {
-    const institution = await this.deps.store.institutions.get(institutionId);
-    if (!institution) throw new NotFoundError(`institution ${institutionId} is not a member of the consortium`);
-    if (institution.status !== 'active') throw new ForbiddenError(`${institutionId} is suspended and cannot publish; its entries stay readable`);
+    await this.deps.store.institutions.activeMember(institutionId, 'cannot publish; its entries stay readable');
   }
 
   async put<K extends CatalogueKind>(

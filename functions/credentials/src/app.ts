@@ -17,7 +17,6 @@ import {
   recipientKind,
   statusChangeSchema,
   ValidationError,
-  ForbiddenError,
   systemClock,
 } from '@cx/domain';
 import {
@@ -190,8 +189,7 @@ export function createCredentialsApp(deps: ExchangeDeps, options: ServiceOptions
     async (c) => {
       const { id, credentialId } = c.req.valid('param');
       const { status, reason } = c.req.valid('json');
-      const institution = await deps.store.institutions.get(id);
-      if (!institution) throw new NotFoundError(`institution ${id} is not a member`);
+      const institution = await deps.store.institutions.member(id);
       const record = await findCredential(id, credentialId);
       const changed = await services.status.change(institution, record, status, reason, { principal: principalOf(c), requestId: c.get('requestId') });
       return c.json(view(changed) as never, 200);
@@ -218,9 +216,7 @@ export function createCredentialsApp(deps: ExchangeDeps, options: ServiceOptions
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const institution = await deps.store.institutions.get(id);
-      if (!institution) throw new NotFoundError(`institution ${id} is not a member`);
-      if (institution.status !== 'active') throw new ForbiddenError(`${id} is suspended and can issue nothing new`);
+      await deps.store.institutions.activeMember(id, 'can issue nothing new');
       const batch = await services.batches.submit(id, c.req.valid('json').items, actorOf(principalOf(c)), c.get('requestId'));
       c.header('location', `/v1/institutions/${id}/credential-batches/${batch.id}`);
       return c.json({ id: batch.id, status: 'queued' as const, total: batch.total }, 202);
@@ -264,9 +260,7 @@ export function createCredentialsApp(deps: ExchangeDeps, options: ServiceOptions
     async (c) => {
       const { id } = c.req.valid('param');
       const { credential } = c.req.valid('json');
-      const institution = await deps.store.institutions.get(id);
-      if (!institution) throw new NotFoundError(`institution ${id} is not a member`);
-      if (institution.status !== 'active') throw new ForbiddenError(`${id} is suspended and can issue nothing new`);
+      const institution = await deps.store.institutions.activeMember(id, 'can issue nothing new');
       const issues = checkCredentialShape(credential, { profile: 'vc' }).map((i) => ({ ...i, field: i.field ? `credential.${i.field}` : 'credential' }));
       if (issues.length) throw new ValidationError(`not a credential that can be signed: ${issues.map((i) => i.field).join(', ')}`, issues);
       const did = institutionDid(deps.publicUrl, id);

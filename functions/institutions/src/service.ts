@@ -53,10 +53,8 @@ export class InstitutionService {
     };
   }
 
-  async get(id: string): Promise<StoredInstitution> {
-    const record = await this.deps.store.institutions.get(id);
-    if (!record) throw new NotFoundError(`institution ${id} is not a member of the consortium`);
-    return record;
+  get(id: string): Promise<StoredInstitution> {
+    return this.deps.store.institutions.member(id);
   }
 
   async onboard(input: NewInstitution, ctx: RequestContext): Promise<{ institution: StoredInstitution; apiKey: string }> {
@@ -143,10 +141,8 @@ export class InstitutionService {
     ]);
   }
 
-  private async getConsistent(id: string): Promise<StoredInstitution> {
-    const record = await this.deps.store.institutions.get(id, true);
-    if (!record) throw new NotFoundError(`institution ${id} is not a member of the consortium`);
-    return record;
+  private getConsistent(id: string): Promise<StoredInstitution> {
+    return this.deps.store.institutions.member(id, true);
   }
 
   private async provisionKey(institutionId: string, keyId: string, now: string): Promise<StoredSigningKey> {

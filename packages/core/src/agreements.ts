@@ -8,7 +8,6 @@ import {
   checkIfMatchVersion,
   contentHash,
   ConflictError,
-  ForbiddenError,
   NotFoundError,
   PreconditionFailedError,
   ValidationError,
@@ -34,10 +33,8 @@ export class AgreementService {
     ifMatch: string | undefined,
     ctx: { principal: Principal; requestId?: string },
   ): Promise<{ agreement: AgreementView; created: boolean }> {
-    const own = await this.deps.store.institutions.get(institution);
-    if (!own) throw new NotFoundError(`institution ${institution} is not a member of the consortium`);
     // as in the catalogue: a suspended member changes nothing, and what it published stays readable
-    if (own.status !== 'active') throw new ForbiddenError(`${institution} is suspended and cannot change agreements; they stay readable`);
+    await this.deps.store.institutions.activeMember(institution, 'cannot change agreements; they stay readable');
     await this.validate(institution, body);
     const previous = await this.deps.store.agreements.get(institution, id, true);
     checkIfMatchVersion(ifMatch, previous?.version);

@@ -16,7 +16,6 @@ import {
   contentHash,
   actorOf,
   ConflictError,
-  ForbiddenError,
   NotFoundError,
   UnprocessableError,
   ValidationError,
@@ -93,9 +92,7 @@ export class CredentialIssuer {
   }
 
   async issue(institutionId: string, request: IssueRequest, ctx: IssueContext): Promise<IssuedCredential> {
-    const institution = await this.deps.store.institutions.get(institutionId);
-    if (!institution) throw new NotFoundError(`institution ${institutionId} is not a member of the consortium`);
-    if (institution.status !== 'active') throw new ForbiddenError(`${institutionId} is suspended and can issue nothing new`);
+    const institution = await this.deps.store.institutions.activeMember(institutionId, 'can issue nothing new');
     if (!ctx.idempotencyKey) return this.issueOnce(institution, request, ctx, newCredentialId());
 
     const key = ctx.idempotencyKey;

@@ -57,7 +57,7 @@ export class TransferService {
       const allowed = await this.deps.store.transfers.withinRate('transfers', ctx.clientAddress, this.deps.anonymousPerMinute ?? 10, 60, this.deps.clock.now());
       if (!allowed) throw new RateLimitedError('too many transfer requests from this address; wait a minute and retry', { retryAfterSeconds: 60 });
     }
-    const institution = await this.activeInstitution(institutionId);
+    const institution = await this.deps.store.institutions.activeMember(institutionId, 'cannot decide transfers now');
     const now = this.deps.clock.now();
     const seen = new Set<string>();
     // the credentials of one transfer share member records and status lists: read each once
@@ -116,7 +116,7 @@ export class TransferService {
   }
 
   async decide(institutionId: string, transferId: string, body: DecisionBody, ctx: Ctx): Promise<TransferRecord> {
-    const institution = await this.activeInstitution(institutionId);
+    const institution = await this.deps.store.institutions.activeMember(institutionId, 'cannot decide transfers now');
     const transfer = await this.get(institutionId, transferId);
     const item = this.item(transfer, body.credentialId);
     if (item.outcome !== 'pending') throw new ConflictError(`credential ${body.credentialId} is already ${item.outcome}; an appeal reopens it`);
@@ -158,8 +158,7 @@ export class TransferService {
    * its history. The student appeals with the tracking token, the institution with its key.
    */
   async appeal(institutionId: string, transferId: string, body: AppealBody, auth: { token?: string } & Ctx): Promise<TransferRecord> {
-    const institution = await this.deps.store.institutions.get(institutionId);
-    if (!institution) throw new NotFoundError(`institution ${institutionId} is not a member`);
+    const institution = await this.deps.store.institutions.member(institutionId);
     let transfer: TransferRecord;
     let by: string;
     if (auth.token !== undefined) {
@@ -229,13 +228,6 @@ export class TransferService {
     const item = transfer.items.find((i) => i.credentialId === credentialId);
     if (!item) throw new NotFoundError(`transfer ${transfer.id} has no credential ${credentialId}`);
     return item;
-  }
-
-  private async activeInstitution(id: string): Promise<InstitutionRecord> {
-    const institution = await this.deps.store.institutions.get(id);
-    if (!institution) throw new NotFoundError(`institution ${id} is not a member of the consortium`);
-    if (institution.status !== 'active') throw new ForbiddenError(`${id} is suspended and cannot decide transfers now`);
-    return institution;
   }
 
   private recognitionItems(transfer: TransferRecord, items: TransferItem[]) {

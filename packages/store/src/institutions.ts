@@ -1,4 +1,4 @@
-import { ConflictError, type InstitutionRecord, type Page } from '@cx/domain';
+import { ConflictError, ForbiddenError, NotFoundError, type InstitutionRecord, type Page } from '@cx/domain';
 import { keys, stripKeys } from './keys.js';
 import type { Table, TransactItem } from './table.js';
 
@@ -11,6 +11,20 @@ export class Institutions {
   async get(id: string, consistent = false): Promise<StoredInstitution | undefined> {
     const item = await this.table.get(keys.institution(id), consistent);
     return item ? stripKeys<StoredInstitution>(item) : undefined;
+  }
+
+  /** A member institution, or NotFoundError: every route naming an institution needs it to be one. */
+  async member(id: string, consistent = false): Promise<StoredInstitution> {
+    const record = await this.get(id, consistent);
+    if (!record) throw new NotFoundError(`institution ${id} is not a member of the consortium`);
+    return record;
+  }
+
+  /** A member that is not suspended, or ForbiddenError `<id> is suspended and <refused>`. */
+  async activeMember(id: string, refused: string): Promise<StoredInstitution> {
+    const record = await this.member(id);
+    if (record.status !== 'active') throw new ForbiddenError(`${id} is suspended and ${refused}`);
+    return record;
   }
 
   /** The member list, in id order. */
