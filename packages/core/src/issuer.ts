@@ -13,6 +13,8 @@ import {
   type LinkedAchievement,
 } from '@cx/credentials';
 import {
+  catalogueEntryUrl,
+  type CatalogueKind,
   contentHash,
   actorOf,
   ConflictError,
@@ -82,13 +84,11 @@ export function recipientLookup(recipient: { did?: string; email?: string; stude
   return { kind: 'sid', studentId: recipient.studentId! };
 }
 
-const PLURAL = { component: 'components', badge: 'badges', 'micro-degree': 'micro-degrees' } as const;
-
 export class CredentialIssuer {
   constructor(private readonly deps: IssuerDeps) {}
 
-  achievementUrl(type: keyof typeof PLURAL, institution: string, code: string, version: number): string {
-    return `${this.deps.publicUrl}/v1/institutions/${institution}/${PLURAL[type]}/${encodeURIComponent(code)}/versions/${version}`;
+  achievementUrl(type: CatalogueKind, institution: string, code: string, version: number): string {
+    return catalogueEntryUrl(this.deps.publicUrl, type, institution, code, version);
   }
 
   async issue(institutionId: string, request: IssueRequest, ctx: IssueContext): Promise<IssuedCredential> {
@@ -226,7 +226,7 @@ export class CredentialIssuer {
     if (type === 'component') {
       const component = entry as CatalogueEntry<'component'>;
       const stackableTowards: LinkedAchievement[] | undefined = component.stackableTowards?.map((ref) => ({
-        id: `${this.deps.publicUrl}/v1/institutions/${ref.institution}/micro-degrees/${encodeURIComponent(ref.code)}`,
+        id: catalogueEntryUrl(this.deps.publicUrl, 'micro-degree', ref.institution, ref.code),
       }));
       return { input: { type, id, entry: component as never, stackableTowards } };
     }

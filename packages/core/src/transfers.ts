@@ -9,6 +9,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { emailMatches, hashEmail, newSalt, recognitionContextUrl, VC_V2_CONTEXT_URL } from '@cx/credentials';
 import {
   actorOf,
+  catalogueEntryUrl,
   ConflictError,
   ForbiddenError,
   gradeMeets,
@@ -341,7 +342,7 @@ export class TransferService {
     const { student } = transfer;
     const salt = newSalt();
     const component = (item: TransferItem) =>
-      item.source ? `${this.deps.publicUrl}/v1/institutions/${item.source.institution}/components/${encodeURIComponent(item.source.code)}/versions/${item.source.version}` : undefined;
+      item.source ? catalogueEntryUrl(this.deps.publicUrl, 'component', item.source.institution, item.source.code, item.source.version) : undefined;
     // the record's references are IRIs (JSON-LD @id): an item without a usable credential id is named by its place in the transfer
     const reference = (value: string) => (isAbsoluteIri(value) ? value : `${this.transferUrl(transfer.id)}#${encodeURIComponent(value)}`);
     const lastDecision = (item: TransferItem) => [...item.history].reverse().find((h): h is TransferDecision => 'outcome' in h);

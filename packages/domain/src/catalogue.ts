@@ -218,3 +218,15 @@ export function requirementProblem(requirement: Requirement, componentCount: num
   }
   return undefined;
 }
+
+const PLURAL: Record<CatalogueKind, string> = { component: 'components', 'micro-degree': 'micro-degrees', badge: 'badges' };
+
+/**
+ * The API URL of a catalogue entry, or of one version of it: what credentials name as their
+ * achievement (a version never changes) and what recognition reads back from them.
+ * @example catalogueEntryUrl('https://x.eu', 'component', 'uni-a', 'ML-1', 2) // 'https://x.eu/v1/institutions/uni-a/components/ML-1/versions/2'
+ */
+export function catalogueEntryUrl(publicUrl: string, kind: CatalogueKind, institution: string, code: string, version?: number): string {
+  const entry = `${publicUrl}/v1/institutions/${institution}/${PLURAL[kind]}/${encodeURIComponent(code)}`;
+  return version === undefined ? entry : `${entry}/versions/${version}`;
+}
