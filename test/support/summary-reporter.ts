@@ -8,14 +8,17 @@ export default class SummaryReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
     const count = { passed: 0, failed: 0, skipped: 0 };
     for (const module of testModules) {
+      let failedHere = 0;
       for (const test of module.children.allTests()) {
         const state = test.result().state;
         if (state === 'passed') count.passed++;
-        else if (state === 'failed') count.failed++;
+        else if (state === 'failed') failedHere++;
         else count.skipped++;
       }
-      // a file that failed to load has no tests to count, but it failed
-      if (module.state() === 'failed' && !module.children.size) count.failed++;
+      // a file that failed to load, or whose setup hook failed (its tests then count as
+      // skipped), has failed although none of its tests did: count the file once
+      if (module.state() === 'failed' && failedHere === 0) failedHere = 1;
+      count.failed += failedHere;
     }
     console.log(`\ntests: ${count.passed} passed, ${count.failed} failed, ${count.skipped} skipped`);
   }
