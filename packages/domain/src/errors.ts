@@ -27,8 +27,12 @@ export abstract class DomainError extends Error {
   /** Extra members for the problem document (RFC 9457 extension members). */
   readonly extensions: Record<string, unknown>;
 
-  constructor(message: string, extensions: Record<string, unknown> = {}) {
-    super(message);
+  /**
+   * @param extensions extra members of the problem document
+   * @param options `cause`: the error this one stands for (an SDK error, say), kept for logs
+   */
+  constructor(message: string, extensions: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = new.target.name;
     this.extensions = extensions;
   }
@@ -76,8 +80,15 @@ export class UnprocessableError extends DomainError {
 
 export class PayloadTooLargeError extends DomainError {
   readonly code = 'payload-too-large';
+  /** When one part of the body is what is too large (a list, a string): that field and its limit. */
+  readonly issues: FieldIssue[];
+  constructor(message: string, issues: FieldIssue[] = []) {
+    super(message);
+    this.issues = issues;
+  }
 }
 
+/** Too many requests (HTTP 429); `retryAfterSeconds` in the extensions becomes Retry-After. */
 export class RateLimitedError extends DomainError {
   readonly code = 'rate-limited';
 }

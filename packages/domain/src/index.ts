@@ -15,3 +15,6 @@ export * from './credential-request.js';
 export * from './zod-issues.js';
 export * from './recognition.js';
 export * from './canonical.js';
+export * from './retry.js';
+export * from './service-failures.js';
+export * from './untrusted-json.js';

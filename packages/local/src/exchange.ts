@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { hashSecret, type Clock } from '@cx/domain';
+import { hashSecret, type Clock, type KeyVault } from '@cx/domain';
 import { createDocsFunctionApp } from '@cx/fn-docs';
 import { createInstitutionsApp } from '@cx/fn-institutions';
 import { createCatalogueApp } from '@cx/fn-catalogue';
@@ -15,16 +15,22 @@ import { createVerifyApp } from '@cx/fn-verify';
 import { createRecognitionApp } from '@cx/fn-recognition';
 import { createPagesApp } from '@cx/fn-pages';
 import { credentialServices, type CredentialServices } from '@cx/core';
-import { bootstrapAdminKey, type ExchangeDeps } from '@cx/runtime';
+import { bootstrapAdminKey, FaultStats, faultyKeyVault, injectFaults, type ExchangeDeps, type FaultSpec } from '@cx/runtime';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { KmsKeyVault, LocalKeyVault } from '@cx/signing';
 import { Store } from '@cx/store';
 import { ensureTable, localClient, startDynamoDbLocal, type DynamoDbLocal } from '@cx/store/dynamodb-local';
+import { ownerOnly } from './data-dir.js';
 import { createLocalGateway, type FetchApp } from './router.js';
 
 export interface LocalExchangeOptions {
   /** 0 picks a free port. */
   port: number;
+  /**
+   * The address to listen on (CX_HOST): 127.0.0.1 by default, so that only this machine
+   * reaches the exchange and its admin API; `0.0.0.0` for every interface.
+   */
+  host?: string;
   dataDir: string;
   /** Base URL for DIDs and links; defaults to http://localhost:<port>. */
   publicUrl?: string;
@@ -38,16 +44,22 @@ export interface LocalExchangeOptions {
   /** `kms` signs with AWS KMS (needs AWS credentials); `local` with node:crypto keys under dataDir. */
   signer?: 'local' | 'kms';
   clock?: Clock;
+  /** Make this share of DynamoDB and KMS calls fail as AWS does (CX_FAULTS); off when absent. */
+  faults?: FaultSpec;
 }
 
 export interface LocalExchange {
   url: string;
   port: number;
+  /** The address it listens on. */
+  host: string;
   deps: ExchangeDeps;
   /** The admin key made on first start, when no CX_ADMIN_TOKEN was given; shown once. */
   generatedAdminKey?: string;
   /** Unfinished graduation runs sent to the queue again at start. */
   resumedBatches: number;
+  /** The faults injected so far, when `faults` was given. */
+  faultStats?: FaultStats;
   fetch: (request: Request) => Promise<Response>;
   stop(): Promise<void>;
 }
@@ -66,20 +78,43 @@ export function createFunctionApps(deps: ExchangeDeps, services: CredentialServi
   };
 }
 
+/** The KMS vault, or the local one; with `faults`, failing as KMS does (KMS errors mapped by KmsKeyVault either way). */
+function keyVault(options: LocalExchangeOptions, dataDir: string, stats: FaultStats | undefined): KeyVault {
+  if (options.signer === 'kms') {
+    const kms = new KMSClient({});
+    if (options.faults) injectFaults(kms, 'kms', options.faults, stats);
+    return new KmsKeyVault(kms);
+  }
+  const local = new LocalKeyVault(join(dataDir, 'keys'));
+  return options.faults ? faultyKeyVault(local, options.faults, stats) : local;
+}
+
+/** How a URL names the listening address: `localhost` for loopback and every-interface addresses. */
+function urlHost(address: string): string {
+  if (['127.0.0.1', '0.0.0.0', '::', '::1'].includes(address)) return 'localhost';
+  return address.includes(':') ? `[${address}]` : address;
+}
+
 export async function startLocalExchange(options: LocalExchangeOptions): Promise<LocalExchange> {
   const dataDir = resolve(options.dataDir);
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // keys, API key hashes and table data: owner-only, an existing folder and its files included
+  ownerOnly(dataDir);
   let engine: DynamoDbLocal | undefined;
   if (!options.dynamoEndpoint) {
     const dbDir = join(dataDir, 'dynamodb');
-    mkdirSync(dbDir, { recursive: true });
+    mkdirSync(dbDir, { recursive: true, mode: 0o700 });
     engine = await startDynamoDbLocal(options.inMemory ? {} : { dataDir: dbDir });
   }
   const stopEngine = async () => engine?.stop();
   try {
     const client = localClient(options.dynamoEndpoint ?? engine!.endpoint);
+    const faultStats = options.faults ? new FaultStats() : undefined;
     const tableName = options.tableName ?? 'consortium-exchange';
     await ensureTable(client, tableName);
+    // the engine made its database file by now
+    if (engine) ownerOnly(join(dataDir, 'dynamodb'));
+    // after the table exists: faults are for the exchange's own calls
+    if (options.faults) injectFaults(client, 'dynamodb', options.faults, faultStats);
     const store = new Store({ tableName, client });
 
     // the public URL (and so every DID) depends on the port, which is known only once listening
@@ -87,16 +122,17 @@ export async function startLocalExchange(options: LocalExchangeOptions): Promise
     const server: ServerType = serve({
       fetch: (request: Request, env: object) => gateway!.fetch(request, env),
       port: options.port,
-      hostname: '0.0.0.0',
+      hostname: options.host ?? '127.0.0.1',
     });
-    const port = await new Promise<number>((resolvePort, reject) => {
-      server.once('listening', () => resolvePort((server.address() as AddressInfo).port));
+    const { port, address: host } = await new Promise<AddressInfo>((resolveAddress, reject) => {
+      server.once('listening', () => resolveAddress(server.address() as AddressInfo));
       server.once('error', reject);
     });
-    const publicUrl = (options.publicUrl ?? `http://localhost:${port}`).replace(/\/+$/, '');
+    const url = `http://${urlHost(host)}:${port}`;
+    const publicUrl = (options.publicUrl ?? url).replace(/\/+$/, '');
     const deps: ExchangeDeps = {
       store,
-      keyVault: options.signer === 'kms' ? new KmsKeyVault(new KMSClient({})) : new LocalKeyVault(join(dataDir, 'keys')),
+      keyVault: keyVault(options, dataDir, faultStats),
       publicUrl,
       consortium: options.consortium ?? 'local',
       adminTokenHash: options.adminToken ? hashSecret(options.adminToken) : undefined,
@@ -109,15 +145,19 @@ export async function startLocalExchange(options: LocalExchangeOptions): Promise
     const resumedBatches = await services.batches.resumeOpen();
 
     return {
-      url: `http://localhost:${port}`,
+      url,
       port,
+      host,
       deps,
       generatedAdminKey,
       resumedBatches,
+      faultStats,
       fetch: async (request) => gateway!.fetch(request),
       stop: async () => {
         await new Promise<void>((done) => server.close(() => done()));
         await stopEngine();
+        // what DynamoDB Local wrote while running (its umask may not be ours)
+        if (engine) ownerOnly(dataDir);
       },
     };
   } catch (error) {

@@ -1,11 +1,17 @@
 /**
  * `pnpm start`: the consortium exchange on one machine.
  *
- * Settings (environment): PORT (3000), CX_DATA_DIR (.exchange-data/), CX_PUBLIC_URL
+ * Settings (environment): PORT (3000), CX_HOST (127.0.0.1: this machine only; 0.0.0.0 for
+ * every interface), CX_DATA_DIR (.exchange-data/, owner-only), CX_PUBLIC_URL
  * (http://localhost:$PORT), CX_ADMIN_TOKEN (an admin key of your choosing; otherwise one
- * is generated on first start and printed once), CX_SIGNER (local | kms).
+ * is generated on first start and printed once), CX_SIGNER (local | kms), CX_FAULTS (make a
+ * share of DynamoDB and KMS calls fail as AWS does, e.g. dynamodb=0.1,kms=0.1,seed=7; off by default).
  */
+import { describeFaults, parseFaultSpec, type FaultSpec } from '@cx/runtime/faults';
 import { startLocalExchange } from './exchange.js';
+
+// everything the exchange and its DynamoDB Local engine write (keys, table data) is for the owner only
+process.umask(0o077);
 
 // the AWS SDK is pinned to a release that supports Node 20; its reminder to move to Node 22 is noise here
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -16,19 +22,30 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
+let faults: FaultSpec | undefined;
+try {
+  faults = parseFaultSpec(process.env.CX_FAULTS);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
+
 const exchange = await startLocalExchange({
   port,
+  host: process.env.CX_HOST || undefined,
   dataDir: process.env.CX_DATA_DIR ?? '.exchange-data',
   publicUrl: process.env.CX_PUBLIC_URL,
   adminToken: process.env.CX_ADMIN_TOKEN || undefined,
   signer: process.env.CX_SIGNER === 'kms' ? 'kms' : 'local',
   consortium: process.env.CX_CONSORTIUM,
+  faults,
 });
 
 console.log(`Consortium exchange listening on ${exchange.url}`);
 console.log(`  public URL (DIDs, links): ${exchange.deps.publicUrl}`);
 console.log(`  API docs:                 ${exchange.url}/docs  (OpenAPI: ${exchange.url}/openapi.json)`);
 console.log(`  pages:                    ${exchange.url}/verify  ${exchange.url}/catalogue  ${exchange.url}/transfer`);
+if (faults) console.log(`  FAULTS INJECTED (CX_FAULTS): ${describeFaults(faults)}`);
 if (exchange.resumedBatches > 0) console.log(`  resumed ${exchange.resumedBatches} unfinished graduation run(s)`);
 if (exchange.generatedAdminKey) {
   console.log(`  admin key (shown once, store it now): ${exchange.generatedAdminKey}`);

@@ -3,3 +3,4 @@ export * from './lambda.js';
 export * from './topology.js';
 export * from './admin-keys.js';
 export * from './sqs-queue.js';
+export * from './faults.js';

@@ -6,6 +6,7 @@
 import type { KeyVault } from '@cx/domain';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RateLimitedKeyVault } from './rate-limited-key-vault.js';
+import { kmsServiceError } from './kms-key-vault.js';
 
 /** Fake time: `now` moves only when a sleeper wakes. */
 let now = 0;
@@ -115,13 +116,25 @@ describe('throttling', () => {
   it.each([
     ['ThrottlingException', 'Rate exceeded'],
     ['TooManyRequestsException', 'slow down'],
-    ['LimitExceededException', 'limit'],
-    ['Error', 'KMS: ThrottlingException: Rate exceeded'],
   ])('recognises %s (%s) as throttling', async (name, message) => {
     const { vault } = recordingVault([Object.assign(new Error(message), { name })]);
     const limited = new RateLimitedKeyVault(vault, { perSecond: 1000, sleep: fakeSleep });
     await limited.sign('k', new Uint8Array(64));
     expect(vault.sign).toHaveBeenCalledTimes(2);
+  });
+
+  it('retries the RateLimitedError KmsKeyVault makes of KMS throttling', async () => {
+    const { vault } = recordingVault([kmsServiceError(throttling()) as Error]);
+    const limited = new RateLimitedKeyVault(vault, { perSecond: 1000, sleep: fakeSleep });
+    await limited.sign('k', new Uint8Array(64));
+    expect(vault.sign).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not retry an error that only mentions throttling in its message', async () => {
+    const { vault } = recordingVault([new Error('KMS: ThrottlingException: Rate exceeded')]);
+    const limited = new RateLimitedKeyVault(vault, { perSecond: 1000, sleep: fakeSleep });
+    await expect(limited.sign('k', new Uint8Array(64))).rejects.toThrow('Rate exceeded');
+    expect(vault.sign).toHaveBeenCalledTimes(1);
   });
 
   it('gives up after maxRetries retries, with the throttling error', async () => {

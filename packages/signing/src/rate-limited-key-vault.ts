@@ -3,7 +3,7 @@
  * across the account and region) and backs off when KMS throttles anyway, instead of
  * failing the credential being signed.
  */
-import type { KeyLabels, KeyVault, ProvisionedKey } from '@cx/domain';
+import { RateLimitedError, retry, serviceFailure, sleepMs, type KeyLabels, type KeyVault, type ProvisionedKey } from '@cx/domain';
 
 export interface RateLimitOptions {
   /** Sign calls per second this process may make. */
@@ -11,9 +11,8 @@ export interface RateLimitOptions {
   /** Retries after a throttling error before giving up. */
   maxRetries?: number;
   sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
 }
-
-const THROTTLED = /Throttl|LimitExceeded|TooManyRequests/;
 
 export class RateLimitedKeyVault implements KeyVault {
   private nextSlot = 0;
@@ -26,7 +25,7 @@ export class RateLimitedKeyVault implements KeyVault {
   ) {
     if (!(options.perSecond > 0)) throw new Error('the signing rate must be positive');
     this.interval = 1000 / options.perSecond;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.sleep = options.sleep ?? sleepMs;
   }
 
   createKey(labels: KeyLabels): Promise<ProvisionedKey> {
@@ -42,17 +41,21 @@ export class RateLimitedKeyVault implements KeyVault {
   }
 
   async sign(keyRef: string, data: Uint8Array): Promise<Uint8Array> {
-    for (let attempt = 0; ; attempt++) {
-      await this.takeSlot();
-      try {
-        return await this.inner.sign(keyRef, data);
-      } catch (error) {
-        const name = `${(error as Error).name} ${(error as Error).message}`;
-        if (!THROTTLED.test(name) || attempt >= (this.options.maxRetries ?? 8)) throw error;
-        // exponential backoff with full jitter, from 50 ms up to 5 s
-        await this.sleep(Math.random() * Math.min(5000, 50 * 2 ** attempt));
-      }
-    }
+    // KmsKeyVault maps KMS throttling to RateLimitedError (kmsServiceError): back off, from 50 ms up to 5 s
+    return retry(
+      async () => {
+        await this.takeSlot();
+        return this.inner.sign(keyRef, data);
+      },
+      {
+        retryable: (error) => error instanceof RateLimitedError || serviceFailure(error) === 'throttled',
+        attempts: (this.options.maxRetries ?? 8) + 1,
+        baseDelayMs: 50,
+        maxDelayMs: 5000,
+        sleep: this.sleep,
+        random: this.options.random,
+      },
+    );
   }
 
   /** Evenly spaced slots: no burst can exceed the rate. */

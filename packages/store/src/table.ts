@@ -2,6 +2,14 @@
  * A thin wrapper over the DynamoDB document client for the exchange's single table:
  * the table name, paging with checked cursors, and transactions whose failed conditions
  * become domain errors. Repositories build on it; nothing else talks to DynamoDB.
+ *
+ * Every call made through it (repositories use `table.doc`) passes one middleware. A call
+ * that ran into another transaction on the same item (TransactionConflict, which the SDK
+ * does not retry) is tried again after a jittered wait. Throttling, server errors and
+ * timeouts are the SDK's to retry (with jitter, keeping a transaction's ClientRequestToken);
+ * retrying them here too would multiply the waits. What still fails becomes a
+ * RateLimitedError (429, Retry-After) when DynamoDB is busy or contended, or a
+ * DependencyError (503) when it failed or did not answer.
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import {
@@ -11,7 +19,7 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, type DomainError, type Page } from '@cx/domain';
+import { ConflictError, retry, serviceFailure, serviceFailureError, type DomainError, type Page, type RetryOptions } from '@cx/domain';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { GsiName } from './table-definition.js';
 import type { ItemKey } from './keys.js';
@@ -24,7 +32,17 @@ export interface TableOptions {
   /** An existing client (tests, Lambda init); otherwise one is made from `clientConfig`. */
   client?: DynamoDBClient;
   clientConfig?: DynamoDBClientConfig;
+  /** How calls cancelled by conflicting transactions are retried (tests shorten the waits). */
+  retry?: Partial<Omit<RetryOptions, 'retryable'>>;
 }
+
+/**
+ * Retries of a call that lost to another transaction on the same item: waits of up to
+ * 25, 50, 100, ... 1000 ms (full jitter), eight attempts and at most 4 s in all.
+ */
+export const CONFLICT_RETRY: Omit<RetryOptions, 'retryable'> = { attempts: 8, budgetMs: 4000, baseDelayMs: 25, maxDelayMs: 1000 };
+
+const conflicted = (error: unknown) => serviceFailure(error) === 'conflict';
 
 /** Creates the document client once; callers keep the Table for the life of the process. */
 export class Table {
@@ -37,6 +55,18 @@ export class Table {
     this.doc = DynamoDBDocumentClient.from(client, {
       marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
     });
+    const retryOptions = { ...CONFLICT_RETRY, ...options.retry, retryable: conflicted };
+    // the document client shares the client's middleware stack; by name, so one client serves several tables
+    this.doc.middlewareStack.add(
+      (next) => async (args) => {
+        try {
+          return await retry(() => next(args), retryOptions);
+        } catch (error) {
+          throw serviceFailureError('DynamoDB', error) ?? error;
+        }
+      },
+      { step: 'initialize', priority: 'high', name: 'cxConflictRetryAndTypedErrors', override: true },
+    );
   }
 
   async get<T extends Record<string, unknown>>(key: ItemKey, consistent = false): Promise<T | undefined> {
@@ -97,7 +127,8 @@ export class Table {
 
   /**
    * Writes all items or none. When a condition fails, `onConditionFailed` names the
-   * domain error for the item at that index (or undefined to rethrow).
+   * domain error for the item at that index (or undefined for a ConflictError). A
+   * transaction cancelled only by other transactions on its items is retried (see above).
    */
   async transact(items: TransactItem[], onConditionFailed?: (index: number) => DomainError | undefined): Promise<void> {
     try {
@@ -107,7 +138,7 @@ export class Table {
       if ((error as Error).name === 'TransactionCanceledException' && reasons) {
         const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
         if (failed >= 0) {
-          throw onConditionFailed?.(failed) ?? new ConflictError('the item changed while this request was being processed; retry');
+          throw onConditionFailed?.(failed) ?? new ConflictError('the item changed while this request was being processed; retry', {}, { cause: error });
         }
       }
       throw error;
