@@ -4,8 +4,9 @@
  * printed URLs and admin key, onboarding, the API docs, a clean stop, and data that survives
  * a restart.
  */
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { didDocumentUrl } from '@cx/domain';
@@ -20,7 +21,7 @@ import {
 const started: ExchangeProcess[] = [];
 
 async function start(env: Record<string, string | undefined>): Promise<ExchangeProcess> {
-  const exchange = await startExchangeProcess({ CX_ADMIN_TOKEN: undefined, CX_PUBLIC_URL: undefined, CX_SIGNER: undefined, ...env });
+  const exchange = await startExchangeProcess({ CX_ADMIN_TOKEN: undefined, CX_PUBLIC_URL: undefined, CX_SIGNER: undefined, CX_HOST: undefined, ...env });
   started.push(exchange);
   return exchange;
 }
@@ -40,6 +41,35 @@ async function onboard(exchange: ExchangeProcess, adminKey: string, id: string) 
   });
   expect(response.status, await response.clone().text()).toBe(201);
   return (await response.json()) as { apiKey: string; institution: { did: string; keys: Array<{ publicKeyMultibase: string }> } };
+}
+
+/** Whether a TCP connection to host:port is accepted. */
+function accepts(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: 2000 });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+  });
+}
+
+/** This machine's IPv4 addresses other than loopback: how another machine reaches it. */
+const externalAddresses = () =>
+  Object.values(networkInterfaces())
+    .flat()
+    .filter((address) => address && address.family === 'IPv4' && !address.internal)
+    .map((address) => address!.address);
+
+/** Paths under `dir` (itself included) whose permissions are not 0700 for folders and 0600 for files. */
+function notOwnerOnly(dir: string): string[] {
+  const wrong: string[] = [];
+  const walk = (path: string) => {
+    const stat = statSync(path);
+    if ((stat.mode & 0o777) !== (stat.isDirectory() ? 0o700 : 0o600)) wrong.push(`${path} ${(stat.mode & 0o777).toString(8)}`);
+    if (stat.isDirectory()) for (const entry of readdirSync(path)) walk(join(path, entry));
+  };
+  walk(dir);
+  return wrong;
 }
 
 interface DidDocument {
@@ -156,6 +186,29 @@ describe('pnpm start', () => {
     expect(unauthorized.status).toBe(401);
 
     await exchange.stop('SIGTERM');
+  });
+
+  it('listens on this machine only unless CX_HOST says otherwise, and keeps its data folder owner-only', { timeout: 120_000 }, async () => {
+    const dir = dataDir();
+    mkdirSync(join(dir, 'keys'));
+    writeFileSync(join(dir, 'keys', 'earlier.json'), '{}');
+    for (const path of [dir, join(dir, 'keys')]) chmodSync(path, 0o755);
+    chmodSync(join(dir, 'keys', 'earlier.json'), 0o644);
+
+    const local = await start({ CX_DATA_DIR: dir });
+    const port = Number(new URL(local.url).port);
+    expect(await accepts('127.0.0.1', port)).toBe(true);
+    for (const address of externalAddresses()) expect(await accepts(address, port), address).toBe(false);
+    await onboard(local, local.adminKey!, 'uni-paris');
+    // while it runs, DynamoDB Local's files and the new signing key are owner-only too
+    expect(readdirSync(join(dir, 'dynamodb')).length).toBeGreaterThan(0);
+    expect(notOwnerOnly(dir)).toEqual([]);
+    expect(await local.stop('SIGTERM')).toBe(0);
+    expect(notOwnerOnly(dir)).toEqual([]);
+
+    const everywhere = await start({ CX_DATA_DIR: dir, CX_HOST: '0.0.0.0' });
+    for (const address of externalAddresses()) expect(await accepts(address, Number(new URL(everywhere.url).port)), address).toBe(true);
+    expect(await everywhere.stop('SIGTERM')).toBe(0);
   });
 
   it('uses CX_PUBLIC_URL for the DIDs it hands out', { timeout: 120_000 }, async () => {
