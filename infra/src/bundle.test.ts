@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +45,43 @@ describe.each(FUNCTIONS.map((spec) => [spec.name, spec] as const))('the bundle o
       encoding: 'utf8',
     });
     expect(out.trim()).toBe('function');
+  });
+});
+
+describe('the docs function', () => {
+  const spec = FUNCTIONS.find((fn) => fn.name === 'docs')!;
+  let bundle: Bundle;
+  beforeAll(() => {
+    bundle = bundleFunction(spec, mkdtempSync(join(tmpdir(), 'cx-bundle-')));
+  });
+
+  it("deploys Swagger UI's files beside its bundle rather than inside it", () => {
+    expect(readdirSync(join(bundle.dir, 'swagger-ui')).sort()).toEqual(['swagger-ui-bundle.js', 'swagger-ui.css']);
+    expect(readFileSync(bundle.file, 'utf8')).not.toContain('webpackUniversalModuleDefinition');
+  });
+
+  it('serves them from there when invoked as Lambda invokes it', () => {
+    const event = {
+      version: '2.0',
+      routeKey: 'GET /docs/{proxy+}',
+      rawPath: '/docs/assets/swagger-ui.css',
+      rawQueryString: '',
+      headers: { host: 'exchange.example.eu' },
+      requestContext: { http: { method: 'GET', path: '/docs/assets/swagger-ui.css', sourceIp: '192.0.2.1' }, requestId: 'bundle-test', stage: '$default' },
+      isBase64Encoded: false,
+    };
+    const script = `const m = await import(${JSON.stringify(pathToFileURL(bundle.file).href)}); const r = await m.handler(${JSON.stringify(event)}, {}); console.log(JSON.stringify({ status: r.statusCode, type: r.headers['content-type'], bytes: r.body.length }));`;
+    const out = JSON.parse(
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        env: { PATH: process.env.PATH, CX_PUBLIC_URL: 'https://exchange.example.eu', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+        encoding: 'utf8',
+      }),
+    );
+    expect(out).toEqual({ status: 200, type: 'text/css; charset=utf-8', bytes: readFileSync(join(bundle.dir, 'swagger-ui', 'swagger-ui.css'), 'utf8').length });
+  });
+
+  it('is the only function deploying files beside its bundle', () => {
+    expect(FUNCTIONS.filter((fn) => fn.files).map((fn) => fn.name)).toEqual(['docs']);
   });
 });
 

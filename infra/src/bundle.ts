@@ -2,10 +2,12 @@
  * Builds the Lambda bundles: one minified ESM file per function, with every dependency
  * (the pinned AWS SDK included) inside it. The CDK stack deploys exactly what this
  * writes and the benchmark measures exactly the same files, so the sizes it prints are
- * the sizes deployed.
+ * the sizes deployed. A function's large static files (the topology's `files`) are copied
+ * beside its bundle rather than bundled, so its cold start does not parse them.
  */
-import { existsSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync, type BuildOptions } from 'esbuild';
 import type { FunctionSpec } from '@cx/runtime/topology';
@@ -78,8 +80,17 @@ export function bundleEntry(entry: string, outDir: string): Bundle {
  * @example
  * const bundle = bundleFunction({ name: 'institutions' }); // infra/dist/functions/institutions/index.mjs
  */
-export function bundleFunction(spec: Pick<FunctionSpec, 'name' | 'handler'>, distDir = DIST_DIR): Bundle {
-  return bundleEntry(handlerModule(spec), join(distDir, 'functions', spec.name));
+export function bundleFunction(spec: Pick<FunctionSpec, 'name' | 'handler' | 'files'>, distDir = DIST_DIR): Bundle {
+  const bundle = bundleEntry(handlerModule(spec), join(distDir, 'functions', spec.name));
+  if (spec.files) copyPackageFiles(spec.files, join(REPO_ROOT, handlerModule(spec)), join(bundle.dir, spec.files.dir));
+  return bundle;
+}
+
+/** Copies files of a package, resolved as the function's handler resolves it, into `outDir`. */
+function copyPackageFiles(files: NonNullable<FunctionSpec['files']>, from: string, outDir: string): void {
+  const packageDir = dirname(createRequire(from).resolve(`${files.package}/package.json`));
+  mkdirSync(outDir, { recursive: true });
+  for (const name of files.names) copyFileSync(join(packageDir, name), join(outDir, name));
 }
 
 /** The handler module of a topology function, from the repository root. */

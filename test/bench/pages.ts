@@ -1,5 +1,5 @@
 /**
- * Pages: time to first render, in headless Chromium (Debian's, driven by playwright-core),
+ * Pages: time to first render, in headless Chromium (@sparticuz/chromium's, driven by playwright-core),
  * of the verify page's answer to a pasted credential (the POST result page) and of a
  * catalogue search page, against the local exchange (DynamoDB Local in memory, the local key
  * vault) on the loopback interface. The catalogue holds 1,000 components of 10 institutions.
@@ -9,7 +9,7 @@
  * the navigation (for the verify page, from submitting the form): `responseEnd` (the server's
  * answer has arrived), `domContentLoadedEventEnd`, and `first-contentful-paint`.
  *
- * Run alone with `pnpm bench pages`. Needs /usr/bin/chromium (apt-get install -y chromium).
+ * Run alone with `pnpm bench pages`. The browser comes with `pnpm install` (CX_CHROMIUM to use another).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

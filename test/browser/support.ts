@@ -1,6 +1,7 @@
 /**
- * Browser tests: Debian's Chromium driven by playwright-core (never a browser download)
- * against a local exchange on a real port, with data set up through the API.
+ * Browser tests: the Chromium of the pinned @sparticuz/chromium package (or CX_CHROMIUM),
+ * driven by playwright-core, against a local exchange on a real port, with data set up
+ * through the API.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import { startLocalExchange, type LocalExchange } from '@cx/local';
 
-export { CHROMIUM, CHROMIUM_ARGS, launchChromium } from './chromium.js';
+export { CHROMIUM_ARGS, chromiumExecutable, launchChromium } from './chromium.js';
 
 const ADMIN_TOKEN = `browser-admin-${randomUUID()}`;
 

@@ -1,1 +1,1 @@
-export { createDocsFunctionApp } from './app.js';
+export { createDocsFunctionApp, referenceUiFiles, swaggerUiPackageDir, type DocsFunctionOptions } from './app.js';

@@ -75,6 +75,7 @@ describe('the exchange topology', () => {
     ['GET', '/v1/audit', 'institutions'],
     ['GET', '/openapi.json', 'docs'],
     ['GET', '/docs', 'docs'],
+    ['GET', '/docs/assets/swagger-ui-bundle.js', 'docs'],
   ])('sends %s %s to %s', (method, path, name) => {
     expect(route(method, path)).toBe(name);
   });
