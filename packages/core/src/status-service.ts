@@ -133,7 +133,7 @@ export class StatusService {
           this.deps.store.credentials.setStatus(institution.id, current.id, current.status, to, reason, now.toISOString()),
           this.deps.store.audit.entry({
             at: now.toISOString(),
-            actor: actorOf(ctx.principal),
+            actor: actorOf(ctx.principal, institution),
             action: `credential.${to === 'active' ? 'reinstate' : to === 'revoked' ? 'revoke' : 'suspend'}`,
             institution: institution.id,
             target: `institutions/${institution.id}/credentials/${current.id}`,

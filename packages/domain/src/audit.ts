@@ -21,7 +21,12 @@ export const auditRecordSchema = z
   .object({
     id: z.string(),
     at: timestampSchema,
-    actor: z.object({ kind: z.enum(['admin', 'institution', 'anonymous']), id: z.string().optional(), keyId: z.string().optional() }),
+    actor: z.object({
+      kind: z.enum(['admin', 'institution', 'anonymous']),
+      id: z.string().optional(),
+      keyId: z.string().optional(),
+      suspended: z.literal(true).optional().meta({ description: "The actor's institution was suspended when it acted." }),
+    }),
     action: z.string(),
     institution: z.string().optional(),
     target: z.string(),
