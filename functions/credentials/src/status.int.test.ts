@@ -144,13 +144,24 @@ describe('revocation', () => {
     expect((await getRecord(id)).status).toBe('revoked');
   });
 
-  it('is final: every later change answers 409 and writes nothing', async () => {
+  it('is final: reinstating or suspending afterwards answers 409 and writes nothing', async () => {
     const { id, credential } = await issue({ name: 'R', email: 'final@example.org' });
     expect((await changeStatus(id, 'revoked')).status).toBe(200);
     const before = await tableSnapshot(cx.deps.store);
-    for (const status of ['active', 'suspended', 'revoked']) await expectProblem(await changeStatus(id, status), 409);
+    for (const status of ['active', 'suspended']) await expectProblem(await changeStatus(id, status), 409);
     expect(await tableSnapshot(cx.deps.store)).toEqual(before);
     expect(await publishedBit(credential, 'revocation')).toBe(true);
+  });
+
+  it('asked again (a client retrying a lost answer) answers 200 with the record as revoked, writing nothing', async () => {
+    const { id } = await issue({ name: 'R', email: 'retry@example.org' });
+    const first = await changeStatus(id, 'revoked', 'plagiarism');
+    expect(first.status).toBe(200);
+    const before = await tableSnapshot(cx.deps.store);
+    const again = await changeStatus(id, 'revoked', 'plagiarism');
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual(await first.json());
+    expect(await tableSnapshot(cx.deps.store)).toEqual(before);
   });
 
   it('of a suspended credential clears its suspension bit', async () => {

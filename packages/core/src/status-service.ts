@@ -18,6 +18,7 @@ import {
   actorOf,
   ConflictError,
   institutionDid,
+  retry,
   type Clock,
   type InstitutionRecord,
   type KeyVault,
@@ -42,6 +43,13 @@ export interface StatusDeps {
   publicUrl: string;
   documentLoader: DocumentLoader;
   clock: Clock;
+}
+
+/** A change that lost the race for its list or record; retried after a fresh read. */
+class LostRace extends Error {
+  constructor(readonly conflict: ConflictError) {
+    super(conflict.message);
+  }
 }
 
 export interface StatusSlotAllocation {
@@ -99,9 +107,10 @@ export class StatusService {
   }
 
   /**
-   * Changes a credential's status: revocation is final (409 afterwards), suspension can
-   * be lifted. The list bits, the re-signed lists, the credential record and the audit
-   * record are written in one transaction.
+   * Changes a credential's status: revocation is final (409 for any other status afterwards),
+   * suspension can be lifted. Asking for the status the credential already has is a success
+   * that writes nothing, so a client that lost the answer can retry. The list bits, the
+   * re-signed lists, the credential record and the audit record are written in one transaction.
    */
   async change(
     institution: InstitutionRecord,
@@ -111,47 +120,67 @@ export class StatusService {
     ctx: { principal: Principal; requestId?: string },
   ): Promise<CredentialRecord> {
     let current = credential;
-    const deadline = Date.now() + CHANGE_BUDGET_MS;
-    for (let attempt = 0; ; attempt++) {
-      if (current.status === 'revoked') throw new ConflictError(`credential ${current.id} is revoked; revocation is final`);
-      if (current.status === to) return current;
-      const now = this.deps.clock.now();
-      const wanted: Record<StatusPurpose, boolean> = { revocation: to === 'revoked', suspension: to === 'suspended' };
-      const lists: Array<{ next: StatusListRecord; revision: number }> = [];
-      for (const purpose of ['revocation', 'suspension'] as const) {
-        const listId = statusListId(purpose, current.statusListNumber);
-        const list = await this.deps.store.statusLists.get(institution.id, listId, true);
-        if (!list) throw new Error(`status list ${listId} of ${institution.id} is missing`);
-        const bits = new Uint8Array(Buffer.from(list.bits, 'base64'));
-        if (getBit(bits, current.statusIndex) === wanted[purpose]) continue;
-        setBit(bits, current.statusIndex, wanted[purpose]);
-        lists.push({ next: await this.signedList(institution, purpose, current.statusListNumber, bits, list.revision + 1, now), revision: list.revision });
-      }
-      try {
-        await this.deps.store.table.transact([
-          ...lists.map(({ next, revision }) => this.deps.store.statusLists.putItem(next, revision)),
-          this.deps.store.credentials.setStatus(institution.id, current.id, current.status, to, reason, now.toISOString()),
-          this.deps.store.audit.entry({
-            at: now.toISOString(),
-            actor: actorOf(ctx.principal, institution),
-            action: `credential.${to === 'active' ? 'reinstate' : to === 'revoked' ? 'revoke' : 'suspend'}`,
-            institution: institution.id,
-            target: `institutions/${institution.id}/credentials/${current.id}`,
-            requestId: ctx.requestId,
-            details: { from: current.status, to, reason },
-          }),
-        ]);
-        return { ...current, status: to, statusReason: reason, statusChangedAt: now.toISOString() };
-      } catch (error) {
+    try {
+      return await retry(
+        async (attempt) => {
+          if (attempt > 0) {
+            // read again what the winner wrote (or what this change wrote, if its answer was lost)
+            const fresh = await this.deps.store.credentials.get(institution.id, current.id, true);
+            if (!fresh) throw new Error(`credential ${current.id} of ${institution.id} disappeared`);
+            current = fresh;
+          }
+          if (current.status === to) return current;
+          if (current.status === 'revoked') throw new ConflictError(`credential ${current.id} is revoked; revocation is final`);
+          try {
+            return await this.write(institution, current, to, reason, ctx);
+          } catch (error) {
+            if (error instanceof ConflictError) throw new LostRace(error);
+            throw error;
+          }
+        },
         // another change of the same list (or of this credential) won the race: wait a random
         // while (full jitter, growing to 1 s) so the contenders spread out, read again, retry
-        if (!(error instanceof ConflictError) || Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1000, 25 * 2 ** attempt)));
-        const fresh = await this.deps.store.credentials.get(institution.id, current.id, true);
-        if (!fresh) throw error;
-        current = fresh;
-      }
+        { retryable: (error) => error instanceof LostRace, budgetMs: CHANGE_BUDGET_MS, baseDelayMs: 25, maxDelayMs: 1000 },
+      );
+    } catch (error) {
+      throw error instanceof LostRace ? error.conflict : error;
     }
+  }
+
+  /** One attempt: the new lists, guarded by the revisions read, and the record, guarded by its status. */
+  private async write(
+    institution: InstitutionRecord,
+    current: CredentialRecord,
+    to: CredentialStatus,
+    reason: string,
+    ctx: { principal: Principal; requestId?: string },
+  ): Promise<CredentialRecord> {
+    const now = this.deps.clock.now();
+    const wanted: Record<StatusPurpose, boolean> = { revocation: to === 'revoked', suspension: to === 'suspended' };
+    const lists: Array<{ next: StatusListRecord; revision: number }> = [];
+    for (const purpose of ['revocation', 'suspension'] as const) {
+      const listId = statusListId(purpose, current.statusListNumber);
+      const list = await this.deps.store.statusLists.get(institution.id, listId, true);
+      if (!list) throw new Error(`status list ${listId} of ${institution.id} is missing`);
+      const bits = new Uint8Array(Buffer.from(list.bits, 'base64'));
+      if (getBit(bits, current.statusIndex) === wanted[purpose]) continue;
+      setBit(bits, current.statusIndex, wanted[purpose]);
+      lists.push({ next: await this.signedList(institution, purpose, current.statusListNumber, bits, list.revision + 1, now), revision: list.revision });
+    }
+    await this.deps.store.table.transact([
+      ...lists.map(({ next, revision }) => this.deps.store.statusLists.putItem(next, revision)),
+      this.deps.store.credentials.setStatus(institution.id, current.id, current.status, to, reason, now.toISOString()),
+      this.deps.store.audit.entry({
+        at: now.toISOString(),
+        actor: actorOf(ctx.principal, institution),
+        action: `credential.${to === 'active' ? 'reinstate' : to === 'revoked' ? 'revoke' : 'suspend'}`,
+        institution: institution.id,
+        target: `institutions/${institution.id}/credentials/${current.id}`,
+        requestId: ctx.requestId,
+        details: { from: current.status, to, reason },
+      }),
+    ]);
+    return { ...current, status: to, statusReason: reason, statusChangedAt: now.toISOString() };
   }
 
   private async signedList(

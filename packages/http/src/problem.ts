@@ -70,10 +70,8 @@ export function toProblem(error: unknown, requestId: string | undefined): Proble
     const slug = status === 400 ? 'malformed-request' : `http-${status}`;
     return { type: typeUri(slug), title: status === 400 ? 'Malformed request' : 'Request failed', status, detail, requestId };
   }
-  const name = (error as { name?: string } | undefined)?.name ?? '';
-  if (/Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded|LimitExceeded/.test(name)) {
-    return { type: typeUri('busy'), title: 'The exchange is busy', status: 503, detail: 'retry after a short wait', requestId };
-  }
+  // throttled or failed AWS services arrive here typed (RateLimitedError, DependencyError):
+  // the store and signing adapters classify them (@cx/domain service-failures.ts)
   return {
     type: typeUri('internal'),
     title: 'Internal error',

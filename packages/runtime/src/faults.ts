@@ -30,6 +30,8 @@ export interface FaultSpec {
   seed: number;
   /** Only these kinds of fault (tests: "every Sign is throttled"); all that fit the call otherwise. */
   kinds?: FaultKind[];
+  /** Only calls of these operations (`TransactWriteItems`, `Sign`); every operation otherwise. */
+  operations?: string[];
 }
 
 /** Counts of calls seen and faults injected, per service; one object may serve several clients. */
@@ -228,6 +230,7 @@ export function injectFaults(client: MiddlewareClient, service: FaultService, sp
   client.middlewareStack.add(
     (next: (args: any) => Promise<any>, context: { commandName?: string }) => async (args: { request: { body?: unknown } }) => {
       const command = context.commandName ?? '';
+      if (spec.operations && !spec.operations.includes(command.replace(/Command$/, ''))) return next(args);
       const kind = draw.next(service === 'dynamodb' ? dynamoMix(command) : KMS_MIX);
       if (!kind) return next(args);
       if (kind === 'timeout-after-effect') {
@@ -277,7 +280,8 @@ export function faultyKeyVault(inner: KeyVault, spec: FaultSpec, stats = new Fau
   if (rate <= 0) return inner;
   const draw = new FaultDraw('kms', rate, spec.seed, stats, spec.kinds);
   const injected = new WeakSet<object>();
-  const call = async <T>(operation: () => Promise<T>): Promise<T> => {
+  const call = async <T>(name: string, operation: () => Promise<T>): Promise<T> => {
+    if (spec.operations && !spec.operations.includes(name)) return operation();
     try {
       return await retry(
         async () => {
@@ -295,9 +299,10 @@ export function faultyKeyVault(inner: KeyVault, spec: FaultSpec, stats = new Fau
     }
   };
   return {
-    createKey: (labels: KeyLabels): Promise<ProvisionedKey> => call(() => inner.createKey(labels)),
-    publicKey: (keyRef: string) => call(() => inner.publicKey(keyRef)),
-    sign: (keyRef: string, data: Uint8Array) => call(() => inner.sign(keyRef, data)),
-    discardKey: (keyRef: string) => call(() => inner.discardKey(keyRef)),
+    // named as the KMS operations KmsKeyVault makes of them
+    createKey: (labels: KeyLabels): Promise<ProvisionedKey> => call('CreateKey', () => inner.createKey(labels)),
+    publicKey: (keyRef: string) => call('GetPublicKey', () => inner.publicKey(keyRef)),
+    sign: (keyRef: string, data: Uint8Array) => call('Sign', () => inner.sign(keyRef, data)),
+    discardKey: (keyRef: string) => call('ScheduleKeyDeletion', () => inner.discardKey(keyRef)),
   };
 }
