@@ -4,7 +4,7 @@
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { credentialServices, type CredentialServices } from '@cx/core';
-import { EU_MICROCREDENTIAL_CONTEXT_V1, RECOGNITION_CONTEXT_V1 } from '@cx/credentials';
+import { assertCredentialBudget, EU_MICROCREDENTIAL_CONTEXT_V1, RECOGNITION_CONTEXT_V1 } from '@cx/credentials';
 import { institutionIdSchema, NotFoundError, ValidationError } from '@cx/domain';
 import { createApiApp, jsonBody, jsonContent, problems, type ApiEnv } from '@cx/http';
 import type { ExchangeDeps } from '@cx/runtime';
@@ -34,11 +34,15 @@ const verifyBody = z
   })
   .meta({ id: 'VerifyRequest' });
 
-/** Anything that is not a JSON object is not a credential: 400, before any check runs. */
+/**
+ * Anything that is not a JSON object is not a credential, and one beyond the credential budget
+ * costs too much to check: 400 or 413 naming the field, before any check runs.
+ */
 function credentialObject(value: unknown): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw ValidationError.field('verifiableCredential', value === undefined ? 'is required' : 'must be a credential (a JSON object)');
   }
+  assertCredentialBudget(value, ['verifiableCredential']);
   return value as Record<string, unknown>;
 }
 

@@ -6,7 +6,8 @@
  * receiving institution signs a recognition record.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { emailMatches, hashEmail, newSalt, recognitionContextUrl, VC_V2_CONTEXT_URL } from '@cx/credentials';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { assertCredentialBudget, emailMatches, hashEmail, newSalt, recognitionContextUrl, VC_V2_CONTEXT_URL } from '@cx/credentials';
 import {
   actorOf,
   catalogueEntryUrl,
@@ -58,6 +59,8 @@ export class TransferService {
       const allowed = await this.deps.store.transfers.withinRate('transfers', ctx.clientAddress, this.deps.anonymousPerMinute ?? 10, 60, this.deps.clock.now());
       if (!allowed) throw new RateLimitedError('too many transfer requests from this address; wait a minute and retry', { retryAfterSeconds: 60 });
     }
+    // every credential within its budget before any is verified: a refusal costs no verification
+    body.credentials.forEach((vc, index) => assertCredentialBudget(vc, ['credentials', String(index)]));
     const institution = await this.deps.store.institutions.activeMember(institutionId, 'cannot decide transfers now');
     const now = this.deps.clock.now();
     const seen = new Set<string>();
@@ -65,6 +68,8 @@ export class TransferService {
     const session = this.deps.verifier.session();
     const items: TransferItem[] = [];
     for (const [index, vc] of body.credentials.entries()) {
+      // verifying is CPU work and the session serves repeated reads from memory: let other requests in between credentials
+      if (index > 0) await nextTurn();
       items.push(await this.assess(institution, body.student, vc, index, seen, now, session));
     }
     const trackingToken = anonymous ? randomBytes(24).toString('base64url') : undefined;

@@ -4,6 +4,7 @@ export * from './document-loader.js';
 export * from './signer.js';
 export * from './sign.js';
 export * from './verify.js';
+export * from './credential-budget.js';
 export * from './validity-period.js';
 export * from './credential-shape.js';
 export * from './jsonld-errors.js';

@@ -1,8 +1,8 @@
 /** Signing credentials with Data Integrity proofs, cryptosuite eddsa-rdfc-2022. */
 import { ValidationError } from '@cx/domain';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
-import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import { issue } from '@digitalbazaar/vc';
+import { boundedCryptosuite } from './bounded-cryptosuite.js';
 import type { DocumentLoader } from './document-loader.js';
 import { describeJsonLdError } from './jsonld-errors.js';
 import type { CredentialSigner } from './signer.js';
@@ -47,12 +47,16 @@ export async function signCredential<T extends object>(
         throw error;
       }),
   };
-  const suite = new DataIntegrityProof({ signer: watchedSigner, cryptosuite: eddsaRdfc2022, date: date ?? new Date() });
+  // bounded like verifying: the VC API's issue route signs credentials a client wrote
+  const bounded = boundedCryptosuite();
+  const suite = new DataIntegrityProof({ signer: watchedSigner, cryptosuite: bounded.cryptosuite, date: date ?? new Date() });
   try {
     const signed = await issue({ credential: structuredClone(credential), suite, documentLoader });
     return signed as T & { proof: DataIntegrityProofValue };
   } catch (error) {
     if (failures.length > 0) throw failures[0];
+    const exceeded = bounded.exceeded();
+    if (exceeded) throw new ValidationError(`the credential cannot be signed: ${exceeded}`);
     const { message, field } = describeJsonLdError(error);
     throw new ValidationError(`the credential cannot be signed: ${message}`, field ? [{ field, message }] : []);
   }

@@ -1,7 +1,9 @@
 /** Checking the Data Integrity proof of a credential (eddsa-rdfc-2022), as any verifier would. */
+import { ValidationError } from '@cx/domain';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
-import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import { verifyCredential } from '@digitalbazaar/vc';
+import { boundedCryptosuite } from './bounded-cryptosuite.js';
+import { assertCredentialBudget } from './credential-budget.js';
 import type { DocumentLoader } from './document-loader.js';
 import { describeJsonLdError } from './jsonld-errors.js';
 
@@ -28,21 +30,27 @@ export interface VerifyProofOptions {
  * `DataIntegrityProof` suite and the eddsa-rdfc-2022 cryptosuite: the signature over the
  * canonical (safe mode) form, the key listed under `assertionMethod` in the DID document of the
  * issuer, and the issuer being that key's controller. Status (`credentialStatus`) is not
- * looked at here. Never throws: anything that is not a verifiable credential answers
- * `verified: false` with a reason.
+ * looked at here. Anything that is not a verifiable credential answers `verified: false` with
+ * a reason; the work is bounded first (see credential-budget.ts).
+ *
+ * @throws PayloadTooLargeError or ValidationError when the credential exceeds the credential
+ *   budget, and ValidationError when its canonicalisation exceeds its time or work limit
  */
 export async function verifyCredentialProof(vc: unknown, { documentLoader, now }: VerifyProofOptions): Promise<ProofVerification> {
+  assertCredentialBudget(vc);
+  const bounded = boundedCryptosuite();
   try {
     if (typeof vc !== 'object' || vc === null || Array.isArray(vc)) return { verified: false, error: 'a credential is a JSON object' };
     if (!('proof' in vc) || typeof vc.proof !== 'object' || vc.proof === null) return { verified: false, error: 'the credential has no proof' };
     const result = await verifyCredential({
       credential: vc,
-      suite: new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }),
+      suite: new DataIntegrityProof({ cryptosuite: bounded.cryptosuite }),
       documentLoader,
       // status is a check of its own; @digitalbazaar/vc insists on a checkStatus when credentialStatus is present
       checkStatus: async () => ({ verified: true }),
       now: now ?? insideValidityPeriod(vc as Record<string, unknown>),
     });
+    tooCostly(bounded.exceeded());
     if (result.verified) {
       const method = result.results?.find((r) => r.verified)?.verificationMethod?.id;
       return { verified: true, ...(method ? { verificationMethod: method } : {}) };
@@ -50,8 +58,15 @@ export async function verifyCredentialProof(vc: unknown, { documentLoader, now }
     const cause = result.error?.errors?.[0] ?? result.results?.find((r) => r.error)?.error ?? result.error;
     return { verified: false, error: cause ? describeJsonLdError(cause).message : 'the proof did not verify' };
   } catch (error) {
+    if (error instanceof ValidationError) throw error;
+    tooCostly(bounded.exceeded());
     return { verified: false, error: describeJsonLdError(error).message };
   }
+}
+
+/** A credential whose canonicalisation was stopped is refused (400), not reported as forged. */
+function tooCostly(reason: string | undefined): void {
+  if (reason) throw new ValidationError(reason);
 }
 
 /** A time at which the credential's own validity period holds, or now when it names none. */

@@ -1,17 +1,19 @@
 /**
  * The base every function app is built on: request ids, a body size limit, authentication,
- * zod validation that throws into the one error mapping, and problem+json for everything else.
+ * JSON bodies parsed with bounds, zod validation that throws into the one error mapping, and
+ * problem+json for everything else.
  */
 import { OpenAPIHono, type Hook } from '@hono/zod-openapi';
 import { NotFoundError, PayloadTooLargeError, type Principal } from '@cx/domain';
 import type { Env } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import { requestId } from 'hono/request-id';
 import { authenticate, type AuthDeps } from './auth.js';
+import { boundedJsonBody } from './json-body.js';
 import { problemResponse, validationError } from './problem.js';
+import { requestIds, type RequestIdVariables } from './request-ids.js';
 
-export type ApiEnv = Env & { Variables: { principal: Principal; requestId: string } };
+export type ApiEnv = Env & { Variables: { principal: Principal } & RequestIdVariables };
 
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 
@@ -39,21 +41,14 @@ export const API_CORS = {
   origin: '*',
   allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
   allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match', 'if-none-match', 'x-request-id'],
-  exposeHeaders: ['etag', 'location', 'retry-after', 'x-request-id'],
+  exposeHeaders: ['etag', 'location', 'retry-after', 'x-request-id', 'x-correlation-id'],
   maxAge: 3600,
 };
 
 export function createApiApp(options: ApiAppOptions): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: throwOnInvalid });
   app.use('*', cors(API_CORS));
-  app.use(
-    '*',
-    requestId({
-      limitLength: 128,
-      // in Lambda, API Gateway's own request id, so a response's id finds its access-log line too
-      generator: (c) => (c.env as { requestContext?: { requestId?: string } } | undefined)?.requestContext?.requestId ?? crypto.randomUUID(),
-    }),
-  );
+  app.use('*', requestIds());
   app.use('*', (c, next) => {
     const maxSize = options.largeBodies?.(c.req.path) ?? DEFAULT_BODY_LIMIT;
     return bodyLimit({
@@ -64,6 +59,7 @@ export function createApiApp(options: ApiAppOptions): OpenAPIHono<ApiEnv> {
     })(c, next);
   });
   app.use('*', authenticate(options.auth));
+  app.use('*', boundedJsonBody());
   app.onError(problemResponse);
   app.notFound((c) => problemResponse(new NotFoundError(`no route for ${c.req.method} ${c.req.path}`), c));
   return app;

@@ -1,4 +1,6 @@
 export * from './app.js';
+export * from './json-body.js';
+export * from './request-ids.js';
 export * from './auth.js';
 export * from './problem.js';
 export * from './openapi.js';

@@ -2,7 +2,7 @@
  * RFC 9457 problem documents, and the one place where errors become HTTP responses.
  * Routes throw domain errors; `toProblem` decides status and shape.
  */
-import { DomainError, fieldIssues, ValidationError, type DomainErrorCode, type FieldIssue } from '@cx/domain';
+import { DomainError, fieldIssues, PayloadTooLargeError, ValidationError, type DomainErrorCode, type FieldIssue } from '@cx/domain';
 
 export { fieldIssues };
 import type { Context } from 'hono';
@@ -54,7 +54,7 @@ export function toProblem(error: unknown, requestId: string | undefined): Proble
   if (error instanceof DomainError) {
     const { status, title } = STATUS[error.code];
     const problem: Problem = { type: typeUri(error.code), title, status, detail: error.message, requestId, ...error.extensions };
-    if (error instanceof ValidationError && error.issues.length > 0) {
+    if ((error instanceof ValidationError || error instanceof PayloadTooLargeError) && error.issues.length > 0) {
       problem.errors = error.issues.map((issue) => ({ ...issue, pointer: pointer(issue.field) }));
     }
     return problem;
@@ -81,6 +81,15 @@ export function toProblem(error: unknown, requestId: string | undefined): Proble
   };
 }
 
+/**
+ * `Connection: close` for a 413: the rest of the over-size body was never read, so the server
+ * drops the connection after answering; saying so lets a keep-alive client open a new one for
+ * its next request instead of sending it into a closed socket ("other side closed").
+ */
+export function closeAfter(status: number): Record<string, string> {
+  return status === 413 ? { connection: 'close' } : {};
+}
+
 /** hono `onError`: the single mapping from thrown errors to problem+json responses. */
 export function problemResponse(error: unknown, c: Context): Response {
   const requestId = c.get('requestId' as never) as string | undefined;
@@ -92,5 +101,6 @@ export function problemResponse(error: unknown, c: Context): Response {
   if (requestId) headers['x-request-id'] = requestId;
   if (problem.status === 401) headers['www-authenticate'] = 'Bearer realm="consortium-exchange"';
   if (problem.status === 429 && typeof problem.retryAfterSeconds === 'number') headers['retry-after'] = String(problem.retryAfterSeconds);
+  Object.assign(headers, closeAfter(problem.status));
   return new Response(JSON.stringify(problem), { status: problem.status, headers });
 }
