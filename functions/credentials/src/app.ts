@@ -5,7 +5,7 @@
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { credentialServices, recipientLookup, type CredentialServices, type ServiceOptions } from '@cx/core';
-import { checkCredentialShape } from '@cx/credentials';
+import { assertCredentialBudget, checkCredentialShape } from '@cx/credentials';
 import {
   actorOf,
   institutionDid,
@@ -45,6 +45,12 @@ const credentialParams = institutionParams.extend({
     .regex(/^(urn:uuid:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'must be a credential id (urn:uuid:...)'),
 });
 const batchParams = institutionParams.extend({ batchId: z.uuid() });
+const idempotencyHeaders = z.object({ 'idempotency-key': z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional() });
+const batchStatus = z.enum(['queued', 'running', 'done', 'done-with-errors']);
+const batchErrorsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).default(1000).meta({ description: 'Errors per page, 1-1,000.' }),
+  cursor: z.string().max(2048).optional().meta({ description: 'The `nextCursor` of the previous view: the next page of errors.' }),
+});
 
 const credentialJson = z.record(z.string(), z.unknown()).meta({ id: 'VerifiableCredential', description: 'A signed W3C VC 2.0 (Open Badges 3.0) credential.' });
 const issued = z.object({ id: z.string(), credential: credentialJson }).meta({ id: 'IssuedCredential' });
@@ -64,12 +70,13 @@ const credentialView = z
 const batchView = z
   .object({
     id: z.string(),
-    status: z.enum(['queued', 'running', 'done', 'done-with-errors']),
+    status: batchStatus,
     total: z.number(),
     issued: z.number(),
     failed: z.number(),
     createdAt: z.string(),
-    errors: z.array(z.object({ index: z.number(), problem: z.unknown() })),
+    errors: z.array(z.object({ index: z.number(), problem: z.unknown() })).meta({ description: 'Failed items by index: a page of them (`limit`, `cursor`).' }),
+    nextCursor: z.string().optional().meta({ description: 'Present when more errors follow: pass it as `cursor`.' }),
   })
   .meta({ id: 'CredentialBatch' });
 
@@ -113,7 +120,7 @@ export function createCredentialsApp(deps: ExchangeDeps, options: ServiceOptions
       middleware: ownerOnly,
       request: {
         params: institutionParams,
-        headers: z.object({ 'idempotency-key': z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional() }),
+        headers: idempotencyHeaders,
         ...jsonBody(issueRequestSchema),
       },
       responses: { 201: jsonContent(issued, 'Issued'), ...problems(400, 401, 403, 404, 409, 413, 422) },
@@ -202,24 +209,31 @@ export function createCredentialsApp(deps: ExchangeDeps, options: ServiceOptions
       path: '/v1/institutions/{id}/credential-batches',
       tags: ['Credentials'],
       summary: 'Start a graduation run: up to 10,000 credentials (the institution)',
-      description: 'Answers 202 at once; follow progress at the batch URL. Each item is issued exactly once, even when a worker is retried.',
+      description:
+        'Answers 202 at once; follow progress at the batch URL. Every item is validated first: one invalid item refuses the run (400 naming `items.<index>.<field>`) and nothing is stored. Each item is issued exactly once, even when a worker is retried, and ends issued or failed. With an `Idempotency-Key` header, a repeated start answers the first run; the same key with another body gets 422.',
       security: bearerSecurity,
       middleware: ownerOnly,
       request: {
         params: institutionParams,
-        ...jsonBody(z.strictObject({ items: z.array(z.unknown()).min(1).max(MAX_BATCH).meta({ description: 'Issue request bodies.' }) }).meta({ id: 'CredentialBatchRequest' })),
+        headers: idempotencyHeaders,
+        ...jsonBody(z.strictObject({ items: z.array(z.unknown()).min(1).max(MAX_BATCH).meta({ description: 'Issue request bodies (IssueRequest).' }) }).meta({ id: 'CredentialBatchRequest' })),
       },
       responses: {
-        202: jsonContent(z.object({ id: z.string(), status: z.literal('queued'), total: z.number() }), 'Queued'),
-        ...problems(400, 401, 403, 413),
+        202: jsonContent(z.object({ id: z.string(), status: batchStatus, total: z.number() }), 'Queued (a repeated start: the first run, as it is now)'),
+        ...problems(400, 401, 403, 413, 422),
       },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
       await deps.store.institutions.activeMember(id, 'can issue nothing new');
-      const batch = await services.batches.submit(id, c.req.valid('json').items, actorOf(principalOf(c)), c.get('requestId'));
+      const batch = await services.batches.submit(id, c.req.valid('json').items, actorOf(principalOf(c)), {
+        requestId: c.get('requestId'),
+        idempotencyKey: c.req.valid('header')['idempotency-key'],
+      });
+      // a repeated start answers the first run as it is now
+      const status = batch.replayed ? ((await services.batches.view(id, batch.id, { limit: 1 }))?.status ?? 'queued') : 'queued';
       c.header('location', `/v1/institutions/${id}/credential-batches/${batch.id}`);
-      return c.json({ id: batch.id, status: 'queued' as const, total: batch.total }, 202);
+      return c.json({ id: batch.id, status, total: batch.total }, 202);
     },
   );
 
@@ -231,12 +245,12 @@ export function createCredentialsApp(deps: ExchangeDeps, options: ServiceOptions
       summary: 'Progress of a graduation run (the institution)',
       security: bearerSecurity,
       middleware: ownerOnly,
-      request: { params: batchParams },
+      request: { params: batchParams, query: batchErrorsQuery },
       responses: { 200: jsonContent(batchView, 'Progress'), ...problems(400, 401, 403, 404) },
     }),
     async (c) => {
       const { id, batchId } = c.req.valid('param');
-      const batch = await services.batches.view(id, batchId);
+      const batch = await services.batches.view(id, batchId, c.req.valid('query'));
       if (!batch) throw new NotFoundError(`${id} has no credential batch ${batchId}`);
       return c.json(batch as never, 200);
     },
@@ -261,6 +275,8 @@ export function createCredentialsApp(deps: ExchangeDeps, options: ServiceOptions
       const { id } = c.req.valid('param');
       const { credential } = c.req.valid('json');
       const institution = await deps.store.institutions.activeMember(id, 'can issue nothing new');
+      // a caller-composed credential is canonicalised to be signed: bound its cost first
+      // assertCredentialBudget(credential, ['credential']);
       const issues = checkCredentialShape(credential, { profile: 'vc' }).map((i) => ({ ...i, field: i.field ? `credential.${i.field}` : 'credential' }));
       if (issues.length) throw new ValidationError(`not a credential that can be signed: ${issues.map((i) => i.field).join(', ')}`, issues);
       const did = institutionDid(deps.publicUrl, id);

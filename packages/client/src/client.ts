@@ -328,8 +328,10 @@ export class CxClient {
         body: checked(statusChangeSchema, change, 'status change'),
       }),
     /**
-     * Starts a graduation run of 1-10,000 issue requests. Items are checked by the exchange's
-     * worker one by one; a bad item is reported in the batch's `errors`, the others are issued.
+     * Starts a graduation run of 1-10,000 issue requests. Every item is validated first (an
+     * invalid one refuses the whole run with 400 naming `items.<index>.<field>`); an item that
+     * cannot be issued (an unknown entry, say) is reported in the batch's `errors`, the others
+     * are issued.
      */
     submitBatch: async (institution: string, items: unknown[]): Promise<BatchSubmitted> => {
       const body = checked(z.strictObject({ items: z.array(z.unknown()).min(1).max(MAX_CREDENTIAL_BATCH) }), { items }, 'credential batch');

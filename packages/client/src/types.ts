@@ -82,13 +82,17 @@ export interface BatchProgress {
   issued: number;
   failed: number;
   createdAt: string;
+  /** A page of the failed items (`?limit=&cursor=`). */
   errors: BatchItemError[];
+  /** Present when more errors follow. */
+  nextCursor?: string;
 }
 
 /** `POST /v1/institutions/{id}/credential-batches` */
 export interface BatchSubmitted {
   id: string;
-  status: 'queued';
+  /** `queued`; a repeated start with the same Idempotency-Key answers the first run as it is now. */
+  status: BatchStatus;
   total: number;
 }
 

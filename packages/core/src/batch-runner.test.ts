@@ -67,6 +67,28 @@ describe('InProcessQueue', () => {
     expect(log).toHaveBeenCalledWith(expect.stringContaining('dropped after retries'));
   });
 
+  it('hands a message it gives up to onGiveUp with the last error, retrying onGiveUp until it succeeds', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const given: Array<[string, string, number]> = [];
+    let giveUpCalls = 0;
+    const queue = new InProcessQueue<string>(
+      async () => {
+        throw new Error('always fails');
+      },
+      {
+        retryDelayMs: 1,
+        maxAttempts: 3,
+        onGiveUp: async (message, error, attempts) => {
+          if (++giveUpCalls === 1) throw new Error('the table was busy');
+          given.push([message, (error as Error).message, attempts]);
+        },
+      },
+    );
+    await queue.send(['doomed']);
+    await queue.idle();
+    expect(given).toEqual([['doomed', 'always fails', 3]]);
+  });
+
   it('is idle at once when nothing was sent', async () => {
     const queue = new InProcessQueue<number>(async () => undefined);
     await expect(queue.idle()).resolves.toBeUndefined();

@@ -1,21 +1,29 @@
 /**
- * Graduation runs: up to 10,000 credentials in one request. The items are stored, the
- * request answers 202 at once, and chunks of items go through a queue (SQS in AWS, an
- * in-process queue locally) to workers running `processChunk`. Each item is issued
- * exactly once however often a chunk is delivered: the item's Idempotency-Key is derived
- * from the batch and its index, and its outcome is recorded once.
+ * Graduation runs: up to 10,000 credentials in one request. Every item is validated before
+ * anything is stored; the items are stored in chunks, the request answers 202 at once, and
+ * the chunks go through a queue (SQS in AWS, an in-process queue locally) to workers running
+ * `processChunk`. Each item is issued exactly once however often a chunk is delivered: the
+ * item's Idempotency-Key is derived from the batch and its index, and its outcome is
+ * recorded once. Every item ends issued or failed: a chunk that keeps failing is given up
+ * with `failChunk` (the in-process queue's last attempt, the dead-letter queue's consumer in
+ * AWS, the scheduled `sweep`), which reports its remaining items failed with the reason.
  */
 import { randomUUID } from 'node:crypto';
 import {
+  contentHash,
   DomainError,
   fieldIssues,
   issueRequestSchema,
+  retry,
+  UnprocessableError,
+  ValidationError,
   type Actor,
   type Clock,
+  type FieldIssue,
   type JobQueue,
   type Principal,
 } from '@cx/domain';
-import type { BatchRecord, Store } from '@cx/store';
+import { chunkItems, type BatchFailure, type BatchRecord, type Store } from '@cx/store';
 import type { CredentialIssuer } from './issuer.js';
 
 export interface BatchChunkMessage {
@@ -31,11 +39,55 @@ export interface BatchView {
   issued: number;
   failed: number;
   createdAt: string;
+  /** A page of the failed items, by index. */
   errors: Array<{ index: number; problem: unknown }>;
+  /** Where the next page of `errors` starts, when there is one. */
+  nextCursor?: string;
+}
+
+export interface SubmitOptions {
+  requestId?: string;
+  /** The client's Idempotency-Key: a repeated start with it answers the first run. */
+  idempotencyKey?: string;
+}
+
+/** A started run; `replayed` when an earlier start with the same Idempotency-Key made it. */
+export type SubmittedBatch = BatchRecord & { replayed: boolean };
+
+export interface SweepOptions {
+  /** A chunk with no count for this long (since the run started, or its last count) is sent again. */
+  staleAfterMs?: number;
+  /** A run still open this long after it was created has its unfinished chunks failed. */
+  failAfterMs?: number;
+}
+
+export interface SweepResult {
+  /** Chunks sent to the queue again. */
+  resent: number;
+  /** Chunks given up (their remaining items failed). */
+  failed: number;
+  /** Runs found finished and closed. */
+  closed: number;
 }
 
 /** Items of a chunk issued at once by one worker. */
 const ITEM_CONCURRENCY = 16;
+/** Attempts at one item within a delivery before the chunk is failed back to the queue. */
+const ITEM_ATTEMPTS = 4;
+/** A chunk's count is refreshed after this many new outcomes (and when the chunk ends). */
+const COUNT_EVERY = 25;
+/** Field issues reported for a refused run at most (10,000 bad items would be a huge 400). */
+const MAX_REPORTED_ISSUES = 100;
+/** Past the sweep's deadline, unfinished chunks are failed: well inside the item keys' 24 h life. */
+export const BATCH_FAIL_AFTER_MS = 6 * 3600_000;
+/** A chunk that has not been counted for this long is sent again by the sweep. */
+export const BATCH_STALE_AFTER_MS = 30 * 60_000;
+
+/** Where an item's credential is remembered: the Idempotency-Key the run issues it with. */
+export const batchItemKey = (batchId: string, index: number): string => `batch-${batchId}-${index}`;
+
+/** The request hash of a run under an Idempotency-Key (not any single issue request's). */
+const runHash = (items: unknown[]) => contentHash({ operation: 'credential-batch', items });
 
 function principalOfActor(actor: Actor): Principal {
   if (actor.kind === 'institution' && actor.id) return { kind: 'institution', institutionId: actor.id, keyId: actor.keyId ?? 'batch' };
@@ -43,94 +95,283 @@ function principalOfActor(actor: Actor): Principal {
   return { kind: 'anonymous' };
 }
 
+/**
+ * Whether a failure of an item is the exchange's (a service failed, was busy, or another
+ * delivery holds the item): then the item is tried again, not reported failed.
+ */
+export function isTransientItemFailure(error: unknown): boolean {
+  if (!(error instanceof DomainError)) return true;
+  return error.code === 'dependency-failed' || error.code === 'rate-limited' || (error.code === 'conflict' && /still being processed/.test(error.message));
+}
+
+/** Why a chunk was given up, in words fit for the run's errors (no internals). */
+export function giveUpReason(error: unknown, attempts?: number): string {
+  const after = attempts ? ` after ${attempts} attempts` : '';
+  if (error instanceof DomainError) return `not issued${after}: ${error.message}`;
+  return `not issued${after}: a service the exchange depends on (KMS or DynamoDB) kept failing`;
+}
+
+/** Validates every item of a run, naming each failing field as `items.<index>.<field>`. */
+export function validateBatchItems(items: unknown[]): unknown[] {
+  const issues: FieldIssue[] = [];
+  const valid = items.map((item, index) => {
+    const parsed = issueRequestSchema.safeParse(item);
+    if (parsed.success) return parsed.data;
+    if (issues.length < MAX_REPORTED_ISSUES) issues.push(...fieldIssues(parsed.error, ['items', String(index)]));
+    return undefined;
+  });
+  if (issues.length) {
+    const fields = issues.slice(0, MAX_REPORTED_ISSUES).map((issue) => issue.field);
+    throw new ValidationError(`invalid items: ${fields.slice(0, 10).join(', ')}${fields.length > 10 ? ', ...' : ''}`, issues.slice(0, MAX_REPORTED_ISSUES));
+  }
+  try {
+    chunkItems(valid);
+  } catch (error) {
+    const index = /item (\d+)/.exec((error as Error).message)?.[1];
+    throw ValidationError.field(`items.${index ?? 0}`, 'is too large for one item of a graduation run');
+  }
+  return valid;
+}
+
 export class BatchRunner {
   constructor(
     private readonly deps: { store: Store; issuer: CredentialIssuer; clock: Clock; queue: JobQueue<BatchChunkMessage> },
   ) {}
 
-  async submit(institution: string, items: unknown[], actor: Actor, requestId?: string): Promise<BatchRecord> {
-    const batch = await this.deps.store.batches.create(
-      { id: randomUUID(), institution, total: items.length, createdAt: this.deps.clock.now().toISOString(), createdBy: actor, requestId },
-      items,
-    );
-    await this.deps.queue.send(Array.from({ length: batch.chunks }, (_, chunk) => ({ institution, batchId: batch.id, chunk })));
-    return batch;
+  private at(): string {
+    return this.deps.clock.now().toISOString();
   }
 
-  async view(institution: string, id: string): Promise<BatchView | undefined> {
+  /**
+   * Starts a run. Nothing is stored unless every item is valid. With an Idempotency-Key, a
+   * repeated start answers the first run (and finishes starting it, if that failed half-way:
+   * its id, chunks and messages are the same, so nothing is issued twice); another body with
+   * the key is a 422.
+   */
+  async submit(institution: string, items: unknown[], actor: Actor, options: SubmitOptions = {}): Promise<SubmittedBatch> {
+    const valid = validateBatchItems(items);
+    const createdAt = this.at();
+    const fresh = { id: randomUUID(), institution, total: valid.length, createdAt, createdBy: actor, requestId: options.requestId };
+    const key = options.idempotencyKey;
+    if (!key) return { ...(await this.start(fresh, valid)), replayed: false };
+
+    const requestHash = runHash(valid);
+    const existing = await this.deps.store.idempotency.claim(institution, { key, requestHash, resultId: fresh.id, state: 'pending', createdAt });
+    if (existing && existing.requestHash !== requestHash) throw new UnprocessableError('this Idempotency-Key was used with a different request body');
+    const id = existing?.resultId ?? fresh.id;
+    if (existing?.state === 'done') {
+      const first = await this.deps.store.batches.get(institution, id);
+      if (first) return { ...first, replayed: true };
+    }
+    const batch = await this.start({ ...fresh, id, idempotencyKey: key }, valid);
+    await this.deps.store.table.transact([this.deps.store.idempotency.complete(institution, key)]).catch((error: unknown) => {
+      // another start with the key completed it first
+      if (!(error instanceof DomainError && error.code === 'conflict')) throw error;
+    });
+    return { ...batch, replayed: existing !== undefined };
+  }
+
+  /** Stores the run (unless it is stored already) and sends every chunk to the queue. */
+  private async start(batch: Omit<BatchRecord, 'chunks'>, items: unknown[]): Promise<BatchRecord> {
+    const stored = (await this.deps.store.batches.get(batch.institution, batch.id)) ?? (await this.deps.store.batches.create(batch, items));
+    await this.deps.queue.send(Array.from({ length: stored.chunks }, (_, chunk) => ({ institution: stored.institution, batchId: stored.id, chunk })));
+    return stored;
+  }
+
+  async view(institution: string, id: string, page: { limit?: number; cursor?: string } = {}): Promise<BatchView | undefined> {
     const batch = await this.deps.store.batches.get(institution, id);
     if (!batch) return undefined;
-    const processed = batch.issued + batch.failed;
+    const { issued, failed } = await this.deps.store.batches.progress(institution, id);
+    const processed = issued + failed;
     const status: BatchView['status'] =
-      processed >= batch.total ? (batch.failed > 0 ? 'done-with-errors' : 'done') : processed === 0 && !batch.startedAt ? 'queued' : 'running';
-    const errors = batch.failed > 0 ? await this.deps.store.batches.failures(institution, id) : [];
-    return { id, status, total: batch.total, issued: batch.issued, failed: batch.failed, createdAt: batch.createdAt, errors };
+      processed >= batch.total ? (failed > 0 ? 'done-with-errors' : 'done') : processed === 0 && !batch.startedAt ? 'queued' : 'running';
+    const errors = failed > 0 || page.cursor ? await this.deps.store.batches.failures(institution, id, page.limit ?? 1000, page.cursor) : { items: [] };
+    return {
+      id,
+      status,
+      total: batch.total,
+      issued,
+      failed,
+      createdAt: batch.createdAt,
+      errors: errors.items,
+      ...(errors.nextCursor ? { nextCursor: errors.nextCursor } : {}),
+    };
   }
 
   /**
    * Issues the items of one chunk. Items with an outcome are skipped; a client error is
-   * recorded as the item's failure; anything else (KMS or DynamoDB trouble) is thrown so
-   * the queue delivers the chunk again.
+   * recorded as the item's failure; anything else (KMS or DynamoDB trouble) is retried a few
+   * times, then thrown once every item in flight has settled, so the queue delivers the
+   * chunk again.
    */
   async processChunk(message: BatchChunkMessage): Promise<void> {
     const { institution, batchId, chunk } = message;
-    const batch = await this.deps.store.batches.get(institution, batchId);
-    const stored = await this.deps.store.batches.chunk(institution, batchId, chunk);
+    const [batch, stored] = await Promise.all([this.deps.store.batches.get(institution, batchId), this.deps.store.batches.chunk(institution, batchId, chunk)]);
     if (!batch || !stored) throw new Error(`batch ${institution}/${batchId} chunk ${chunk} not found`);
+    if (!batch.startedAt) await this.deps.store.batches.started(institution, batchId, this.at());
     const principal = principalOfActor(batch.createdBy);
-    const pending = stored.items.map((item, offset) => ({ item, index: stored.first + offset }));
+    const recorded = await this.deps.store.batches.recordedIn(institution, batchId, stored.first, stored.items.length);
+    const pending = stored.items.map((item, offset) => ({ item, index: stored.first + offset })).filter((job) => !recorded.has(job.index));
+
     let next = 0;
+    let stopped = false;
+    let sinceCount = 0;
+    const issueOne = async (item: unknown, index: number) => {
+      const parsed = issueRequestSchema.safeParse(item);
+      if (!parsed.success) {
+        // runs are validated when they start; this is for items stored before that
+        const errors = fieldIssues(parsed.error);
+        await this.deps.store.batches.record(institution, batchId, index, {
+          index,
+          problem: { status: 400, title: 'The item is not valid', detail: `invalid fields: ${errors.map((e) => e.field).join(', ')}`, errors },
+        });
+        return;
+      }
+      try {
+        const issued = await this.deps.issuer.issue(institution, parsed.data, { principal, requestId: batch.requestId, idempotencyKey: batchItemKey(batchId, index) });
+        await this.deps.store.batches.record(institution, batchId, index, { credentialId: issued.id });
+      } catch (error) {
+        if (isTransientItemFailure(error)) throw error;
+        const domain = error as DomainError;
+        await this.deps.store.batches.record(institution, batchId, index, {
+          index,
+          problem: {
+            status: statusOf(domain.code),
+            title: TITLES[domain.code] ?? 'Not issued',
+            detail: domain.message,
+            ...(domain instanceof ValidationError && domain.issues.length ? { errors: domain.issues } : {}),
+            ...(domain.extensions as object),
+          },
+        });
+      }
+    };
     const worker = async () => {
-      for (let job = pending[next++]; job; job = pending[next++]) {
-        if (await this.deps.store.batches.recorded(institution, batchId, job.index)) continue;
-        const at = () => this.deps.clock.now().toISOString();
-        const parsed = issueRequestSchema.safeParse(job.item);
-        if (!parsed.success) {
-          const errors = fieldIssues(parsed.error);
-          await this.deps.store.batches.record(
-            institution,
-            batchId,
-            job.index,
-            { index: job.index, problem: { status: 400, title: 'The item is not valid', detail: `invalid fields: ${errors.map((e) => e.field).join(', ')}`, errors } },
-            at(),
-          );
-          continue;
-        }
+      for (let job = pending[next++]; job && !stopped; job = pending[next++]) {
         try {
-          const issued = await this.deps.issuer.issue(institution, parsed.data, {
-            principal,
-            requestId: batch.requestId,
-            idempotencyKey: `batch-${batchId}-${job.index}`,
-          });
-          await this.deps.store.batches.record(institution, batchId, job.index, { credentialId: issued.id }, at());
+          await retry(() => issueOne(job.item, job.index), { retryable: isTransientItemFailure, attempts: ITEM_ATTEMPTS, baseDelayMs: 50, maxDelayMs: 1000 });
         } catch (error) {
-          if (!(error instanceof DomainError) || error.code === 'dependency-failed' || error.code === 'conflict' && /still being processed/.test(error.message)) throw error;
-          await this.deps.store.batches.record(
-            institution,
-            batchId,
-            job.index,
-            { index: job.index, problem: { status: statusOf(error.code), title: TITLES[error.code] ?? 'Not issued', detail: error.message, ...(error.extensions as object) } },
-            at(),
-          );
+          // the others finish what they hold; the rest waits for the next delivery
+          stopped = true;
+          throw error;
+        }
+        if (++sinceCount >= COUNT_EVERY) {
+          sinceCount = 0;
+          await this.count(message, stored).catch(() => undefined);
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(ITEM_CONCURRENCY, pending.length) }, worker));
-    const after = await this.deps.store.batches.get(institution, batchId);
-    if (after && after.issued + after.failed >= after.total) await this.deps.store.batches.close(institution, batchId, this.deps.clock.now().toISOString());
+    const settled = await Promise.allSettled(Array.from({ length: Math.min(ITEM_CONCURRENCY, pending.length) }, worker));
+    const failure = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failure) {
+      await this.count(message, stored).catch(() => undefined);
+      throw failure.reason;
+    }
+    await this.countAndClose(message, batch.total, stored);
   }
 
   /**
-   * Sends the chunks of every unfinished batch to the queue again: after a restart of the
+   * Gives a chunk up: each of its items without an outcome is reported failed with `reason`
+   * (unless its credential was issued after all: then it is recorded issued). An item's key
+   * is closed first, so a worker still holding it can no longer store a credential for it.
+   * Idempotent; the run ends once all its chunks have.
+   */
+  async failChunk(message: BatchChunkMessage, reason: string): Promise<void> {
+    const { institution, batchId, chunk } = message;
+    const [batch, stored] = await Promise.all([this.deps.store.batches.get(institution, batchId), this.deps.store.batches.chunk(institution, batchId, chunk)]);
+    if (!batch || !stored) return;
+    const recorded = await this.deps.store.batches.recordedIn(institution, batchId, stored.first, stored.items.length);
+    const remaining = stored.items.map((_, offset) => stored.first + offset).filter((index) => !recorded.has(index));
+    let next = 0;
+    const worker = async () => {
+      for (let index = remaining[next++]; index !== undefined; index = remaining[next++]) {
+        const failOne = async (index: number) => {
+          const completed = await this.deps.store.idempotency.fence(institution, batchItemKey(batchId, index), this.at());
+          const credential = completed?.resultId ? await this.deps.store.credentials.get(institution, completed.resultId, true) : undefined;
+          if (credential) {
+            await this.deps.store.batches.record(institution, batchId, index, { credentialId: credential.id });
+          } else {
+            const problem: BatchFailure['problem'] = { status: 503, title: 'Not issued', detail: reason };
+            await this.deps.store.batches.record(institution, batchId, index, { index, problem });
+          }
+        };
+        await retry(() => failOne(index), { retryable: isTransientItemFailure, attempts: 8, baseDelayMs: 50, maxDelayMs: 2000 });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(ITEM_CONCURRENCY, remaining.length) }, worker));
+    await retry(() => this.countAndClose(message, batch.total, stored), { retryable: isTransientItemFailure, attempts: 8, baseDelayMs: 50, maxDelayMs: 2000 });
+  }
+
+  private count(message: BatchChunkMessage, stored: { first: number; items: unknown[] }) {
+    return this.deps.store.batches.count(message.institution, message.batchId, message.chunk, stored.first, stored.items.length, this.at());
+  }
+
+  /** Counts the chunk; when it is finished and so is the whole run, closes the run. */
+  private async countAndClose(message: BatchChunkMessage, total: number, stored: { first: number; items: unknown[] }): Promise<void> {
+    const count = await this.count(message, stored);
+    if (count.issued + count.failed < count.size) return;
+    const progress = await this.deps.store.batches.progress(message.institution, message.batchId);
+    if (progress.issued + progress.failed >= total) await this.deps.store.batches.close(message.institution, message.batchId, this.at());
+  }
+
+  /** The chunks of an open run that have not ended yet. */
+  private async unfinishedChunks(batch: BatchRecord): Promise<Array<{ message: BatchChunkMessage; countedAt?: string }>> {
+    const { counts } = await this.deps.store.batches.progress(batch.institution, batch.id);
+    const byChunk = new Map(counts.map((count) => [count.chunk, count]));
+    return Array.from({ length: batch.chunks }, (_, chunk) => ({ chunk, count: byChunk.get(chunk) }))
+      .filter(({ count }) => !count || count.issued + count.failed < count.size)
+      .map(({ chunk, count }) => ({ message: { institution: batch.institution, batchId: batch.id, chunk }, countedAt: count?.countedAt }));
+  }
+
+  /**
+   * Sends the unfinished chunks of every open run to the queue again: after a restart of the
    * local exchange, whose in-process queue does not survive it. Items already issued are
-   * skipped, so resuming never issues twice. Answers how many batches it resumed.
+   * skipped, so resuming never issues twice. Answers how many runs it resumed.
    */
   async resumeOpen(): Promise<number> {
     const open = await this.deps.store.batches.open();
+    let resumed = 0;
     for (const batch of open) {
-      await this.deps.queue.send(Array.from({ length: batch.chunks }, (_, chunk) => ({ institution: batch.institution, batchId: batch.id, chunk })));
+      const unfinished = await this.unfinishedChunks(batch);
+      if (unfinished.length === 0) {
+        await this.deps.store.batches.close(batch.institution, batch.id, this.at());
+        continue;
+      }
+      await this.deps.queue.send(unfinished.map(({ message }) => message));
+      resumed++;
     }
-    return open.length;
+    return resumed;
+  }
+
+  /**
+   * The scheduled sweep, so that no run stays open for ever: a run whose chunks have all
+   * ended is closed; past `failAfterMs` after its start its unfinished chunks are failed;
+   * before that, a chunk not counted for `staleAfterMs` (its message lost, or a queueing
+   * that failed half-way) is sent again.
+   */
+  async sweep(options: SweepOptions = {}): Promise<SweepResult> {
+    const staleAfterMs = options.staleAfterMs ?? BATCH_STALE_AFTER_MS;
+    const failAfterMs = options.failAfterMs ?? BATCH_FAIL_AFTER_MS;
+    const now = this.deps.clock.now().getTime();
+    const result: SweepResult = { resent: 0, failed: 0, closed: 0 };
+    for (const batch of await this.deps.store.batches.open()) {
+      const unfinished = await this.unfinishedChunks(batch);
+      if (unfinished.length === 0) {
+        await this.deps.store.batches.close(batch.institution, batch.id, this.at());
+        result.closed++;
+        continue;
+      }
+      if (now - Date.parse(batch.createdAt) > failAfterMs) {
+        const hours = Math.round(failAfterMs / 3600_000);
+        for (const { message } of unfinished) await this.failChunk(message, `not issued: the run did not finish within ${hours} hours of its start`);
+        result.failed += unfinished.length;
+        continue;
+      }
+      const since = (countedAt?: string) => now - Date.parse(countedAt ?? batch.startedAt ?? batch.createdAt);
+      const stale = unfinished.filter(({ countedAt }) => since(countedAt) > staleAfterMs).map(({ message }) => message);
+      if (stale.length) await this.deps.queue.send(stale);
+      result.resent += stale.length;
+    }
+    return result;
   }
 }
 
@@ -147,7 +388,9 @@ const statusOf = (code: DomainError['code']): number =>
 
 /**
  * The local stand-in for SQS: runs the handler for each message in this process, a few at
- * a time, redelivering a message whose handler threw (as SQS would after its visibility timeout).
+ * a time, redelivering a message whose handler threw (as SQS would after its visibility
+ * timeout). A message that fails `maxAttempts` times goes to `onGiveUp` (what the
+ * dead-letter queue's consumer does in AWS), retried until it succeeds or 10 times.
  */
 export class InProcessQueue<T> implements JobQueue<T> {
   private readonly waiting: Array<{ message: T; attempt: number }> = [];
@@ -156,7 +399,12 @@ export class InProcessQueue<T> implements JobQueue<T> {
 
   constructor(
     private readonly handler: (message: T) => Promise<void>,
-    private readonly options: { concurrency?: number; maxAttempts?: number; retryDelayMs?: number } = {},
+    private readonly options: {
+      concurrency?: number;
+      maxAttempts?: number;
+      retryDelayMs?: number;
+      onGiveUp?: (message: T, error: unknown, attempts: number) => Promise<void>;
+    } = {},
   ) {}
 
   async send(messages: T[]): Promise<void> {
@@ -170,16 +418,27 @@ export class InProcessQueue<T> implements JobQueue<T> {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  private async giveUp(message: T, error: unknown, attempts: number): Promise<void> {
+    const onGiveUp = this.options.onGiveUp;
+    if (onGiveUp) {
+      try {
+        await retry(() => onGiveUp(message, error, attempts), { retryable: () => true, attempts: 10, baseDelayMs: this.options.retryDelayMs ?? 500, maxDelayMs: 5000 });
+        console.error(JSON.stringify({ level: 'error', message: 'queue message given up after retries; its failure is recorded', error: String(error) }));
+        return;
+      } catch (giveUpError) {
+        error = giveUpError;
+      }
+    }
+    console.error(JSON.stringify({ level: 'error', message: 'queue message dropped after retries', error: String(error) }));
+  }
+
   private pump(): void {
     while (this.running < (this.options.concurrency ?? 2) && this.waiting.length > 0) {
       const job = this.waiting.shift()!;
       this.running++;
       this.handler(job.message)
         .catch((error: unknown) => {
-          if (job.attempt >= (this.options.maxAttempts ?? 5)) {
-            console.error(JSON.stringify({ level: 'error', message: 'queue message dropped after retries', error: String(error) }));
-            return;
-          }
+          if (job.attempt >= (this.options.maxAttempts ?? 5)) return this.giveUp(job.message, error, job.attempt);
           return new Promise<void>((resolve) =>
             setTimeout(() => {
               this.waiting.push({ message: job.message, attempt: job.attempt + 1 });

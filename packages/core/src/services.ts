@@ -2,7 +2,7 @@
 import type { DocumentLoader } from '@cx/credentials';
 import { systemClock, type JobQueue } from '@cx/domain';
 import type { ExchangeDeps } from '@cx/runtime';
-import { BatchRunner, InProcessQueue, type BatchChunkMessage } from './batch-runner.js';
+import { BatchRunner, giveUpReason, InProcessQueue, type BatchChunkMessage } from './batch-runner.js';
 import { exchangeDocumentLoader } from './document-loader.js';
 import { CredentialIssuer, type IssuerDeps } from './issuer.js';
 import { StatusService } from './status-service.js';
@@ -23,6 +23,8 @@ export interface CredentialServices {
 export interface ServiceOptions {
   /** Where batch chunks go: SQS in AWS; locally an in-process queue running the worker. */
   batchQueue?: JobQueue<BatchChunkMessage>;
+  /** Settings of the in-process queue used when there is no `batchQueue` (tests make it quick). */
+  inProcessQueue?: { concurrency?: number; maxAttempts?: number; retryDelayMs?: number };
   recognisedComponents?: IssuerDeps['recognisedComponents'];
   /** Keyless transfer submissions allowed per client address per minute. */
   anonymousTransfersPerMinute?: number;
@@ -36,7 +38,13 @@ export function credentialServices(deps: ExchangeDeps, options: ServiceOptions =
   const issuer = new CredentialIssuer({ ...base, status, recognisedComponents: options.recognisedComponents });
   const verifier = new CredentialVerifier(base);
   let batches: BatchRunner;
-  const queue = options.batchQueue ?? new InProcessQueue<BatchChunkMessage>((message) => batches.processChunk(message));
+  // locally, a chunk that keeps failing is given up as the dead-letter consumer does in AWS
+  const queue =
+    options.batchQueue ??
+    new InProcessQueue<BatchChunkMessage>((message) => batches.processChunk(message), {
+      ...options.inProcessQueue,
+      onGiveUp: (message, error, attempts) => batches.failChunk(message, giveUpReason(error, attempts)),
+    });
   batches = new BatchRunner({ store: deps.store, issuer, clock, queue });
   const agreements = new AgreementService({ store: deps.store, clock });
   const transfers = new TransferService({ ...base, verifier, anonymousPerMinute: options.anonymousTransfersPerMinute });

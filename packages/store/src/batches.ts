@@ -1,25 +1,33 @@
 /**
- * Graduation runs. A batch is stored as a head (totals, counters) and chunks of items;
- * workers record each item's outcome once (a DONE#/FAIL# item written with the counter
- * in one transaction), so a worker that is retried or runs twice never counts twice.
+ * Graduation runs. A batch is stored as a head (total, chunk count, who asked), chunks of
+ * items cut by size, one outcome item per item (DONE#<i> or FAIL#<i>, written once, never
+ * both) and one small counter per chunk (COUNT#<n>). Workers never write the head per
+ * item: a chunk's counter is recounted from its outcome items, so it is right however
+ * often a chunk runs, and a run's progress is the sum of its chunks' counters.
  */
 import { BatchWriteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, type Actor } from '@cx/domain';
+import { ConflictError, type Actor, type Page } from '@cx/domain';
 import { keys, stripKeys } from './keys.js';
 import type { Table } from './table.js';
 
+/** At most this many items in one chunk (one queue message, one worker invocation). */
 export const BATCH_CHUNK_SIZE = 100;
+/**
+ * At most this many bytes of items (as JSON) in one chunk item: DynamoDB takes 400 KB per
+ * item, and the marshalled form carries some overhead per attribute over the JSON.
+ */
+export const BATCH_CHUNK_BYTES = 300 * 1024;
 
 export interface BatchRecord {
   id: string;
   institution: string;
   total: number;
   chunks: number;
-  issued: number;
-  failed: number;
   createdAt: string;
   createdBy: Actor;
   requestId?: string;
+  /** The Idempotency-Key the run was started with, if any. */
+  idempotencyKey?: string;
   startedAt?: string;
   finishedAt?: string;
 }
@@ -29,15 +37,54 @@ export interface BatchFailure {
   problem: { status: number; title: string; detail: string; errors?: unknown[] };
 }
 
+/** The outcomes of one chunk, as last counted. */
+export interface ChunkCount {
+  chunk: number;
+  first: number;
+  size: number;
+  issued: number;
+  failed: number;
+  countedAt: string;
+}
+
+export interface BatchProgress {
+  issued: number;
+  failed: number;
+  /** Chunks counted so far (a chunk no worker has finished yet has no count). */
+  counts: ChunkCount[];
+}
+
+/** The chunk boundaries of `items`: at most BATCH_CHUNK_SIZE items and BATCH_CHUNK_BYTES bytes each. */
+export function chunkItems(items: unknown[], maxItems = BATCH_CHUNK_SIZE, maxBytes = BATCH_CHUNK_BYTES): Array<{ first: number; items: unknown[] }> {
+  const chunks: Array<{ first: number; items: unknown[] }> = [];
+  let current: { first: number; items: unknown[] } | undefined;
+  let bytes = 0;
+  items.forEach((item, index) => {
+    const size = Buffer.byteLength(JSON.stringify(item), 'utf8') + 8;
+    if (size > maxBytes) throw new RangeError(`item ${index} is ${size} bytes, more than a chunk holds (${maxBytes})`);
+    if (!current || current.items.length >= maxItems || bytes + size > maxBytes) {
+      current = { first: index, items: [] };
+      chunks.push(current);
+      bytes = 0;
+    }
+    current.items.push(item);
+    bytes += size;
+  });
+  return chunks;
+}
+
 export class Batches {
   constructor(private readonly table: Table) {}
 
-  /** Stores the items in chunks, then the head: a batch exists only once all its items do. */
-  async create(batch: Omit<BatchRecord, 'issued' | 'failed' | 'chunks'>, items: unknown[]): Promise<BatchRecord> {
-    const chunks: unknown[][] = [];
-    for (let i = 0; i < items.length; i += BATCH_CHUNK_SIZE) chunks.push(items.slice(i, i + BATCH_CHUNK_SIZE));
+  /**
+   * Stores the items in chunks, then the head: a batch exists only once all its items do.
+   * Safe to repeat with the same id and items (a retried start): chunks are written again
+   * as they were, and a head that exists already is kept.
+   */
+  async create(batch: Omit<BatchRecord, 'chunks'>, items: unknown[]): Promise<BatchRecord> {
+    const chunks = chunkItems(items);
     const puts = chunks.map((chunk, n) => ({
-      PutRequest: { Item: { ...keys.batchChunk(batch.institution, batch.id, n), entity: 'batch-chunk', schemaVersion: 1, first: n * BATCH_CHUNK_SIZE, items: chunk } },
+      PutRequest: { Item: { ...keys.batchChunk(batch.institution, batch.id, n), entity: 'batch-chunk', schemaVersion: 1, first: chunk.first, items: chunk.items } },
     }));
     for (let i = 0; i < puts.length; i += 25) {
       let request: Record<string, unknown[]> | undefined = { [this.table.name]: puts.slice(i, i + 25) };
@@ -47,23 +94,41 @@ export class Batches {
         request = out.UnprocessedItems as typeof request;
       }
     }
-    const record: BatchRecord = { ...batch, chunks: chunks.length, issued: 0, failed: 0 };
-    await this.table.transact([
-      {
-        Put: {
-          TableName: this.table.name,
-          Item: {
-            ...keys.batch(batch.institution, batch.id),
-            ...keys.openBatchIndexes(batch.institution, batch.id, batch.createdAt),
-            entity: 'batch',
-            schemaVersion: 1,
-            ...record,
+    const record: BatchRecord = { ...batch, chunks: chunks.length };
+    try {
+      await this.table.transact([
+        {
+          Put: {
+            TableName: this.table.name,
+            Item: {
+              ...keys.batch(batch.institution, batch.id),
+              ...keys.openBatchIndexes(batch.institution, batch.id, batch.createdAt),
+              entity: 'batch',
+              schemaVersion: 2,
+              ...record,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
           },
-          ConditionExpression: 'attribute_not_exists(pk)',
         },
-      },
-    ]);
+      ]);
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      return (await this.get(batch.institution, batch.id))!;
+    }
     return record;
+  }
+
+  /** Notes when the first worker started (once per chunk delivery at most, never per item). */
+  async started(institution: string, id: string, at: string): Promise<void> {
+    await this.table.doc.send(
+      new UpdateCommand({
+        TableName: this.table.name,
+        Key: keys.batch(institution, id),
+        UpdateExpression: 'SET startedAt = if_not_exists(startedAt, :at)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
   }
 
   /** Takes a finished batch out of the open-batches index (idempotent). */
@@ -93,33 +158,38 @@ export class Batches {
     return this.table.get<{ first: number; items: unknown[] }>(keys.batchChunk(institution, id, n), true);
   }
 
-  /** Records an item's outcome once; false when it was already recorded. */
-  async record(institution: string, id: string, index: number, outcome: { credentialId: string } | BatchFailure, at: string): Promise<boolean> {
+  /**
+   * Records an item's outcome once; false when it already has one. An item is never both
+   * issued and failed: the outcome is written only if the other one is absent.
+   */
+  async record(institution: string, id: string, index: number, outcome: { credentialId: string } | BatchFailure): Promise<boolean> {
     const done = 'credentialId' in outcome;
     try {
-      await this.table.transact([
-        {
-          Put: {
-            TableName: this.table.name,
-            Item: {
-              ...(done ? keys.batchDone(institution, id, index) : keys.batchFailure(institution, id, index)),
-              entity: done ? 'batch-done' : 'batch-failure',
-              schemaVersion: 1,
-              index,
-              ...outcome,
+      await this.table.transact(
+        [
+          {
+            Put: {
+              TableName: this.table.name,
+              Item: {
+                ...(done ? keys.batchDone(institution, id, index) : keys.batchFailure(institution, id, index)),
+                entity: done ? 'batch-done' : 'batch-failure',
+                schemaVersion: 1,
+                index,
+                ...outcome,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
             },
-            ConditionExpression: 'attribute_not_exists(pk)',
           },
-        },
-        {
-          Update: {
-            TableName: this.table.name,
-            Key: keys.batch(institution, id),
-            UpdateExpression: `ADD ${done ? 'issued' : 'failed'} :one SET startedAt = if_not_exists(startedAt, :at)`,
-            ExpressionAttributeValues: { ':one': 1, ':at': at },
+          {
+            ConditionCheck: {
+              TableName: this.table.name,
+              Key: done ? keys.batchFailure(institution, id, index) : keys.batchDone(institution, id, index),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
           },
-        },
-      ]);
+        ],
+        () => new ConflictError(`item ${index} of batch ${id} already has an outcome`),
+      );
       return true;
     } catch (error) {
       if (error instanceof ConflictError) return false;
@@ -127,24 +197,96 @@ export class Batches {
     }
   }
 
-  /** Whether an item already has an outcome (a rerun skips it). */
-  async recorded(institution: string, id: string, index: number): Promise<boolean> {
+  /** The indexes in [first, first + size) that have an outcome (a rerun skips them). */
+  async recordedIn(institution: string, id: string, first: number, size: number): Promise<Set<number>> {
     const [done, failed] = await Promise.all([
-      this.table.get(keys.batchDone(institution, id, index), true),
-      this.table.get(keys.batchFailure(institution, id, index), true),
+      this.outcomeIndexes(institution, id, keys.batchDone, first, size),
+      this.outcomeIndexes(institution, id, keys.batchFailure, first, size),
     ]);
-    return Boolean(done || failed);
+    return new Set([...done, ...failed]);
   }
 
-  async failures(institution: string, id: string, limit = 1000): Promise<BatchFailure[]> {
-    const out = await this.table.doc.send(
-      new QueryCommand({
-        TableName: this.table.name,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :fail)',
-        ExpressionAttributeValues: { ':pk': keys.batchPartition(institution, id), ':fail': 'FAIL#' },
-        Limit: limit,
-      }),
-    );
-    return (out.Items ?? []).map((item) => ({ index: item.index as number, problem: item.problem as BatchFailure['problem'] }));
+  /**
+   * Counts the outcomes of a chunk from its outcome items and stores the count. Counts
+   * only grow: a slower worker's older count never replaces a newer one.
+   */
+  async count(institution: string, id: string, chunk: number, first: number, size: number, at: string): Promise<ChunkCount> {
+    const [issued, failed] = await Promise.all([
+      this.outcomeIndexes(institution, id, keys.batchDone, first, size).then((found) => found.length),
+      this.outcomeIndexes(institution, id, keys.batchFailure, first, size).then((found) => found.length),
+    ]);
+    const count: ChunkCount = { chunk, first, size, issued, failed, countedAt: at };
+    try {
+      await this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: keys.batchChunkCount(institution, id, chunk),
+          UpdateExpression: 'SET entity = :entity, schemaVersion = :v, #chunk = :chunk, #first = :first, #size = :size, issued = :issued, failed = :failed, countedAt = :at',
+          ConditionExpression: 'attribute_not_exists(pk) OR (issued <= :issued AND failed <= :failed)',
+          ExpressionAttributeNames: { '#chunk': 'chunk', '#first': 'first', '#size': 'size' },
+          ExpressionAttributeValues: { ':entity': 'batch-count', ':v': 1, ':chunk': chunk, ':first': first, ':size': size, ':issued': issued, ':failed': failed, ':at': at },
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    }
+    return count;
+  }
+
+  /** The run's outcomes so far: the sum of its chunks' counts. */
+  async progress(institution: string, id: string): Promise<BatchProgress> {
+    const counts: ChunkCount[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.table.doc.send(
+        new QueryCommand({
+          TableName: this.table.name,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.batchPartition(institution, id), ':prefix': keys.batchChunkCountPrefix },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      counts.push(...(out.Items ?? []).map((item) => stripKeys<ChunkCount>(item)));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return { issued: counts.reduce((sum, c) => sum + c.issued, 0), failed: counts.reduce((sum, c) => sum + c.failed, 0), counts };
+  }
+
+  /** One page of the run's failures, by item index. */
+  async failures(institution: string, id: string, limit: number, cursor?: string): Promise<Page<BatchFailure>> {
+    const page = await this.table.page(undefined, keys.batchPartition(institution, id), limit, cursor, { sortPrefix: keys.batchFailurePrefix });
+    return { items: page.items.map((item) => ({ index: item.index as number, problem: item.problem as BatchFailure['problem'] })), nextCursor: page.nextCursor };
+  }
+
+  private async outcomeIndexes(
+    institution: string,
+    id: string,
+    key: (institution: string, id: string, index: number) => { sk: string },
+    first: number,
+    size: number,
+  ): Promise<number[]> {
+    const found: number[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.table.doc.send(
+        new QueryCommand({
+          TableName: this.table.name,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeNames: { '#index': 'index' },
+          ExpressionAttributeValues: {
+            ':pk': keys.batchPartition(institution, id),
+            ':from': key(institution, id, first).sk,
+            ':to': key(institution, id, first + size - 1).sk,
+          },
+          ProjectionExpression: '#index',
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      found.push(...(out.Items ?? []).map((item) => item.index as number));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return found;
   }
 }

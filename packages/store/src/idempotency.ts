@@ -75,6 +75,40 @@ export class Idempotency {
     }
   }
 
+  /**
+   * Closes a key for good unless it already completed: a claim still pending can then never
+   * complete (its holder's transaction needs it pending), and a later request with the key
+   * gets a 422. Answers undefined when the key is closed, else the completed record, whose
+   * result stands. For giving up on work that may still be in flight (a batch item).
+   */
+  async fence(scope: string, key: string, at: string): Promise<IdempotencyRecord | undefined> {
+    try {
+      await this.table.doc.send(
+        new PutCommand({
+          TableName: this.table.name,
+          Item: {
+            ...keys.idempotency(scope, key),
+            entity: 'idempotency',
+            schemaVersion: 1,
+            key,
+            requestHash: 'fenced',
+            resultId: '',
+            state: 'done',
+            createdAt: at,
+            [TTL_ATTRIBUTE]: Math.floor(Date.parse(at) / 1000) + TTL_SECONDS,
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR #state = :pending',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':pending': 'pending' },
+        }),
+      );
+      return undefined;
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      return this.get(scope, key);
+    }
+  }
+
   async get(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
     const item = await this.table.get(keys.idempotency(scope, key), true);
     return item ? stripKeys<IdempotencyRecord>({ ...item, [TTL_ATTRIBUTE]: undefined }) : undefined;

@@ -27,7 +27,7 @@
  * | status list    | STATUSLIST#<inst>#<listId>     | LIST         | bits + the signed BitstringStatusListCredential     |
  * | status index   | STATUSIDX#<inst>#<list>#<i>    | IDX          | one per allocated index: never reused               |
  * | idempotency    | IDEM#<inst>#<key>              | IDEM         | request hash + the credential it produced (TTL)     |
- * | batch          | BATCH#<inst>#<id>              | BATCH, CHUNK#<n>, DONE#<i>, FAIL#<i>; gsi1 BATCHES#OPEN / <at>#<inst>#<id> until finished |
+ * | batch          | BATCH#<inst>#<id>              | BATCH, CHUNK#<n>, COUNT#<n>, DONE#<i>, FAIL#<i>; gsi1 BATCHES#OPEN / <at>#<inst>#<id> until finished |
  * | agreement      | INST#<inst>                    | AGREEMENT#<id> | gsi1 AGREEMENTS#PARTNER#<partner> / <inst>#<id>; gsi2 AGREEMENTS / <inst>#<id> |
  * | agreement ver. | INST#<inst>                    | AGREEMENTV#<id>#<v> |                                                |
  * | transfer       | TRANSFER#<id>                  | TRANSFER     | gsi1 TRANSFERS#<inst>#<status> / <at>#<id>; gsi2 TRANSFERS#<inst> / <at>#<id> |
@@ -152,6 +152,11 @@ export const keys = {
   batchChunk: (institution: string, id: string, chunk: number): ItemKey => ({ pk: `BATCH#${institution}#${id}`, sk: `CHUNK#${pad(chunk)}` }),
   batchDone: (institution: string, id: string, index: number): ItemKey => ({ pk: `BATCH#${institution}#${id}`, sk: `DONE#${pad(index)}` }),
   batchFailure: (institution: string, id: string, index: number): ItemKey => ({ pk: `BATCH#${institution}#${id}`, sk: `FAIL#${pad(index)}` }),
+  /** Outcomes counted per chunk (summed when a run is viewed), so items never contend on the head. */
+  batchChunkCount: (institution: string, id: string, chunk: number): ItemKey => ({ pk: `BATCH#${institution}#${id}`, sk: `COUNT#${pad(chunk)}` }),
+  batchDonePrefix: 'DONE#',
+  batchFailurePrefix: 'FAIL#',
+  batchChunkCountPrefix: 'COUNT#',
 
   agreement: (institution: string, id: string): ItemKey => ({ pk: `INST#${institution}`, sk: `AGREEMENT#${id}` }),
   agreementVersion: (institution: string, id: string, version: number): ItemKey => ({ pk: `INST#${institution}`, sk: `AGREEMENTV#${id}#${pad(version)}` }),
