@@ -36,6 +36,7 @@ const whoAmI = z
   .object({ kind: z.enum(['admin', 'institution']), institution: institutionIdSchema.optional(), keyId: z.string() })
   .meta({ id: 'WhoAmI' });
 const apiKeyCreated = z.object({ id: z.string(), apiKey: z.string().meta({ description: 'Shown once.' }) });
+const apiKeysRevoked = z.object({ revoked: z.array(z.string()).meta({ description: 'Ids of the keys this call revoked.' }) }).meta({ id: 'ApiKeysRevoked' });
 const didDocumentSchema = z
   .object({
     '@context': z.array(z.string()),
@@ -166,6 +167,25 @@ export function createInstitutionsApp(deps: InstitutionsAppDeps) {
       await service.revokeApiKey(id, keyId, ctx(c));
       return c.body(null, 204);
     },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/institutions/{id}/api-keys:revoke-all',
+      tags: ['Institutions'],
+      summary: "Revoke every API key of an institution (admin), e.g. when one may be compromised",
+      description:
+        'Every key of the institution that still works stops working at once; the answer names them, and the audit log ' +
+        'records the call. Keys revoked before are left as they are. Create a new key afterwards (`POST .../api-keys`). ' +
+        'Suspension is separate: a suspended member keeps its keys so that it can still revoke credentials. ' +
+        'Only an admin may call this, not even the institution itself: a stolen key must not be able to lock its owner out.',
+      security: bearerSecurity,
+      middleware: adminOnly,
+      request: { params: idParams },
+      responses: { 200: jsonContent(apiKeysRevoked, 'The ids of the keys revoked now'), ...problems(400, 401, 403, 404, 409) },
+    }),
+    async (c) => c.json({ revoked: await service.revokeAllApiKeys(c.req.valid('param').id, ctx(c)) }, 200),
   );
 
   for (const [action, status] of [

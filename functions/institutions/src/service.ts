@@ -21,6 +21,9 @@ import {
 } from '@cx/domain';
 import type { KeyOwner, Store, StoredInstitution } from '@cx/store';
 
+/** Keys revoked per transaction by revokeAllApiKeys: DynamoDB's 100 items, less the audit record. */
+const REVOKE_ALL_CHUNK = 99;
+
 export interface InstitutionServiceDeps {
   store: Store;
   keyVault: KeyVault;
@@ -139,6 +142,36 @@ export class InstitutionService {
       this.deps.store.apiKeys.revoke(owner, keyId, now),
       this.audit(ctx, 'api-key.revoke', id, `institutions/${id}/api-keys/${keyId}`, now),
     ]);
+  }
+
+  /**
+   * Revokes every API key of an institution that still works (a key may be compromised), and
+   * answers their ids. One transaction and one audit record per {@link REVOKE_ALL_CHUNK} keys;
+   * a key revoked by someone else meanwhile is skipped by reading the keys again.
+   */
+  async revokeAllApiKeys(id: string, ctx: RequestContext): Promise<string[]> {
+    await this.get(id);
+    const owner: KeyOwner = { kind: 'institution', institutionId: id };
+    const revoked: string[] = [];
+    const audit = (keyIds: string[], at: string) => this.audit(ctx, 'api-key.revoke-all', id, `institutions/${id}/api-keys`, at, { revoked: keyIds });
+    for (let attempt = 0; ; attempt++) {
+      const active = await this.deps.store.apiKeys.activeIds(owner);
+      if (active.length === 0) break;
+      try {
+        for (let start = 0; start < active.length; start += REVOKE_ALL_CHUNK) {
+          const chunk = active.slice(start, start + REVOKE_ALL_CHUNK);
+          const now = this.deps.clock.now().toISOString();
+          await this.deps.store.table.transact([...chunk.map((keyId) => this.deps.store.apiKeys.revoke(owner, keyId, now)), audit(chunk, now)]);
+          revoked.push(...chunk);
+        }
+      } catch (error) {
+        // another call revoked one of them first: read what is left and go on
+        if (!(error instanceof ConflictError) || attempt >= 4) throw error;
+      }
+    }
+    // a call that found nothing to revoke is still a record of who asked
+    if (revoked.length === 0) await this.deps.store.table.transact([audit([], this.deps.clock.now().toISOString())]);
+    return revoked;
   }
 
   private getConsistent(id: string): Promise<StoredInstitution> {

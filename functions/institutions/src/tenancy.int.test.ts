@@ -62,6 +62,14 @@ const ADMIN_ROUTES: AdminRoute[] = [
     adminStatus: 204,
   },
   { name: 'POST /v1/institutions/{id}/suspend', method: 'POST', path: (id) => `/v1/institutions/${id}/suspend`, target: 'uni-b', adminStatus: 200 },
+  // uni-c's keys are used by no later test: the admin's call revokes them
+  {
+    name: 'POST /v1/institutions/{id}/api-keys:revoke-all',
+    method: 'POST',
+    path: (id) => `/v1/institutions/${id}/api-keys:revoke-all`,
+    target: 'uni-c',
+    adminStatus: 200,
+  },
   { name: 'POST /v1/institutions/{id}/reinstate', method: 'POST', path: (id) => `/v1/institutions/${id}/reinstate`, target: 'uni-c', adminStatus: 200 },
   { name: 'GET /v1/audit', method: 'GET', path: () => '/v1/audit', target: 'uni-b', adminStatus: 200 },
   { name: 'GET /v1/audit?institution={id}', method: 'GET', path: (id) => `/v1/audit?institution=${id}`, target: 'uni-b', adminStatus: 200 },

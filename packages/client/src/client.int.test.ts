@@ -131,6 +131,17 @@ describe('api keys', () => {
     expect(await thrown(second.catalogue.putComponent('uni-a', 'KEY-2', componentBody()))).toMatchObject({ status: 401 });
   });
 
+  it('revokes every key of an institution in one call, so that none works any more', async () => {
+    await admin.institutions.add({ id: 'uni-k', name: 'K', country: 'DE', homepage: 'https://uni-k.example.edu' });
+    const { id, apiKey } = await admin.apiKeys.create('uni-k');
+
+    const { revoked } = await admin.apiKeys.revokeAll('uni-k');
+
+    expect(revoked).toHaveLength(2);
+    expect(revoked).toContain(id);
+    expect(await thrown(client(apiKey).me())).toMatchObject({ status: 401 });
+  });
+
   it('refuses to revoke something that is neither a key nor a key id, before sending', async () => {
     const error = await thrown(admin.apiKeys.revoke('uni-a', 'not a key'));
 

@@ -38,6 +38,7 @@ import type {
   ComponentBatchAnswer,
   ComponentBatchResult,
   CreatedApiKey,
+  RevokedApiKeys,
   CredentialRecord,
   Institution,
   IssuedCredential,
@@ -260,6 +261,9 @@ export class CxClient {
       const keyId = parseApiKey(keyIdOrKey)?.keyId ?? checked(keyIdSchema, keyIdOrKey, 'API key id', 'keyId');
       await this.json('DELETE', `/v1/institutions/${this.id(institution)}/api-keys/${segment(keyId)}`);
     },
+    /** Revokes every key of an institution that still works (a key may be compromised); answers their ids. */
+    revokeAll: async (institution: string): Promise<RevokedApiKeys> =>
+      this.json('POST', `/v1/institutions/${this.id(institution)}/api-keys:revoke-all`),
   };
 
   /** Catalogues: components, micro-degrees, badge classes, and search across the consortium. */

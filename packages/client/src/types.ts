@@ -25,6 +25,12 @@ export interface CreatedApiKey {
   apiKey: string;
 }
 
+/** `POST /v1/institutions/{id}/api-keys:revoke-all` */
+export interface RevokedApiKeys {
+  /** Ids of the keys the call revoked (keys revoked before are not listed). */
+  revoked: string[];
+}
+
 export type BatchOutcome = 'created' | 'updated' | 'unchanged' | 'invalid' | 'failed';
 
 /** One item's result in `POST /v1/institutions/{id}/components:batch`. */

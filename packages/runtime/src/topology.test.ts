@@ -69,6 +69,7 @@ describe('the exchange topology', () => {
     ['POST', '/v1/institutions/uni-a/keys/rotate', 'institutions'],
     ['POST', '/v1/institutions/uni-a/api-keys', 'institutions'],
     ['DELETE', '/v1/institutions/uni-a/api-keys/0123456789abcdef', 'institutions'],
+    ['POST', '/v1/institutions/uni-a/api-keys:revoke-all', 'institutions'],
     ['POST', '/v1/institutions/uni-a/suspend', 'institutions'],
     ['POST', '/v1/institutions/uni-a/reinstate', 'institutions'],
     ['GET', '/institutions/uni-a/did.json', 'institutions'],

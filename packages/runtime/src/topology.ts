@@ -42,6 +42,7 @@ export const FUNCTIONS: FunctionSpec[] = [
       'ANY /v1/institutions/{id}/keys/{proxy+}',
       'ANY /v1/institutions/{id}/api-keys',
       'ANY /v1/institutions/{id}/api-keys/{proxy+}',
+      'POST /v1/institutions/{id}/api-keys:revoke-all',
       'ANY /v1/institutions/{id}/suspend',
       'ANY /v1/institutions/{id}/reinstate',
       'ANY /institutions/{id}/did.json',

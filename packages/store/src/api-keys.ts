@@ -55,6 +55,21 @@ export class ApiKeys {
     };
   }
 
+  /**
+   * The ids of every key of `owner` that still works. Read from the owner index, which is
+   * eventually consistent: a key made in the last moment may be missing.
+   */
+  async activeIds(owner: KeyOwner): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.list(owner, 100, cursor);
+      ids.push(...page.items.filter((key) => key.status === 'active').map((key) => key.keyId));
+      cursor = page.nextCursor;
+    } while (cursor);
+    return ids;
+  }
+
   /** A transaction item that revokes a key of `owner`; fails when the key is not theirs or already revoked. */
   revoke(owner: KeyOwner, keyId: string, at: string): TransactItem {
     return {

@@ -176,4 +176,27 @@ const revokeKey: CommandSpec = {
   },
 };
 
-export const institutionCommands: CommandSpec[] = [add, list, show, suspend, reinstate, rotateKey, createKey, revokeKey];
+const revokeAllKeys: CommandSpec = {
+  name: 'api-keys revoke-all',
+  summary: "revoke every API key of an institution (admin), e.g. when one may be compromised",
+  args: '<institution>',
+  description:
+    'Every key of the institution stops working at once, and the audit log records it. Then make it a new key\n' +
+    'with api-keys create. Suspension does not do this: a suspended member keeps its keys to revoke credentials.',
+  options: { ...jsonOption },
+  positionals: { min: 1, max: 1 },
+  async run(ctx) {
+    const institution = ctx.positionals[0]!;
+    const result = await ctx.client('key').apiKeys.revokeAll(institution);
+    if (ctx.flag('json')) {
+      ctx.json(result);
+      return 0;
+    }
+    const count = result.revoked.length;
+    ctx.out(count === 0 ? `${institution} had no API key left to revoke.` : `Revoked ${count} API ${count === 1 ? 'key' : 'keys'} of ${institution}; none of them works any more:`);
+    for (const keyId of result.revoked) ctx.out(`  ${keyId}`);
+    return 0;
+  },
+};
+
+export const institutionCommands: CommandSpec[] = [add, list, show, suspend, reinstate, rotateKey, createKey, revokeKey, revokeAllKeys];
