@@ -32,6 +32,8 @@ export interface FaultSpec {
   kinds?: FaultKind[];
   /** Only calls of these operations (`TransactWriteItems`, `Sign`); every operation otherwise. */
   operations?: string[];
+  /** No more faults once this many were injected by one client (tests: "only the first answer is lost"). */
+  maxFaults?: number;
 }
 
 /** Counts of calls seen and faults injected, per service; one object may serve several clients. */
@@ -114,23 +116,26 @@ const SERVICE_SALT: Record<FaultService, number> = { dynamodb: 0x0d1, kms: 0x5a7
 /** Draws, for each call, whether it fails and how; one per client and service. */
 class FaultDraw {
   private readonly random: () => number;
+  private injected = 0;
   constructor(
     readonly service: FaultService,
     private readonly rate: number,
     seed: number,
     private readonly stats: FaultStats,
     private readonly kinds?: FaultKind[],
+    private readonly maxFaults = Number.POSITIVE_INFINITY,
   ) {
     this.random = prng(seed ^ SERVICE_SALT[service]);
   }
 
   next(all: Array<[FaultKind, number]>): FaultKind | undefined {
     const mix = this.kinds ? all.filter(([kind]) => this.kinds!.includes(kind)) : all;
-    const hit = this.random() < this.rate && mix.length > 0;
+    const hit = this.random() < this.rate && mix.length > 0 && this.injected < this.maxFaults;
     // the second draw is made either way, so the sequence does not depend on the rate hit
     const pick = this.random();
     let kind: FaultKind | undefined;
     if (hit) {
+      this.injected++;
       const total = mix.reduce((sum, [, weight]) => sum + weight, 0);
       let acc = 0;
       kind = mix.find(([, weight]) => (acc += weight / total) > pick)?.[0] ?? mix[mix.length - 1]![0];
@@ -226,7 +231,7 @@ let requestCounter = 0;
 export function injectFaults(client: MiddlewareClient, service: FaultService, spec: FaultSpec, stats = new FaultStats()): FaultStats {
   const rate = spec.rates[service] ?? 0;
   if (rate <= 0) return stats;
-  const draw = new FaultDraw(service, rate, spec.seed, stats, spec.kinds);
+  const draw = new FaultDraw(service, rate, spec.seed, stats, spec.kinds, spec.maxFaults);
   client.middlewareStack.add(
     (next: (args: any) => Promise<any>, context: { commandName?: string }) => async (args: { request: { body?: unknown } }) => {
       const command = context.commandName ?? '';
@@ -278,7 +283,7 @@ const SDK_ATTEMPTS = 3;
 export function faultyKeyVault(inner: KeyVault, spec: FaultSpec, stats = new FaultStats()): KeyVault {
   const rate = spec.rates.kms ?? 0;
   if (rate <= 0) return inner;
-  const draw = new FaultDraw('kms', rate, spec.seed, stats, spec.kinds);
+  const draw = new FaultDraw('kms', rate, spec.seed, stats, spec.kinds, spec.maxFaults);
   const injected = new WeakSet<object>();
   const call = async <T>(name: string, operation: () => Promise<T>): Promise<T> => {
     if (spec.operations && !spec.operations.includes(name)) return operation();

@@ -4,9 +4,12 @@ import {
   CreateKeyCommand,
   GetPublicKeyCommand,
   KMSClient,
+  KMSInternalException,
+  KMSServiceException,
   ScheduleKeyDeletionCommand,
   SignCommand,
 } from '@aws-sdk/client-kms';
+import { DependencyError, RateLimitedError } from '@cx/domain';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KMS_TAGS, KmsKeyVault } from './kms-key-vault.js';
@@ -114,5 +117,31 @@ describe('KmsKeyVault', () => {
     fake.kms.on(GetPublicKeyCommand).resolves({ PublicKey: new Uint8Array(91), KeySpec: 'ECC_NIST_EDWARDS25519' });
     const vault = new KmsKeyVault(new KMSClient({ region: 'eu-west-1' }));
     await expect(vault.publicKey('arn:aws:kms:eu-west-1:1:key/x')).rejects.toThrow(/Ed25519/);
+  });
+
+  describe('when KMS fails after the SDK’s retries', () => {
+    const arn = 'arn:aws:kms:eu-west-1:111122223333:key/k';
+
+    it('answers a throttled Sign with RateLimitedError (429, Retry-After), keeping the KMS error as cause', async () => {
+      const throttled = new KMSServiceException({ name: 'ThrottlingException', $fault: 'client', message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } });
+      fake.kms.on(SignCommand).rejects(throttled);
+      const error = await new KmsKeyVault(new KMSClient({ region: 'eu-west-1' })).sign(arn, new Uint8Array(64)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RateLimitedError);
+      expect((error as RateLimitedError).extensions).toEqual({ retryAfterSeconds: 1 });
+      expect((error as RateLimitedError).cause).toBe(throttled);
+    });
+
+    it('answers an internal error or a timeout with DependencyError (503)', async () => {
+      fake.kms.on(SignCommand).rejectsOnce(new KMSInternalException({ message: 'internal', $metadata: { httpStatusCode: 500 } }));
+      fake.kms.on(GetPublicKeyCommand).rejectsOnce(Object.assign(new Error('timed out'), { name: 'TimeoutError' }));
+      const vault = new KmsKeyVault(new KMSClient({ region: 'eu-west-1' }));
+      await expect(vault.sign(arn, new Uint8Array(64))).rejects.toBeInstanceOf(DependencyError);
+      await expect(vault.publicKey(arn)).rejects.toBeInstanceOf(DependencyError);
+    });
+
+    it('leaves other errors as they are', async () => {
+      fake.kms.on(SignCommand).rejects(Object.assign(new Error('key disabled'), { name: 'DisabledException' }));
+      await expect(new KmsKeyVault(new KMSClient({ region: 'eu-west-1' })).sign(arn, new Uint8Array(64))).rejects.toMatchObject({ name: 'DisabledException' });
+    });
   });
 });

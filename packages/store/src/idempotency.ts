@@ -46,6 +46,8 @@ export class Idempotency {
       } catch (error) {
         if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
         const existing = await this.get(scope, record.key);
+        // our own claim, written by an attempt whose answer was lost (the SDK retried a timeout)
+        if (existing && existing.state === 'pending' && existing.resultId === record.resultId && existing.createdAt === record.createdAt) return undefined;
         if (existing) return existing;
       }
     }
