@@ -122,6 +122,15 @@ describe('the institutions Lambda handler', () => {
     expect(result.headers['x-request-id']).toBe(event.requestContext.requestId);
   });
 
+  it("keeps API Gateway's request id when the client sends its own x-request-id, handing the client's back as the correlation id", async () => {
+    const event = httpApiEvent('ANY /v1/institutions', 'GET', '/v1/institutions', { headers: { 'x-request-id': 'client-chosen-id' } });
+
+    const result = await handler(event, lambdaContext);
+
+    expect(result.headers['x-request-id']).toBe(event.requestContext.requestId);
+    expect(result.headers['x-correlation-id']).toBe('client-chosen-id');
+  });
+
   it('answers GET /v1/institutions with 200 and an empty member list on an empty table', async () => {
     const result = await handler(httpApiEvent('ANY /v1/institutions', 'GET', '/v1/institutions'), lambdaContext);
 

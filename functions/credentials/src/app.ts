@@ -276,7 +276,7 @@ export function createCredentialsApp(deps: ExchangeDeps, options: ServiceOptions
       const { credential } = c.req.valid('json');
       const institution = await deps.store.institutions.activeMember(id, 'can issue nothing new');
       // a caller-composed credential is canonicalised to be signed: bound its cost first
-      // assertCredentialBudget(credential, ['credential']);
+      assertCredentialBudget(credential, ['credential']);
       const issues = checkCredentialShape(credential, { profile: 'vc' }).map((i) => ({ ...i, field: i.field ? `credential.${i.field}` : 'credential' }));
       if (issues.length) throw new ValidationError(`not a credential that can be signed: ${issues.map((i) => i.field).join(', ')}`, issues);
       const did = institutionDid(deps.publicUrl, id);

@@ -122,6 +122,13 @@ describe('refusals', () => {
     await refused({ ...composed(), '@context': ['https://www.w3.org/ns/credentials/v2', 'https://evil.example/context.jsonld'] }, 400);
   });
 
+  it('refuses a credential beyond the credential budget before canonicalising it: 413 naming the field', async () => {
+    const heavy = composed();
+    heavy.credentialSubject.identifier = Array.from({ length: 30_000 }, (_, i) => i);
+    const problem = await refused(heavy, 413);
+    expect(problem.errors?.map((e) => e.field)).toEqual(['credential.credentialSubject.identifier']);
+  });
+
   it('refuses a body that is not { credential, options? }: 400', async () => {
     const before = await tableSnapshot(cx.deps.store);
     await expectProblem(await issue(undefined, 'uni-a', { verifiableCredential: composed() }), 400);

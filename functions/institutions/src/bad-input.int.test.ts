@@ -295,9 +295,10 @@ describe('request ids', () => {
     expect(a.headers.get('x-request-id')).not.toBe(b.headers.get('x-request-id'));
   });
 
-  it("echo the caller's own request id", async () => {
+  it("are the exchange's own, the caller's id handed back only as the correlation id", async () => {
     const response = await cx.request('GET', '/v1/institutions', { headers: { 'x-request-id': 'trace-1234-abcd' } });
-    expect(response.headers.get('x-request-id')).toBe('trace-1234-abcd');
+    expect(response.headers.get('x-request-id')).not.toBe('trace-1234-abcd');
+    expect(response.headers.get('x-correlation-id')).toBe('trace-1234-abcd');
   });
 
   it('are carried in problem documents', async () => {

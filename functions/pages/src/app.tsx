@@ -8,11 +8,10 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
-import { requestId } from 'hono/request-id';
 import { credentialServices, type CredentialServices } from '@cx/core';
 import { PayloadTooLargeError, systemClock } from '@cx/domain';
 import { CatalogueService } from '@cx/fn-catalogue';
-import { toProblem } from '@cx/http';
+import { closeAfter, requestIds, toProblem } from '@cx/http';
 import type { ExchangeDeps } from '@cx/runtime';
 import { ASSETS } from './assets.js';
 import { registerCataloguePages } from './catalogue.js';
@@ -63,7 +62,7 @@ export function createPagesApp(deps: ExchangeDeps, options: PagesOptions = {}): 
   const publicOrigin = new URL(deps.publicUrl).origin;
   const app = new Hono<PagesEnv>();
 
-  app.use('*', requestId({ limitLength: 128 }));
+  app.use('*', requestIds());
   app.use('*', async (c, next) => {
     await next();
     c.header('content-security-policy', CONTENT_SECURITY_POLICY);
@@ -152,6 +151,7 @@ function errorPage(error: unknown, c: Context<PagesEnv>) {
   if (problem.status >= 500) {
     console.error(JSON.stringify({ level: 'error', requestId, path: c.req.path, error: String((error as Error)?.stack ?? error) }));
   }
+  for (const [name, value] of Object.entries(closeAfter(problem.status))) c.header(name, value);
   return render(
     c,
     { title: problem.title, section: 'home', status: problem.status },

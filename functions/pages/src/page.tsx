@@ -3,11 +3,12 @@ import type { Context, Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { CredentialServices } from '@cx/core';
 import type { CatalogueService } from '@cx/fn-catalogue';
+import type { RequestIdVariables } from '@cx/http';
 import type { ExchangeDeps } from '@cx/runtime';
 import type { StoredInstitution, Store } from '@cx/store';
 import { Layout, type Section } from './layout.js';
 
-export type PagesEnv = { Variables: { requestId: string } };
+export type PagesEnv = { Variables: RequestIdVariables };
 export type PagesApp = Hono<PagesEnv>;
 
 export interface PagesContext {

@@ -5,6 +5,7 @@
  * The issuer is named as the member list names it, never as the credential names itself.
  */
 import type { Verification } from '@cx/core';
+import { credentialBudgetIssue } from '@cx/credentials';
 import type { StoredInstitution } from '@cx/store';
 import { checkWording, describeCredential, issuerDidOf, verdictOf, type AchievementView, type CredentialView, type Verdict } from './credential-view.js';
 import { ErrorSummary, Facts, FileField, TextArea, type FieldErrors } from './layout.js';
@@ -43,7 +44,7 @@ export function registerVerifyPages(app: PagesApp, { deps, services }: PagesCont
     if ('error' in parsed) {
       return render(
         c,
-        { title: 'Verify a credential: there is a problem', section: 'verify', status: 400 },
+        { title: 'Verify a credential: there is a problem', section: 'verify', status: parsed.status },
         <VerifyForm errors={{ [field]: parsed.error }} value={pasted} />,
       );
     }
@@ -73,16 +74,23 @@ function httpUrl(value: string): string | undefined {
   }
 }
 
-function parseCredential(source: string): { credential: Record<string, unknown> } | { error: string } {
-  if (source.trim() === '') return { error: 'Paste a credential, or choose its file.' };
+/** The pasted or uploaded credential, or why it cannot be checked: 400, or 413 when it is beyond the credential budget. */
+function parseCredential(source: string): { credential: Record<string, unknown> } | { error: string; status: 400 | 413 } {
+  if (source.trim() === '') return { error: 'Paste a credential, or choose its file.', status: 400 };
   let value: unknown;
   try {
     value = JSON.parse(source);
   } catch (error) {
-    return { error: `This is not valid JSON (${(error as Error).message}). A credential is a JSON document starting with {.` };
+    return { error: `This is not valid JSON (${(error as Error).message}). A credential is a JSON document starting with {.`, status: 400 };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { error: 'This is JSON, but not a credential: a credential is a JSON object, starting with {.' };
+    return { error: 'This is JSON, but not a credential: a credential is a JSON object, starting with {.', status: 400 };
+  }
+  // before any JSON-LD work: its cost grows faster than the credential (see credential-budget.ts)
+  const issue = credentialBudgetIssue(value);
+  if (issue) {
+    const where = issue.field === '(body)' ? 'The credential' : `Its field ${issue.field}`;
+    return { error: `This credential cannot be checked: ${where} ${issue.message}.`, status: issue.kind === 'too-large' ? 413 : 400 };
   }
   return { credential: value as Record<string, unknown> };
 }

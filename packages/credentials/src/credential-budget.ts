@@ -6,7 +6,7 @@
  * bodies) checks this budget first, in linear time; the canonicalisation that follows is then
  * bounded again by time and by rdf-canonize's work factor.
  */
-import { assertJsonLimits, type JsonLimits } from '@cx/domain';
+import { assertJsonLimits, checkJsonLimits, type JsonLimitIssue, type JsonLimits } from '@cx/domain';
 
 /**
  * Limits above the largest credential the exchange issues, and low enough that the costliest
@@ -46,4 +46,9 @@ export const CANONIZE_MAX_WORK_FACTOR = 1;
  */
 export function assertCredentialBudget(value: unknown, prefix: readonly string[] = []): void {
   assertJsonLimits(value, CREDENTIAL_LIMITS, prefix, 'the credential');
+}
+
+/** What {@link assertCredentialBudget} would refuse, for callers that show it on a form instead of throwing. */
+export function credentialBudgetIssue(value: unknown, prefix: readonly string[] = []): JsonLimitIssue | undefined {
+  return checkJsonLimits(value, CREDENTIAL_LIMITS, prefix);
 }
