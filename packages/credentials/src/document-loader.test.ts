@@ -99,6 +99,14 @@ describe('httpDidWebResolver', () => {
     await expect(resolve(DID)).rejects.toThrow(/did not answer the DID document/);
   });
 
+  it('refuses a DID document with a __proto__ member, or nested too deep', async () => {
+    const text = JSON.stringify(didDocument).replace('{', '{"__proto__":{"x":1},');
+    const proto = httpDidWebResolver((async () => new Response(text, { status: 200 })) as typeof fetch);
+    await expect(proto(DID)).rejects.toThrow(/__proto__/);
+    const deep = httpDidWebResolver((async () => answer({ ...didDocument, service: JSON.parse('['.repeat(100) + ']'.repeat(100)) })) as typeof fetch);
+    await expect(deep(DID)).rejects.toThrow(/nested/);
+  });
+
   it('refuses an error status', async () => {
     const resolve = httpDidWebResolver((async () => answer({ title: 'Not Found' }, 404)) as typeof fetch);
     await expect(resolve(DID)).rejects.toThrow(/answered 404/);

@@ -4,7 +4,7 @@
  * a context from the network could change what a signed credential says.
  */
 import { RECOGNITION_CONTEXT_V1, recognitionContextUrl } from './recognition-context.js';
-import { didDocumentUrl, type DidDocument } from '@cx/domain';
+import { checkJsonLimits, didDocumentUrl, type DidDocument } from '@cx/domain';
 import { MULTIKEY_V1_CONTEXT_URL, STATIC_CONTEXTS } from './contexts.js';
 import { EU_MICROCREDENTIAL_CONTEXT_V1, euContextUrl } from './eu-microcredential-context.js';
 
@@ -139,6 +139,9 @@ export function httpDidWebResolver(fetchImpl: typeof fetch = fetch): DidResolver
     } catch {
       throw new Error(`GET ${url} did not answer JSON`);
     }
+    // another party's answer is input like any other: no __proto__ members, bounded nesting
+    const issue = checkJsonLimits(document, { maxDepth: 16 });
+    if (issue) throw new Error(`GET ${url} answered a DID document that cannot be used: ${issue.field} ${issue.message}`);
     if (!document || typeof document !== 'object' || (document as { id?: unknown }).id !== did) {
       throw new Error(`GET ${url} did not answer the DID document of ${did}`);
     }
