@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, type CfnResource } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Code } from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -190,6 +190,18 @@ describe('the deployed stack, with the real topology and bundles', () => {
     }
   });
 
+  it("ends graduation runs: the batch queue's dead letters are consumed, and open runs are swept on a schedule", () => {
+    const deadLetterConsumers = FUNCTIONS.filter((spec) => spec.consumes?.queue === 'batch' && spec.consumes.deadLetters);
+    const sweepers = FUNCTIONS.filter((spec) => spec.schedule && spec.sendsTo === 'batch');
+    expect(deadLetterConsumers).toHaveLength(1);
+    expect(sweepers).toHaveLength(1);
+    const deadLetterArn = { 'Fn::GetAtt': [logicalId(real, real.stack.queues.deadLetters('batch').node.defaultChild), 'Arn'] };
+    real.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionName: { Ref: functionOf(real, deadLetterConsumers[0]!.name).id }, EventSourceArn: deadLetterArn });
+    real.template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: Match.arrayWith([Match.objectLike({ Arn: { 'Fn::GetAtt': [functionOf(real, sweepers[0]!.name).id, 'Arn'] } })]),
+    });
+  });
+
   it('passes the AwsSolutions checks with no unacknowledged finding', () => {
     const report = new AwsSolutionsChecks(real.app).validateScope(real.stack);
     expect(report.violations.map((violation) => `${violation.severity} ${violation.ruleName}`)).toEqual([]);
@@ -216,6 +228,8 @@ describe('every kind of function a topology can hold', () => {
         spec('onboarding', { createsKeys: true }),
         spec('issuing', { signs: true, sendsTo: 'jobs' }),
         spec('working', { signs: true, routes: [], consumes: { queue: 'jobs', batchSize: 10, maxConcurrency: 3 } }),
+        spec('giving-up', { routes: [], consumes: { queue: 'jobs', deadLetters: true, batchSize: 1, maxConcurrency: 2 } }),
+        spec('sweeping', { routes: [], sendsTo: 'jobs', schedule: { everyMinutes: 15 } }),
         spec('reading', {}),
       ],
       code: inlineCode,
@@ -296,7 +310,9 @@ describe('every kind of function a topology can hold', () => {
   });
 
   it("feeds a consuming function from its queue with the topology's batch size and concurrency, reporting failed messages one by one", () => {
-    const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, resource]) => resource.Properties);
+    const mappings = ofType('AWS::Lambda::EventSourceMapping')
+      .map(([, resource]) => resource.Properties)
+      .filter((mapping) => mapping.FunctionName.Ref === functionOf(kinds, 'working').id);
     expect(mappings).toEqual([
       expect.objectContaining({
         FunctionName: { Ref: functionOf(kinds, 'working').id },
@@ -313,6 +329,30 @@ describe('every kind of function a topology can hold', () => {
     expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(functionOf(kinds, 'working').properties.Timeout);
     expect(queue.RedrivePolicy.maxReceiveCount).toBeGreaterThan(1);
     expect(kinds.resources[queue.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0]]!.Type).toBe('AWS::SQS::Queue');
+  });
+
+  it("feeds a dead-letter consumer from its queue's dead-letter queue, which waits for it as long as the queue does", () => {
+    const queue = kinds.resources[logicalId(kinds, kinds.stack.queues.get('jobs').node.defaultChild)]!.Properties;
+    const deadLetterId = queue.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0];
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, resource]) => resource.Properties);
+    expect(mappings.filter((mapping) => mapping.FunctionName.Ref === functionOf(kinds, 'giving-up').id)).toEqual([
+      expect.objectContaining({ EventSourceArn: { 'Fn::GetAtt': [deadLetterId, 'Arn'] }, BatchSize: 1, FunctionResponseTypes: ['ReportBatchItemFailures'] }),
+    ]);
+    expect(kinds.resources[deadLetterId]!.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(functionOf(kinds, 'giving-up').properties.Timeout);
+    expect(mappings).toHaveLength(2);
+  });
+
+  it('invokes a scheduled function on its schedule, and only that one', () => {
+    const rules = ofType('AWS::Events::Rule').map(([, resource]) => resource.Properties);
+    expect(rules).toEqual([
+      expect.objectContaining({
+        ScheduleExpression: 'rate(15 minutes)',
+        State: 'ENABLED',
+        Targets: [expect.objectContaining({ Arn: { 'Fn::GetAtt': [functionOf(kinds, 'sweeping').id, 'Arn'] } })],
+      }),
+    ]);
+    const invokers = ofType('AWS::Lambda::Permission').filter(([, resource]) => resource.Properties.Principal === 'events.amazonaws.com');
+    expect(invokers.map(([, resource]) => resource.Properties.FunctionName)).toEqual([{ 'Fn::GetAtt': [functionOf(kinds, 'sweeping').id, 'Arn'] }]);
   });
 
   it('routes nothing to a function that has no routes', () => {

@@ -1,10 +1,12 @@
 /**
  * One Lambda function per entry of the topology (`@cx/runtime/topology`): a function
- * added there is deployed, given its queues, and permitted without a change here (the
- * stack routes its HTTP routes).
+ * added there is deployed, given its queues (or dead-letter queue) and schedule, and
+ * permitted without a change here (the stack routes its HTTP routes).
  */
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction as LambdaFunctionTarget } from 'aws-cdk-lib/aws-events-targets';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Architecture, Code, Function as LambdaFunction, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -132,14 +134,22 @@ export class ExchangeFunctions extends Construct {
         fn.fn.addEnvironment(queueUrlVariable(spec.sendsTo), queue.queueUrl);
       }
       if (spec.consumes) {
+        const source = spec.consumes.deadLetters ? props.queues.deadLetters(spec.consumes.queue) : props.queues.get(spec.consumes.queue);
         // partial batch responses: only the messages the function reports as failed come back
         fn.fn.addEventSource(
-          new SqsEventSource(props.queues.get(spec.consumes.queue), {
+          new SqsEventSource(source, {
             batchSize: spec.consumes.batchSize,
             maxConcurrency: spec.consumes.maxConcurrency,
             reportBatchItemFailures: true,
           }),
         );
+      }
+      if (spec.schedule) {
+        new Rule(fn, 'Schedule', {
+          description: `Runs ${spec.name} every ${spec.schedule.everyMinutes} minutes`,
+          schedule: Schedule.rate(Duration.minutes(spec.schedule.everyMinutes)),
+          targets: [new LambdaFunctionTarget(fn.fn, { retryAttempts: 2 })],
+        });
       }
       return fn;
     });

@@ -1,6 +1,7 @@
 /**
  * The SQS queues the topology names (`consumes.queue`, `sendsTo`): one queue per name,
- * each with a dead-letter queue for messages that keep failing.
+ * each with a dead-letter queue for messages that keep failing, which a function of the
+ * topology may consume (`consumes.deadLetters`).
  */
 import { Duration } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -28,17 +29,21 @@ export interface ExchangeQueuesProps {
 
 export class ExchangeQueues extends Construct {
   private readonly queues = new Map<string, Queue>();
+  private readonly deadLetterQueues = new Map<string, Queue>();
 
   constructor(scope: Construct, id: string, props: ExchangeQueuesProps) {
     super(scope, id);
     for (const name of queueNames(props.functions)) {
-      const consumed = props.functions.some((spec) => spec.consumes?.queue === name);
+      const consumed = props.functions.some((spec) => spec.consumes?.queue === name && !spec.consumes.deadLetters);
       if (!consumed) throw new Error(`queue ${name}: functions send to it but none consumes it`);
       const deadLetters = new Queue(this, `${name}DeadLetters`, {
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
         retentionPeriod: Duration.days(14),
+        // its consumer (which gives the message up for good) may take as long as any consumer
+        visibilityTimeout: Duration.seconds(props.consumerTimeout.toSeconds() * 6),
       });
+      this.deadLetterQueues.set(name, deadLetters);
       this.queues.set(
         name,
         new Queue(this, name, {
@@ -55,6 +60,13 @@ export class ExchangeQueues extends Construct {
 
   get(name: string): Queue {
     const queue = this.queues.get(name);
+    if (!queue) throw new Error(`no queue named ${name}`);
+    return queue;
+  }
+
+  /** The dead-letter queue of queue `name`: where its messages go after MAX_RECEIVES deliveries. */
+  deadLetters(name: string): Queue {
+    const queue = this.deadLetterQueues.get(name);
     if (!queue) throw new Error(`no queue named ${name}`);
     return queue;
   }

@@ -1,24 +1,13 @@
 /**
  * AWS Lambda entry of the graduation-run worker: each SQS message is one chunk of a batch.
  * A chunk that fails is reported back (partial batch response) and redelivered by SQS;
- * items already issued are skipped on the next delivery.
+ * items already issued are skipped on the next delivery. After the queue's last delivery
+ * the chunk goes to the dead-letter queue, whose consumer (dead-letters.ts) ends it.
  */
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { credentialServices, type BatchChunkMessage } from '@cx/core';
+import { credentialServices } from '@cx/core';
 import { lambdaDeps } from '@cx/runtime';
+import { chunkWorker } from './batch-handlers.js';
 
 const deps = lambdaDeps();
-const services = credentialServices(deps, { batchQueue: deps.batchQueue });
 
-export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
-  const failures: SQSBatchResponse['batchItemFailures'] = [];
-  for (const record of event.Records) {
-    try {
-      await services.batches.processChunk(JSON.parse(record.body) as BatchChunkMessage);
-    } catch (error) {
-      console.error(JSON.stringify({ level: 'error', message: 'batch chunk failed; SQS will redeliver it', messageId: record.messageId, error: String(error) }));
-      failures.push({ itemIdentifier: record.messageId });
-    }
-  }
-  return { batchItemFailures: failures };
-}
+export const handler = chunkWorker(credentialServices(deps, { batchQueue: deps.batchQueue }).batches);

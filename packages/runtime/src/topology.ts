@@ -17,8 +17,13 @@ export interface FunctionSpec {
   createsKeys: boolean;
   /** The handler module, from the repository root; `functions/<name>/src/handler.ts` when absent. */
   handler?: string;
-  /** A queue this function consumes (SQS event source) instead of, or besides, HTTP routes. */
-  consumes?: { queue: string; batchSize: number; maxConcurrency: number };
+  /**
+   * A queue this function consumes (SQS event source) instead of, or besides, HTTP routes;
+   * with `deadLetters`, that queue's dead-letter queue (messages that kept failing).
+   */
+  consumes?: { queue: string; batchSize: number; maxConcurrency: number; deadLetters?: boolean };
+  /** Invoked on a schedule (an EventBridge rule), every `everyMinutes` minutes. */
+  schedule?: { everyMinutes: number };
   /**
    * KMS Sign calls per second one instance may make (`CX_SIGN_RATE`; 500 when absent).
    * Instances times this stays under the account's Ed25519 Sign quota (about 1,000/s).
@@ -94,6 +99,28 @@ export const FUNCTIONS: FunctionSpec[] = [
     consumes: { queue: 'batch', batchSize: 1, maxConcurrency: 4 },
     // 4 workers x 200/s leaves the rest of the account's ~1,000/s for interactive issuing
     signRate: 200,
+  },
+  {
+    // a chunk SQS gave up on (after the queue's receives) is given up by its run: the
+    // remaining items are reported failed, so no run stays open for ever
+    name: 'credential-batch-dead-letters',
+    handler: 'functions/credentials/src/dead-letters.ts',
+    routes: [],
+    memoryMb: 512,
+    signs: false,
+    createsKeys: false,
+    consumes: { queue: 'batch', deadLetters: true, batchSize: 1, maxConcurrency: 2 },
+  },
+  {
+    // open runs whose chunks went quiet are sent again; runs past their deadline are ended
+    name: 'credential-batch-sweep',
+    handler: 'functions/credentials/src/sweep.ts',
+    routes: [],
+    memoryMb: 512,
+    signs: false,
+    createsKeys: false,
+    sendsTo: 'batch',
+    schedule: { everyMinutes: 15 },
   },
   {
     name: 'verify',

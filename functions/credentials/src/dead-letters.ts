@@ -1,0 +1,11 @@
+/**
+ * AWS Lambda entry of the graduation runs' dead-letter consumer: a chunk SQS gave up on has
+ * its remaining items reported failed, so its run ends (done-with-errors) instead of staying open.
+ */
+import { credentialServices } from '@cx/core';
+import { lambdaDeps } from '@cx/runtime';
+import { deadLetterConsumer } from './batch-handlers.js';
+
+const deps = lambdaDeps();
+
+export const handler = deadLetterConsumer(credentialServices(deps, { batchQueue: deps.batchQueue }).batches);
