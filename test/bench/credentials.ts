@@ -16,14 +16,19 @@
  *    (CX_BENCH_BATCH=2000 makes a quicker run). The same simulated KMS is also driven with Sign calls alone
  *    (10,000 of them, no canonicalisation) by one and by four rate-limited workers, to show
  *    the limiter and the back-off against the account limit when CPU is not the bottleneck.
+ * 4. A graduation run under injected faults (CX_FAULTS' dynamodb=0.1,kms=0.1: a tenth of
+ *    DynamoDB and KMS calls fail as AWS fails them) on an exchange of its own: the rate, the
+ *    faults injected, chunk deliveries that failed and were retried, and duplicate or lost
+ *    credentials (must be 0). 1,000 items by default (CX_BENCH_FAULTY_BATCH), about a minute.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { credentialServices, InProcessQueue, type BatchChunkMessage, type CredentialServices } from '@cx/core';
 import { EU_MICROCREDENTIAL_CONTEXT_V1, STATIC_CONTEXTS } from '@cx/credentials';
-import type { KeyVault, Principal } from '@cx/domain';
+import { retry, type KeyVault, type Principal } from '@cx/domain';
 import { startLocalExchange, type LocalExchange } from '@cx/local';
+import { FAULT_SERVICES } from '@cx/runtime/faults';
 import { RateLimitedKeyVault } from '@cx/signing';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
@@ -33,12 +38,14 @@ import { componentBody } from '../../functions/catalogue/src/fixtures.js';
 import { ms, percentile, printTable } from './report.js';
 
 export const name = 'credentials';
-export const description = 'CPU per issued credential vs plain @digitalbazaar/vc, verifications/s, a graduation run against a simulated KMS';
+export const description = 'CPU per issued credential vs plain @digitalbazaar/vc, verifications/s, a graduation run against a simulated KMS, and one under 10% injected faults';
 
 const ISSUES = Number(process.env.CX_BENCH_ISSUES ?? 200);
 const VERIFICATIONS = Number(process.env.CX_BENCH_VERIFICATIONS ?? 400);
 const VERIFY_CONCURRENCY = 8;
 const BATCH = Number(process.env.CX_BENCH_BATCH ?? 10_000);
+const FAULTY_BATCH = Number(process.env.CX_BENCH_FAULTY_BATCH ?? 1_000);
+const FAULT_RATE = 0.1;
 const SIGN_ONLY = 10_000;
 const WARM_UP = 20;
 
@@ -272,6 +279,85 @@ async function graduationRun(setup: Setup): Promise<void> {
   if (duplicates > 0 || lost > 0 || view.issued !== BATCH) throw new Error(`the run issued ${view.issued} of ${BATCH}: ${duplicates} duplicates, ${lost} lost`);
 }
 
+// ---- 4. graduation run under injected faults ----------------------------------------------
+
+/**
+ * A second exchange with faults over the first one's engine, table and keys: the institution
+ * is set up through the first (onboarding is not idempotent, so not retried under faults).
+ */
+async function graduationRunUnderFaults(clean: LocalExchange, dataDir: string): Promise<void> {
+  const setup = await setUp(clean, 'uni-faults');
+  const endpoint = await clean.deps.store.table.doc.config.endpoint!();
+  const exchange = await startLocalExchange({
+    port: 0,
+    dataDir,
+    dynamoEndpoint: `${endpoint.protocol}//${endpoint.hostname}:${endpoint.port}${endpoint.path}`,
+    tableName: 'bench-credentials',
+    faults: { rates: { dynamodb: FAULT_RATE, kms: FAULT_RATE }, seed: 11 },
+  });
+  const quiet = console.error;
+  console.error = () => undefined;
+  try {
+    let services: CredentialServices | undefined;
+    let deliveries = 0;
+    let failedDeliveries = 0;
+    const queue = new InProcessQueue<BatchChunkMessage>(async (message) => {
+      deliveries++;
+      await services!.batches.processChunk(message).catch((error: unknown) => {
+        failedDeliveries++;
+        throw error;
+      });
+    }, { retryDelayMs: 200, onGiveUp: (message, error, attempts) => services!.batches.failChunk(message, `given up after ${attempts}: ${String(error)}`) });
+    services = credentialServices(exchange.deps, { batchQueue: queue });
+
+    const items = Array.from({ length: FAULTY_BATCH }, (_, i) => issueRequest(200_000 + i));
+    const callsBefore = { ...exchange.faultStats!.calls };
+    const faultsBefore = exchange.faultStats!.total();
+    const start = performance.now();
+    const batch = await retry(() => services!.batches.submit(setup.institution, items, { kind: 'institution', id: setup.institution, keyId: 'bench' }, { idempotencyKey: 'bench-faults' }), {
+      retryable: () => true,
+      attempts: 10,
+      baseDelayMs: 100,
+    });
+    await queue.idle();
+    const seconds = (performance.now() - start) / 1000;
+    const view = (await retry(() => services!.batches.view(setup.institution, batch.id), { retryable: () => true, attempts: 10 }))!;
+
+    const perItem: number[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        for (let i = next++; i < items.length; i = next++) {
+          const lookup = { kind: 'sid' as const, studentId: items[i]!.recipient.studentId };
+          perItem[i] = (await retry(() => exchange.deps.store.credentials.allForRecipient(setup.institution, lookup), { retryable: () => true, attempts: 10 })).length;
+        }
+      }),
+    );
+    const lost = perItem.filter((n) => n === 0).length;
+    const duplicates = perItem.reduce((sum, n) => sum + Math.max(0, n - 1), 0);
+    const stats = exchange.faultStats!;
+    printTable(
+      ['graduation run under faults', 'value'],
+      [
+        ['items', String(FAULTY_BATCH)],
+        ['faults', `dynamodb=${FAULT_RATE},kms=${FAULT_RATE} of SDK attempts`],
+        ['status', `${view.status} (${view.issued} issued, ${view.failed} failed)`],
+        ['wall time', `${fmt(seconds)} s (${fmt(FAULTY_BATCH / seconds)} credentials/s)`],
+        ['calls during the run', `dynamodb ${stats.calls.dynamodb - callsBefore.dynamodb}, kms ${stats.calls.kms - callsBefore.kms}`],
+        ['faults injected during the run (each one retried)', String(stats.total() - faultsBefore)],
+        ...FAULT_SERVICES.map((service) => [`  ${service}, since start, by kind`, Object.entries(stats.injected[service]).map(([kind, n]) => `${kind} ${n}`).join(', ') || 'none']),
+        ['chunk deliveries', `${deliveries} (${failedDeliveries} failed and were delivered again)`],
+        ['duplicate credentials', String(duplicates)],
+        ['lost credentials', String(lost)],
+      ],
+    );
+    if (duplicates > 0 || lost > 0 || view.issued !== FAULTY_BATCH) throw new Error(`the run under faults issued ${view.issued} of ${FAULTY_BATCH}: ${duplicates} duplicates, ${lost} lost`);
+  } finally {
+    console.error = quiet;
+    await exchange.stop();
+  }
+}
+
 /**
  * Sign calls alone through `workers` rate-limited vaults (one per worker instance, as each
  * Lambda instance has its own), 32 in flight each. A call that is still throttled after the
@@ -324,6 +410,9 @@ export async function run(): Promise<void> {
       ['rate-limited workers', 'Sign calls', 'time', 'accepted Sign/s (share of limit)', 'throttled answers', 'failed after retries'],
       [await signOnly(exchange.deps.keyVault, keyRef, 1), await signOnly(exchange.deps.keyVault, keyRef, 4)],
     );
+
+    console.log(`\n-- graduation run of ${FAULTY_BATCH} items under injected faults (dynamodb=${FAULT_RATE},kms=${FAULT_RATE}), in-process queue\n`);
+    await graduationRunUnderFaults(exchange, dataDir);
   } finally {
     await exchange.stop();
     rmSync(dataDir, { recursive: true, force: true });
