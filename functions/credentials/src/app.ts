@@ -187,7 +187,7 @@ export function createCredentialsApp(deps: ExchangeDeps, options: ServiceOptions
       path: '/v1/institutions/{id}/credentials/{credentialId}/status',
       tags: ['Credentials'],
       summary: 'Revoke, suspend or reinstate a credential (the institution)',
-      description: 'Revocation is final (409 afterwards); suspension can be lifted with `active`. The status list shows the change once this answers.',
+      description: 'Revocation is final (409 for any other status afterwards); suspension can be lifted with `active`. Asking for the status the credential already has answers 200 and changes nothing, so a lost answer can be retried. The status list shows the change once this answers.',
       security: bearerSecurity,
       middleware: ownerOnly,
       request: { params: credentialParams, ...jsonBody(statusChangeSchema) },
