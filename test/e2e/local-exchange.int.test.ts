@@ -5,8 +5,7 @@
  * a restart.
  */
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { didDocumentUrl } from '@cx/domain';
@@ -17,6 +16,7 @@ import {
   waitUntilGone,
   type ExchangeProcess,
 } from '../support/exchange-process.js';
+import { listeningAddresses } from '../support/listening.js';
 
 const started: ExchangeProcess[] = [];
 
@@ -43,22 +43,6 @@ async function onboard(exchange: ExchangeProcess, adminKey: string, id: string) 
   return (await response.json()) as { apiKey: string; institution: { did: string; keys: Array<{ publicKeyMultibase: string }> } };
 }
 
-/** Whether a TCP connection to host:port is accepted. */
-function accepts(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port, timeout: 2000 });
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => (socket.destroy(), resolve(false)));
-  });
-}
-
-/** This machine's IPv4 addresses other than loopback: how another machine reaches it. */
-const externalAddresses = () =>
-  Object.values(networkInterfaces())
-    .flat()
-    .filter((address) => address && address.family === 'IPv4' && !address.internal)
-    .map((address) => address!.address);
 
 /** Paths under `dir` (itself included) whose permissions are not 0700 for folders and 0600 for files. */
 function notOwnerOnly(dir: string): string[] {
@@ -197,8 +181,7 @@ describe('pnpm start', () => {
 
     const local = await start({ CX_DATA_DIR: dir });
     const port = Number(new URL(local.url).port);
-    expect(await accepts('127.0.0.1', port)).toBe(true);
-    for (const address of externalAddresses()) expect(await accepts(address, port), address).toBe(false);
+    expect(listeningAddresses(port)).toEqual(['127.0.0.1']);
     await onboard(local, local.adminKey!, 'uni-paris');
     // while it runs, DynamoDB Local's files and the new signing key are owner-only too
     expect(readdirSync(join(dir, 'dynamodb')).length).toBeGreaterThan(0);
@@ -207,7 +190,7 @@ describe('pnpm start', () => {
     expect(notOwnerOnly(dir)).toEqual([]);
 
     const everywhere = await start({ CX_DATA_DIR: dir, CX_HOST: '0.0.0.0' });
-    for (const address of externalAddresses()) expect(await accepts(address, Number(new URL(everywhere.url).port)), address).toBe(true);
+    expect(listeningAddresses(Number(new URL(everywhere.url).port))).toEqual(['0.0.0.0']);
     expect(await everywhere.stop('SIGTERM')).toBe(0);
   });
 
