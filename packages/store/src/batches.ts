@@ -5,7 +5,7 @@
  * item: a chunk's counter is recounted from its outcome items, so it is right however
  * often a chunk runs, and a run's progress is the sum of its chunks' counters.
  */
-import { BatchWriteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, type Actor, type Page } from '@cx/domain';
 import { keys, stripKeys } from './keys.js';
 import type { Table } from './table.js';
@@ -235,21 +235,11 @@ export class Batches {
 
   /** The run's outcomes so far: the sum of its chunks' counts. */
   async progress(institution: string, id: string): Promise<BatchProgress> {
-    const counts: ChunkCount[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.table.doc.send(
-        new QueryCommand({
-          TableName: this.table.name,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.batchPartition(institution, id), ':prefix': keys.batchChunkCountPrefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      counts.push(...(out.Items ?? []).map((item) => stripKeys<ChunkCount>(item)));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
+    const items = await this.table.queryPartition(undefined, keys.batchPartition(institution, id), {
+      sortPrefix: keys.batchChunkCountPrefix,
+      consistent: true,
+    });
+    const counts = items.map((item) => stripKeys<ChunkCount>(item));
     return { issued: counts.reduce((sum, c) => sum + c.issued, 0), failed: counts.reduce((sum, c) => sum + c.failed, 0), counts };
   }
 
@@ -266,27 +256,12 @@ export class Batches {
     first: number,
     size: number,
   ): Promise<number[]> {
-    const found: number[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.table.doc.send(
-        new QueryCommand({
-          TableName: this.table.name,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeNames: { '#index': 'index' },
-          ExpressionAttributeValues: {
-            ':pk': keys.batchPartition(institution, id),
-            ':from': key(institution, id, first).sk,
-            ':to': key(institution, id, first + size - 1).sk,
-          },
-          ProjectionExpression: '#index',
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      found.push(...(out.Items ?? []).map((item) => item.index as number));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
+    const items = await this.table.queryPartition(undefined, keys.batchPartition(institution, id), {
+      sortBetween: [key(institution, id, first).sk, key(institution, id, first + size - 1).sk],
+      attributes: ['index'],
+      consistent: true,
+    });
+    const found = items.map((item) => item.index as number);
     return found;
   }
 }

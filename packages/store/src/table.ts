@@ -103,9 +103,24 @@ export class Table {
     return { items: out.Items ?? [], nextCursor: encodeCursor(out.LastEvaluatedKey) };
   }
 
-  /** Every item of one index partition, following LastEvaluatedKey (for small, bounded partitions). */
-  async queryPartition(index: GsiName | undefined, partition: string): Promise<Record<string, unknown>[]> {
+  /**
+   * Every item of one partition of the table or an index, following LastEvaluatedKey (for
+   * small, bounded partitions); optionally only sort keys with a prefix or in a range.
+   */
+  async queryPartition(
+    index: GsiName | undefined,
+    partition: string,
+    options: { sortPrefix?: string; sortBetween?: [string, string]; consistent?: boolean; attributes?: string[] } = {},
+  ): Promise<Record<string, unknown>[]> {
     const pk = index ? `${index}pk` : 'pk';
+    const sk = index ? `${index}sk` : 'sk';
+    const { sortPrefix, sortBetween, attributes } = options;
+    const sortCondition = sortPrefix !== undefined ? ' AND begins_with(#sk, :from)' : sortBetween ? ' AND #sk BETWEEN :from AND :to' : '';
+    const names: Record<string, string> = { '#pk': pk, ...(sortCondition ? { '#sk': sk } : {}) };
+    attributes?.forEach((name, i) => (names[`#a${i}`] = name));
+    const values: Record<string, unknown> = { ':pk': partition };
+    if (sortPrefix !== undefined) values[':from'] = sortPrefix;
+    else if (sortBetween) [values[':from'], values[':to']] = sortBetween;
     const items: Record<string, unknown>[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -113,9 +128,11 @@ export class Table {
         new QueryCommand({
           TableName: this.name,
           IndexName: index,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': pk },
-          ExpressionAttributeValues: { ':pk': partition },
+          KeyConditionExpression: `#pk = :pk${sortCondition}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ProjectionExpression: attributes?.map((_, i) => `#a${i}`).join(', '),
+          ConsistentRead: options.consistent,
           ExclusiveStartKey: startKey,
         }),
       );
