@@ -262,21 +262,27 @@ async function graduationRun(setup: Setup): Promise<void> {
     ],
   );
 
-  // the credentials issued to each item's recipient, found by student id (the recipient index)
+  const { duplicates, lost } = await countIssuedPerItem(items, (lookup) => setup.exchange.deps.store.credentials.allForRecipient(setup.institution, lookup));
+  console.log(`\nduplicate credentials: ${duplicates}, lost credentials: ${lost} (of ${items.length} items)`);
+  if (duplicates > 0 || lost > 0 || view.issued !== BATCH) throw new Error(`the run issued ${view.issued} of ${BATCH}: ${duplicates} duplicates, ${lost} lost`);
+}
+
+/**
+ * Duplicates and losses of a run: the credentials issued to each item's recipient, found by
+ * student id through the recipient index (16 lookups at a time).
+ */
+async function countIssuedPerItem(
+  items: Array<{ recipient: { studentId: string } }>,
+  credentialsOf: (lookup: { kind: 'sid'; studentId: string }) => Promise<unknown[]>,
+): Promise<{ duplicates: number; lost: number }> {
   const perItem: number[] = [];
   let next = 0;
   await Promise.all(
     Array.from({ length: 16 }, async () => {
-      for (let i = next++; i < items.length; i = next++) {
-        const lookup = { kind: 'sid' as const, studentId: items[i]!.recipient.studentId };
-        perItem[i] = (await setup.exchange.deps.store.credentials.allForRecipient(setup.institution, lookup)).length;
-      }
+      for (let i = next++; i < items.length; i = next++) perItem[i] = (await credentialsOf({ kind: 'sid', studentId: items[i]!.recipient.studentId })).length;
     }),
   );
-  const lost = perItem.filter((n) => n === 0).length;
-  const duplicates = perItem.reduce((sum, n) => sum + Math.max(0, n - 1), 0);
-  console.log(`\nduplicate credentials: ${duplicates}, lost credentials: ${lost} (of ${items.length} items)`);
-  if (duplicates > 0 || lost > 0 || view.issued !== BATCH) throw new Error(`the run issued ${view.issued} of ${BATCH}: ${duplicates} duplicates, ${lost} lost`);
+  return { duplicates: perItem.reduce((sum, n) => sum + Math.max(0, n - 1), 0), lost: perItem.filter((n) => n === 0).length };
 }
 
 // ---- 4. graduation run under injected faults ----------------------------------------------
@@ -323,18 +329,9 @@ async function graduationRunUnderFaults(clean: LocalExchange, dataDir: string): 
     const seconds = (performance.now() - start) / 1000;
     const view = (await retry(() => services!.batches.view(setup.institution, batch.id), { retryable: () => true, attempts: 10 }))!;
 
-    const perItem: number[] = [];
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 16 }, async () => {
-        for (let i = next++; i < items.length; i = next++) {
-          const lookup = { kind: 'sid' as const, studentId: items[i]!.recipient.studentId };
-          perItem[i] = (await retry(() => exchange.deps.store.credentials.allForRecipient(setup.institution, lookup), { retryable: () => true, attempts: 10 })).length;
-        }
-      }),
+    const { duplicates, lost } = await countIssuedPerItem(items, (lookup) =>
+      retry(() => exchange.deps.store.credentials.allForRecipient(setup.institution, lookup), { retryable: () => true, attempts: 10 }),
     );
-    const lost = perItem.filter((n) => n === 0).length;
-    const duplicates = perItem.reduce((sum, n) => sum + Math.max(0, n - 1), 0);
     const stats = exchange.faultStats!;
     printTable(
       ['graduation run under faults', 'value'],
