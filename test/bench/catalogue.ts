@@ -15,6 +15,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { seededRandom } from '@cx/domain';
 import { startLocalExchange, type LocalExchange } from '@cx/local';
 import { percentile, printTable } from './report.js';
 
@@ -29,18 +30,6 @@ const LOAD_CONCURRENCY = 3;
 const PAGE_SIZE = 20;
 
 // ---- deterministic data -------------------------------------------------------------
-
-/** mulberry32: a small seeded PRNG, so every run loads the same catalogue. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIELDS = [
   '0613', '0613', '0613', '0612', '0611', '0619', '0688', '0541', '0542', '0533', '0531', '0532', '0511', '0512', '0521',
@@ -208,7 +197,7 @@ export async function run(): Promise<void> {
     const base = `http://127.0.0.1:${exchange.port}`;
     const adminKey = exchange.generatedAdminKey!;
     const meter = meterCapacity(exchange);
-    const random = prng(20_000);
+    const random = seededRandom(20_000);
 
     // -- load: onboard, then import each catalogue in one batch of 200
     const loadStarted = performance.now();
@@ -240,7 +229,7 @@ export async function run(): Promise<void> {
 
     // -- searches: first pages and a few following ones, varied parameters, one request at a time
     const detailed = [...new Set(FIELDS)];
-    const pickFrom = prng(7);
+    const pickFrom = seededRandom(7);
     const some = <T>(list: T[], n: number) => Array.from({ length: n }, () => list[Math.floor(pickFrom() * list.length)]!);
     const rows: SearchRow[] = [];
     rows.push(await measureSearch('field (4-digit ISCED)', base, meter, some(detailed, 40).map((f) => `field=${f}`), 3));

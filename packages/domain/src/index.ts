@@ -18,3 +18,4 @@ export * from './canonical.js';
 export * from './retry.js';
 export * from './service-failures.js';
 export * from './untrusted-json.js';
+export * from './seeded-random.js';

@@ -10,7 +10,7 @@
  * call reach the engine, drops the answer and throws the SDK's `TimeoutError`.
  */
 import { KMSInternalException, KMSServiceException } from '@aws-sdk/client-kms';
-import { retry, type KeyLabels, type KeyVault, type ProvisionedKey } from '@cx/domain';
+import { retry, seededRandom, type KeyLabels, type KeyVault, type ProvisionedKey } from '@cx/domain';
 import { kmsServiceError } from '@cx/signing';
 
 export type FaultService = 'dynamodb' | 'kms';
@@ -99,18 +99,6 @@ export function describeFaults(spec: FaultSpec): string {
   return rates.length === 0 ? 'no faults (all rates are 0)' : `${rates.join(', ')} of calls fail (seed ${spec.seed})`;
 }
 
-/** mulberry32: small, fast and repeatable; not for secrets. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const SERVICE_SALT: Record<FaultService, number> = { dynamodb: 0x0d1, kms: 0x5a7 };
 
 /** Draws, for each call, whether it fails and how; one per client and service. */
@@ -125,7 +113,7 @@ class FaultDraw {
     private readonly kinds?: FaultKind[],
     private readonly maxFaults = Number.POSITIVE_INFINITY,
   ) {
-    this.random = prng(seed ^ SERVICE_SALT[service]);
+    this.random = seededRandom(seed ^ SERVICE_SALT[service]);
   }
 
   next(all: Array<[FaultKind, number]>): FaultKind | undefined {
