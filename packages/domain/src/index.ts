@@ -19,3 +19,4 @@ export * from './retry.js';
 export * from './service-failures.js';
 export * from './untrusted-json.js';
 export * from './seeded-random.js';
+export * from './persistence/index.js';
