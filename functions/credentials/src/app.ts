@@ -31,7 +31,7 @@ import {
   type ApiEnv,
 } from '@cx/http';
 import type { ExchangeDeps } from '@cx/runtime';
-import type { CredentialRecord } from '@cx/store';
+import type { CredentialRecord } from '@cx/domain';
 import { signAsInstitution } from '@cx/core';
 
 const MAX_BATCH = 10_000;

@@ -13,7 +13,7 @@ import {
   type CatalogueKind,
   type EntryRef,
 } from '@cx/domain';
-import type { CatalogueQuery } from '@cx/store';
+import type { CatalogueQuery } from '@cx/domain';
 
 export const KIND_SLUGS = { components: 'component', 'micro-degrees': 'micro-degree', badges: 'badge' } as const satisfies Record<string, CatalogueKind>;
 export type KindSlug = keyof typeof KIND_SLUGS;

@@ -6,7 +6,7 @@
  */
 import type { Context } from 'hono';
 import { ValidationError, type CatalogueEntry, type CatalogueKind, type EntryRef, type Page } from '@cx/domain';
-import type { StoredInstitution } from '@cx/store';
+import type { StoredInstitution } from '@cx/domain';
 import { FILTERS, KIND_SLUGS, PAGE_SIZE, parseCatalogueSearch, searchHref, SLUG_OF, type CatalogueSearch, type KindSlug } from './catalogue-query.js';
 import { ErrorSummary, Facts, SelectField, TextField } from './layout.js';
 import {

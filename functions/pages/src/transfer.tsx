@@ -9,7 +9,7 @@ import type { Context } from 'hono';
 import { memberIdOfDid } from '@cx/core';
 import { appealBodySchema, DomainError, transferBodySchema, ValidationError } from '@cx/domain';
 import { clientAddress, toProblem } from '@cx/http';
-import type { StoredInstitution, TransferDecision, TransferItem, TransferRecord } from '@cx/store';
+import type { StoredInstitution, TransferDecision, TransferItem, TransferRecord } from '@cx/domain';
 import { ErrorSummary, Facts, FileField, SelectField, TextArea, TextField, fieldErrors, type FieldErrors } from './layout.js';
 import { dateLabel } from './labels.js';
 import { memberList, render, text, type PagesApp, type PagesContext, type PagesEnv } from './page.js';

@@ -6,7 +6,7 @@
  */
 import type { Verification } from '@cx/core';
 import { credentialBudgetIssue } from '@cx/credentials';
-import type { StoredInstitution } from '@cx/store';
+import type { StoredInstitution } from '@cx/domain';
 import { checkWording, describeCredential, issuerDidOf, verdictOf, type AchievementView, type CredentialView, type Verdict } from './credential-view.js';
 import { ErrorSummary, Facts, FileField, TextArea, type FieldErrors } from './layout.js';
 import {

@@ -34,7 +34,7 @@ import {
   type ApiEnv,
 } from '@cx/http';
 import type { ExchangeDeps } from '@cx/runtime';
-import type { TransferRecord } from '@cx/store';
+import type { TransferRecord } from '@cx/domain';
 import type { Context, MiddlewareHandler } from 'hono';
 
 /** 50 signed credentials are about 300 KB of JSON. */

@@ -1,16 +1,8 @@
 /** Recognition agreements: versioned like catalogue entries, findable by partner. */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, type AgreementBody, type Page } from '@cx/domain';
+import { ConflictError, type AgreementRecord, type Page } from '@cx/domain';
 import { keys, stripKeys } from './keys.js';
 import type { Table, TransactItem } from './table.js';
-
-export interface AgreementRecord extends AgreementBody {
-  institution: string;
-  id: string;
-  version: number;
-  contentHash: string;
-  updatedAt: string;
-}
 
 export class Agreements {
   constructor(private readonly table: Table) {}

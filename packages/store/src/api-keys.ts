@@ -1,18 +1,6 @@
-import type { Page } from '@cx/domain';
+import type { ApiKeyRecord, KeyOwner, Page } from '@cx/domain';
 import { keys, stripKeys } from './keys.js';
 import type { Table, TransactItem } from './table.js';
-
-/** Who an API key acts for: an institution id, or the consortium admin. */
-export type KeyOwner = { kind: 'institution'; institutionId: string } | { kind: 'admin' };
-
-export interface ApiKeyRecord {
-  keyId: string;
-  owner: KeyOwner;
-  secretHash: string;
-  status: 'active' | 'revoked';
-  createdAt: string;
-  revokedAt?: string;
-}
 
 const ownerName = (owner: KeyOwner): string => (owner.kind === 'admin' ? '-admin' : owner.institutionId);
 

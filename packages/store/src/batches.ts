@@ -6,72 +6,9 @@
  * often a chunk runs, and a run's progress is the sum of its chunks' counters.
  */
 import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, type Actor, type Page } from '@cx/domain';
+import { ConflictError, chunkItems, type BatchFailure, type BatchProgress, type BatchRecord, type ChunkCount, type Page } from '@cx/domain';
 import { keys, stripKeys } from './keys.js';
 import type { Table } from './table.js';
-
-/** At most this many items in one chunk (one queue message, one worker invocation). */
-export const BATCH_CHUNK_SIZE = 100;
-/**
- * At most this many bytes of items (as JSON) in one chunk item: DynamoDB takes 400 KB per
- * item, and the marshalled form carries some overhead per attribute over the JSON.
- */
-export const BATCH_CHUNK_BYTES = 300 * 1024;
-
-export interface BatchRecord {
-  id: string;
-  institution: string;
-  total: number;
-  chunks: number;
-  createdAt: string;
-  createdBy: Actor;
-  requestId?: string;
-  /** The Idempotency-Key the run was started with, if any. */
-  idempotencyKey?: string;
-  startedAt?: string;
-  finishedAt?: string;
-}
-
-export interface BatchFailure {
-  index: number;
-  problem: { status: number; title: string; detail: string; errors?: unknown[] };
-}
-
-/** The outcomes of one chunk, as last counted. */
-export interface ChunkCount {
-  chunk: number;
-  first: number;
-  size: number;
-  issued: number;
-  failed: number;
-  countedAt: string;
-}
-
-export interface BatchProgress {
-  issued: number;
-  failed: number;
-  /** Chunks counted so far (a chunk no worker has finished yet has no count). */
-  counts: ChunkCount[];
-}
-
-/** The chunk boundaries of `items`: at most BATCH_CHUNK_SIZE items and BATCH_CHUNK_BYTES bytes each. */
-export function chunkItems(items: unknown[], maxItems = BATCH_CHUNK_SIZE, maxBytes = BATCH_CHUNK_BYTES): Array<{ first: number; items: unknown[] }> {
-  const chunks: Array<{ first: number; items: unknown[] }> = [];
-  let current: { first: number; items: unknown[] } | undefined;
-  let bytes = 0;
-  items.forEach((item, index) => {
-    const size = Buffer.byteLength(JSON.stringify(item), 'utf8') + 8;
-    if (size > maxBytes) throw new RangeError(`item ${index} is ${size} bytes, more than a chunk holds (${maxBytes})`);
-    if (!current || current.items.length >= maxItems || bytes + size > maxBytes) {
-      current = { first: index, items: [] };
-      chunks.push(current);
-      bytes = 0;
-    }
-    current.items.push(item);
-    bytes += size;
-  });
-  return chunks;
-}
 
 export class Batches {
   constructor(private readonly table: Table) {}

@@ -2,10 +2,9 @@
  * The catalogue repository on DynamoDB Local: conditional writes, and searches whose
  * read-ahead is bounded per page however selective the filter.
  */
-import { ConflictError, type CatalogueEntry } from '@cx/domain';
+import { ConflictError, type CatalogueEntry, type CatalogueQuery, type StoredEntry } from '@cx/domain';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freshStore } from '../../../test/support/dynamo.js';
-import type { CatalogueQuery, StoredEntry } from './catalogue.js';
 import type { Store } from './store.js';
 
 let store: Store;

@@ -6,33 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, ValidationError, type CatalogueEntry, type CatalogueKind, type EntryRef, type EntryStatus, type Page } from '@cx/domain';
+import { ConflictError, ValidationError, type CatalogueKind, type CatalogueQuery, type EntryRef, type Page, type StoredEntry } from '@cx/domain';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { keys, stripKeys, type ItemKey } from './keys.js';
 import { PAGE_KEYS, type Table, type TransactItem } from './table.js';
-
-/** An entry as stored: the entry plus what the exchange needs to compare and search it. */
-export type StoredEntry<K extends CatalogueKind = CatalogueKind> = CatalogueEntry<K> & {
-  /** SHA-256 of the canonical content: an identical PUT keeps the version. */
-  contentHash: string;
-  /** Normalised words of the entry's texts, for `q`. */
-  searchText: string;
-};
-
-export interface CatalogueQuery {
-  status: EntryStatus;
-  institution?: string;
-  /** ISCED-F code: 2-, 3- or 4-digit (a prefix matches the fields under it). */
-  field?: string;
-  eqfLevel?: number;
-  language?: string;
-  participation?: string;
-  minEcts?: number;
-  maxEcts?: number;
-  category?: string;
-  /** Normalised words that must all occur (as word prefixes) in the entry's texts. */
-  words?: string[];
-}
 
 /** Query calls one search page may make before it answers with what it found and a cursor. */
 const MAX_QUERIES_PER_PAGE = 8;
@@ -45,14 +22,6 @@ interface Plan {
   sortPrefix?: string;
   /** Query filters the index does not serve. */
   residual: CatalogueQuery;
-}
-
-const HIDDEN = ['contentHash', 'searchText', 'kind'] as const;
-
-export function publicEntry<K extends CatalogueKind>(stored: StoredEntry<K>): CatalogueEntry<K> {
-  const copy: Record<string, unknown> = { ...stored };
-  for (const name of HIDDEN) delete copy[name];
-  return copy as CatalogueEntry<K>;
 }
 
 export class Catalogue {

@@ -2,31 +2,9 @@
  * Issued credentials: the signed credential as issued, who it was issued to (private to
  * the issuing institution), what it was issued for, and its status.
  */
-import type { Page } from '@cx/domain';
+import type { CredentialRecord, CredentialStatus, Page, RecipientLookup } from '@cx/domain';
 import { keys, stripKeys } from './keys.js';
 import type { Table, TransactItem } from './table.js';
-
-export type CredentialStatus = 'active' | 'suspended' | 'revoked';
-export type RecipientLookup = { kind: 'email'; emailHash: string } | { kind: 'did'; did: string } | { kind: 'sid'; studentId: string };
-
-export interface CredentialRecord {
-  id: string;
-  institution: string;
-  achievement: { type: 'component' | 'badge' | 'micro-degree' | 'recognition'; institution: string; code: string; version: number };
-  recipient: { name: string; email?: string; did?: string; studentId?: string };
-  /** SHA-256 (hex) of the lowercased email, for lookups; the credential itself carries a salted hash. */
-  emailHash?: string;
-  status: CredentialStatus;
-  statusReason?: string;
-  statusChangedAt?: string;
-  /** Where the credential's two status entries point: the same index in the revocation and suspension lists. */
-  statusListNumber: number;
-  statusIndex: number;
-  issuedAt: string;
-  /** Credentials this one was built from (micro-degrees), by id. */
-  builtFrom?: string[];
-  credential: Record<string, unknown>;
-}
 
 const INDEX_OF = { email: 'gsi1', did: 'gsi2', sid: 'gsi3' } as const;
 

@@ -4,20 +4,10 @@
  * (DynamoDB TTL) after a day.
  */
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { IDEMPOTENCY_TTL_SECONDS, type IdempotencyRecord } from '@cx/domain';
 import { TTL_ATTRIBUTE } from './table-definition.js';
 import { keys, stripKeys } from './keys.js';
 import type { Table, TransactItem } from './table.js';
-
-export interface IdempotencyRecord {
-  key: string;
-  requestHash: string;
-  /** The id the first request reserved for what it creates. */
-  resultId: string;
-  state: 'pending' | 'done';
-  createdAt: string;
-}
-
-const TTL_SECONDS = 24 * 3600;
 
 export class Idempotency {
   constructor(private readonly table: Table) {}
@@ -37,7 +27,7 @@ export class Idempotency {
               entity: 'idempotency',
               schemaVersion: 1,
               ...record,
-              [TTL_ATTRIBUTE]: Math.floor(Date.parse(record.createdAt) / 1000) + TTL_SECONDS,
+              [TTL_ATTRIBUTE]: Math.floor(Date.parse(record.createdAt) / 1000) + IDEMPOTENCY_TTL_SECONDS,
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
@@ -97,7 +87,7 @@ export class Idempotency {
             resultId: '',
             state: 'done',
             createdAt: at,
-            [TTL_ATTRIBUTE]: Math.floor(Date.parse(at) / 1000) + TTL_SECONDS,
+            [TTL_ATTRIBUTE]: Math.floor(Date.parse(at) / 1000) + IDEMPOTENCY_TTL_SECONDS,
           },
           ConditionExpression: 'attribute_not_exists(pk) OR #state = :pending',
           ExpressionAttributeNames: { '#state': 'state' },

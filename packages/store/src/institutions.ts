@@ -1,9 +1,6 @@
-import { ConflictError, ForbiddenError, NotFoundError, type InstitutionRecord, type Page } from '@cx/domain';
+import { ConflictError, ForbiddenError, NotFoundError, type InstitutionRecord, type Page, type StoredInstitution } from '@cx/domain';
 import { keys, stripKeys } from './keys.js';
 import type { Table, TransactItem } from './table.js';
-
-/** An institution as stored, with the optimistic-locking counter every update checks. */
-export type StoredInstitution = InstitutionRecord & { revision: number };
 
 export class Institutions {
   constructor(private readonly table: Table) {}

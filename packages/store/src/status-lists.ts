@@ -6,27 +6,9 @@
  * never signs and a change is visible as soon as it is written.
  */
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '@cx/domain';
+import { ConflictError, type StatusListRecord } from '@cx/domain';
 import { keys, stripKeys } from './keys.js';
 import type { Table, TransactItem } from './table.js';
-
-export type StatusPurpose = 'revocation' | 'suspension';
-
-export interface StatusListRecord {
-  institution: string;
-  listId: string;
-  purpose: StatusPurpose;
-  listNumber: number;
-  /** The raw bitstring (uncompressed), base64. */
-  bits: string;
-  /** Grows with every change; guards concurrent updates. */
-  revision: number;
-  updatedAt: string;
-  /** The signed BitstringStatusListCredential for these bits. */
-  credential: Record<string, unknown>;
-}
-
-export const statusListId = (purpose: StatusPurpose, listNumber: number): string => `${purpose}-${listNumber}`;
 
 export class StatusLists {
   constructor(private readonly table: Table) {}

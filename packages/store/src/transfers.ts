@@ -3,71 +3,10 @@
  * recognitions they produce, and per-client rate windows for keyless submissions.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Page } from '@cx/domain';
+import type { Page, RecognisedComponentRecord, RecognitionRecord, TransferRecord } from '@cx/domain';
 import { keys, stripKeys } from './keys.js';
 import { TTL_ATTRIBUTE } from './table-definition.js';
 import type { Table, TransactItem } from './table.js';
-
-export type ItemOutcome = 'recognised' | 'pending' | 'rejected';
-
-export interface TransferDecision {
-  outcome: 'recognised' | 'rejected';
-  ects?: number;
-  recognisedAs?: string;
-  justification: { difference?: string; explanation: string };
-  decidedBy: { kind: string; id?: string; keyId?: string };
-  decidedAt: string;
-  /** Automatic decisions name the agreement rule that made them. */
-  rule?: { agreement: string; version: number; partnerComponent: string };
-}
-
-export interface TransferItem {
-  credentialId: string;
-  issuer: string | null;
-  component: string | null;
-  outcome: ItemOutcome;
-  ects: number;
-  recognisedAs?: string;
-  reason: string;
-  appealed?: boolean;
-  appeal?: { grounds: string; at: string; by: string };
-  /** Every decision and appeal, oldest first: the first decision stays when an appeal reopens the item. */
-  history: Array<TransferDecision | { appeal: string; at: string; by: string }>;
-  /** What the transfer needs later: the partner component, version and credits as the credential states them. */
-  source?: { institution: string; code: string; version: number; ects: number; grade?: string; achievementType?: string; name?: string };
-}
-
-export interface TransferRecord {
-  id: string;
-  institution: string;
-  status: 'decided' | 'pending-review';
-  student: { name: string; email?: string; did?: string; studentId?: string };
-  items: TransferItem[];
-  totalEctsRecognised: number;
-  submittedBy: { kind: string; id?: string; keyId?: string };
-  /** SHA-256 (hex) of the student's tracking token, when the student submitted it. */
-  trackingTokenHash?: string;
-  recognitionCredential?: Record<string, unknown>;
-  revision: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface RecognitionRecord {
-  institution: string;
-  credentialId: string;
-  transferId: string;
-  /** The partner component recognised; absent for a credential that is no catalogue component (a badge, say), which a reviewer recognised for ECTS. */
-  component?: { institution: string; code: string; version: number };
-  recognisedAs?: string;
-  ects: number;
-  emailHash?: string;
-  did?: string;
-  at: string;
-}
-
-/** A recognition of a partner's catalogue component: what stacks towards micro-degrees. */
-export type RecognisedComponentRecord = RecognitionRecord & { component: NonNullable<RecognitionRecord['component']> };
 
 export class Transfers {
   constructor(private readonly table: Table) {}
