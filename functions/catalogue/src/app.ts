@@ -40,9 +40,9 @@ import {
   type ApiEnv,
 } from '@cx/http';
 import type { ExchangeDeps } from '@cx/runtime';
-import type { CatalogueQuery } from '@cx/store';
+import type { CatalogueQuery, RequestContext } from '@cx/domain';
 import type { Context } from 'hono';
-import { CatalogueService, type RequestContext } from './service.js';
+import { CatalogueService } from '@cx/core';
 
 const KINDS: Array<{ kind: CatalogueKind; plural: string; tag: string; body: z.ZodType; entry: z.ZodType }> = [
   { kind: 'component', plural: 'components', tag: 'Micro-components', body: componentBodySchema, entry: componentSchema },

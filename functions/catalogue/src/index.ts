@@ -1,2 +1,1 @@
 export { createCatalogueApp } from './app.js';
-export { CatalogueService } from './service.js';

@@ -26,7 +26,7 @@ import {
   type AuthDeps,
 } from '@cx/http';
 import type { ExchangeDeps } from '@cx/runtime';
-import { InstitutionService } from './service.js';
+import { InstitutionService } from '@cx/core';
 
 export type InstitutionsAppDeps = ExchangeDeps;
 

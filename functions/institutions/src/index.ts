@@ -1,2 +1,1 @@
 export { createInstitutionsApp, type InstitutionsAppDeps } from './app.js';
-export { InstitutionService } from './service.js';

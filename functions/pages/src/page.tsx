@@ -1,11 +1,11 @@
 /** What every page module shares: the app's environment, its services, and rendering. */
 import type { Context, Hono } from 'hono';
 import type { Child } from 'hono/jsx';
-import type { CredentialServices } from '@cx/core';
-import type { CatalogueService } from '@cx/fn-catalogue';
+import type { CatalogueService, CredentialServices } from '@cx/core';
 import type { RequestIdVariables } from '@cx/http';
 import type { ExchangeDeps } from '@cx/runtime';
-import type { StoredInstitution, Store } from '@cx/store';
+import type { StoredInstitution } from '@cx/domain';
+import type { Store } from '@cx/store';
 import { Layout, type Section } from './layout.js';
 
 export type PagesEnv = { Variables: RequestIdVariables };

@@ -7,3 +7,5 @@ export * from './batch-runner.js';
 export * from './services.js';
 export * from './agreements.js';
 export * from './transfers.js';
+export * from './catalogue.js';
+export * from './institutions.js';

@@ -1,5 +1,6 @@
 export * from './errors.js';
 export * from './principal.js';
+export * from './request-context.js';
 export * from './multikey.js';
 export * from './codes.js';
 export * from './common.js';

@@ -14,7 +14,7 @@ import {
   type InstitutionRecord,
   type KeyVault,
   type NewInstitution,
-  type Principal,
+  type RequestContext,
   type StoredSigningKey,
   ed25519ToMultibase,
   DomainError,
@@ -32,11 +32,6 @@ export interface InstitutionServiceDeps {
   /** The consortium's short name; tags every KMS key so IAM can scope signing to it. */
   consortium: string;
   clock: Clock;
-}
-
-export interface RequestContext {
-  principal: Principal;
-  requestId?: string;
 }
 
 export class InstitutionService {

@@ -22,15 +22,10 @@ import {
   type FieldIssue,
   type MicroDegreeBody,
   type Page,
-  type Principal,
+  type RequestContext,
 } from '@cx/domain';
 import type { CatalogueQuery, Store, StoredEntry } from '@cx/store';
 import { publicEntry } from '@cx/store';
-
-export interface RequestContext {
-  principal: Principal;
-  requestId?: string;
-}
 
 export type PutOutcome = 'created' | 'updated' | 'unchanged';
 
