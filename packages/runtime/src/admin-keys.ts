@@ -12,7 +12,7 @@ const BOOTSTRAP_SETTING = 'admin-bootstrap';
 export async function createAdminKey(store: Store, actor: Actor, now = new Date()): Promise<{ keyId: string; apiKey: string }> {
   const key = generateApiKey();
   const at = now.toISOString();
-  await store.table.transact([
+  await store.commit([
     store.apiKeys.create({ keyId: key.keyId, owner: { kind: 'admin' }, secretHash: key.secretHash, createdAt: at }),
     store.audit.entry({ at, actor, action: 'admin-key.create', target: `admin/api-keys/${key.keyId}` }),
   ]);

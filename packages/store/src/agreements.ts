@@ -1,10 +1,11 @@
 /** Recognition agreements: versioned like catalogue entries, findable by partner. */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, type AgreementRecord, type Page } from '@cx/domain';
+import { ConflictError, type AgreementRecord, type AgreementRepository, type Change, type Page } from '@cx/domain';
 import { keys, stripKeys } from './keys.js';
-import type { Table, TransactItem } from './table.js';
+import { TableChange } from './table-change.js';
+import type { Table } from './table.js';
 
-export class Agreements {
+export class Agreements implements AgreementRepository {
   constructor(private readonly table: Table) {}
 
   async get(institution: string, id: string, consistent = false): Promise<AgreementRecord | undefined> {
@@ -12,9 +13,9 @@ export class Agreements {
     return item ? stripKeys<AgreementRecord>(item) : undefined;
   }
 
-  async write(next: AgreementRecord, previous: AgreementRecord | undefined, alongside: TransactItem[]): Promise<void> {
-    const items: TransactItem[] = [
-      {
+  async write(next: AgreementRecord, previous: AgreementRecord | undefined, alongside: Change[]): Promise<void> {
+    const changes = [
+      new TableChange('agreement', {
         Put: {
           TableName: this.table.name,
           Item: { ...keys.agreement(next.institution, next.id), ...keys.agreementIndexes(next.institution, next.id, next.partner), entity: 'agreement', schemaVersion: 1, ...next },
@@ -22,18 +23,20 @@ export class Agreements {
             ? { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': previous.version } }
             : { ConditionExpression: 'attribute_not_exists(pk)' }),
         },
-      },
+      }),
     ];
     if (!previous || previous.version !== next.version) {
-      items.push({
-        Put: {
-          TableName: this.table.name,
-          Item: { ...keys.agreementVersion(next.institution, next.id, next.version), entity: 'agreement-version', schemaVersion: 1, ...next },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      });
+      changes.push(
+        new TableChange('agreement-version', {
+          Put: {
+            TableName: this.table.name,
+            Item: { ...keys.agreementVersion(next.institution, next.id, next.version), entity: 'agreement-version', schemaVersion: 1, ...next },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        }),
+      );
     }
-    await this.table.transact([...items, ...alongside], (index) =>
+    await this.table.commit([...changes, ...alongside], (index) =>
       index <= 1 ? new ConflictError(`agreement ${next.institution}/${next.id} was changed by another request; read it again and retry`) : undefined,
     );
   }

@@ -1,15 +1,16 @@
-import type { ApiKeyRecord, KeyOwner, Page } from '@cx/domain';
+import type { ApiKeyRecord, ApiKeyRepository, KeyOwner, Page } from '@cx/domain';
 import { keys, stripKeys } from './keys.js';
-import type { Table, TransactItem } from './table.js';
+import { TableChange } from './table-change.js';
+import type { Table } from './table.js';
 
 const ownerName = (owner: KeyOwner): string => (owner.kind === 'admin' ? '-admin' : owner.institutionId);
 
-export class ApiKeys {
+export class ApiKeys implements ApiKeyRepository {
   constructor(private readonly table: Table) {}
 
-  /** A transaction item that stores a new key. */
-  create(record: Omit<ApiKeyRecord, 'status'>): TransactItem {
-    return {
+  /** A change that stores a new key. */
+  create(record: Omit<ApiKeyRecord, 'status'>): TableChange {
+    return new TableChange('api-key', {
       Put: {
         TableName: this.table.name,
         Item: {
@@ -22,7 +23,7 @@ export class ApiKeys {
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
-    };
+    });
   }
 
   /** Strongly consistent, so a revoked key stops working at once. */
@@ -58,9 +59,9 @@ export class ApiKeys {
     return ids;
   }
 
-  /** A transaction item that revokes a key of `owner`; fails when the key is not theirs or already revoked. */
-  revoke(owner: KeyOwner, keyId: string, at: string): TransactItem {
-    return {
+  /** A change that revokes a key of `owner`; its condition fails when the key is not theirs or already revoked. */
+  revoke(owner: KeyOwner, keyId: string, at: string): TableChange {
+    return new TableChange('api-key', {
       Update: {
         TableName: this.table.name,
         Key: keys.apiKey(keyId),
@@ -74,6 +75,6 @@ export class ApiKeys {
           ':owner': keys.apiKeyIndexes(ownerName(owner), keyId).gsi1pk,
         },
       },
-    };
+    });
   }
 }

@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditRecord, Page } from '@cx/domain';
+import type { AuditRecord, AuditRepository, Page } from '@cx/domain';
 import { keys, stripKeys } from './keys.js';
-import type { Table, TransactItem } from './table.js';
+import { TableChange } from './table-change.js';
+import type { Table } from './table.js';
 
 /** The audit log. Records are written in the same transaction as the change they describe. */
-export class AuditLog {
+export class AuditLog implements AuditRepository {
   constructor(private readonly table: Table) {}
 
-  /** A transaction item that records `entry`; pass it with the change's own writes. */
-  entry(entry: Omit<AuditRecord, 'id'> & { id?: string }): TransactItem {
+  /** A change that records `entry`; commit it with the change's own writes. */
+  entry(entry: Omit<AuditRecord, 'id'> & { id?: string }): TableChange {
     const record: AuditRecord = { ...entry, id: entry.id ?? randomUUID() };
-    return {
+    return new TableChange('audit', {
       Put: {
         TableName: this.table.name,
         Item: {
@@ -21,7 +22,7 @@ export class AuditLog {
           ...record,
         },
       },
-    };
+    });
   }
 
   /** Newest first; all records, or those of one institution. */

@@ -6,11 +6,11 @@
  * often a chunk runs, and a run's progress is the sum of its chunks' counters.
  */
 import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, chunkItems, type BatchFailure, type BatchProgress, type BatchRecord, type ChunkCount, type Page } from '@cx/domain';
+import { ConflictError, chunkItems, type BatchFailure, type BatchProgress, type BatchRecord, type BatchRepository, type ChunkCount, type Page } from '@cx/domain';
 import { keys, stripKeys } from './keys.js';
 import type { Table } from './table.js';
 
-export class Batches {
+export class Batches implements BatchRepository {
   constructor(private readonly table: Table) {}
 
   /**

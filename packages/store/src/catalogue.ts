@@ -6,10 +6,21 @@
  */
 import { createHash } from 'node:crypto';
 import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, ValidationError, type CatalogueKind, type CatalogueQuery, type EntryRef, type Page, type StoredEntry } from '@cx/domain';
+import {
+  ConflictError,
+  ValidationError,
+  type CatalogueKind,
+  type CatalogueQuery,
+  type CatalogueRepository,
+  type Change,
+  type EntryRef,
+  type Page,
+  type StoredEntry,
+} from '@cx/domain';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { keys, stripKeys, type ItemKey } from './keys.js';
-import { PAGE_KEYS, type Table, type TransactItem } from './table.js';
+import { TableChange } from './table-change.js';
+import { PAGE_KEYS, type Table } from './table.js';
 
 /** Query calls one search page may make before it answers with what it found and a cursor. */
 const MAX_QUERIES_PER_PAGE = 8;
@@ -24,7 +35,7 @@ interface Plan {
   residual: CatalogueQuery;
 }
 
-export class Catalogue {
+export class Catalogue implements CatalogueRepository {
   constructor(private readonly table: Table) {}
 
   async head<K extends CatalogueKind>(kind: K, institution: string, code: string, consistent = false): Promise<StoredEntry<K> | undefined> {
@@ -64,9 +75,9 @@ export class Catalogue {
     kind: K,
     next: StoredEntry<K>,
     previous: StoredEntry<K> | undefined,
-    alongside: TransactItem[],
+    alongside: Change[],
   ): Promise<void> {
-    const head: TransactItem = {
+    const head = new TableChange('catalogue-entry', {
       Put: {
         TableName: this.table.name,
         Item: {
@@ -84,29 +95,34 @@ export class Catalogue {
             }
           : { ConditionExpression: 'attribute_not_exists(pk)' }),
       },
-    };
-    const items = [head];
+    });
+    const changes = [head];
     if (!previous || previous.version !== next.version) {
-      items.push({
-        Put: {
-          TableName: this.table.name,
-          Item: { ...keys.catalogueVersion(kind, next.institution, next.code, next.version), entity: 'catalogue-version', schemaVersion: 1, kind, ...next },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      });
+      changes.push(
+        new TableChange('catalogue-version', {
+          Put: {
+            TableName: this.table.name,
+            Item: { ...keys.catalogueVersion(kind, next.institution, next.code, next.version), entity: 'catalogue-version', schemaVersion: 1, kind, ...next },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        }),
+      );
     }
-    await this.table.transact([...items, ...alongside], (index) =>
+    await this.table.commit([...changes, ...alongside], (index) =>
       index <= 1 ? new ConflictError(`${kind} ${next.institution}/${next.code} was changed by another request; read it again and retry`) : undefined,
     );
   }
 
-  /** Items that record "component counts towards degree", and remove stale ones. */
-  degreeRefItems(degree: EntryRef, added: EntryRef[], removed: EntryRef[]): TransactItem[] {
+  /** Changes that record "component counts towards degree" for `added`, and forget it for `removed`. */
+  degreeRefs(degree: EntryRef, added: EntryRef[], removed: EntryRef[]): TableChange[] {
     return [
-      ...added.map<TransactItem>((component) => ({
-        Put: { TableName: this.table.name, Item: { ...keys.degreeRef(component, degree), entity: 'degree-ref', schemaVersion: 1, component, degree } },
-      })),
-      ...removed.map<TransactItem>((component) => ({ Delete: { TableName: this.table.name, Key: keys.degreeRef(component, degree) } })),
+      ...added.map(
+        (component) =>
+          new TableChange('degree-ref', {
+            Put: { TableName: this.table.name, Item: { ...keys.degreeRef(component, degree), entity: 'degree-ref', schemaVersion: 1, component, degree } },
+          }),
+      ),
+      ...removed.map((component) => new TableChange('degree-ref', { Delete: { TableName: this.table.name, Key: keys.degreeRef(component, degree) } })),
     ];
   }
 

@@ -2,9 +2,10 @@
  * Issued credentials: the signed credential as issued, who it was issued to (private to
  * the issuing institution), what it was issued for, and its status.
  */
-import type { CredentialRecord, CredentialStatus, Page, RecipientLookup } from '@cx/domain';
+import type { CredentialRecord, CredentialRepository, CredentialStatus, Page, RecipientLookup } from '@cx/domain';
 import { keys, stripKeys } from './keys.js';
-import type { Table, TransactItem } from './table.js';
+import { TableChange } from './table-change.js';
+import type { Table } from './table.js';
 
 const INDEX_OF = { email: 'gsi1', did: 'gsi2', sid: 'gsi3' } as const;
 
@@ -18,14 +19,14 @@ function fromItem(item: Record<string, unknown>): CredentialRecord {
   return typeof record.credential === 'string' ? { ...record, credential: JSON.parse(record.credential) as Record<string, unknown> } : record;
 }
 
-export class Credentials {
+export class Credentials implements CredentialRepository {
   constructor(private readonly table: Table) {}
 
-  create(record: CredentialRecord): TransactItem {
+  create(record: CredentialRecord): TableChange {
     const sortKey = `${record.issuedAt}#${record.id}`;
     const index = (kind: 'email' | 'did' | 'sid', value: string | undefined, gsi: string) =>
       value ? { [`${gsi}pk`]: keys.credentialRecipientPartition(record.institution, kind, value), [`${gsi}sk`]: sortKey } : {};
-    return {
+    return new TableChange('credential', {
       Put: {
         TableName: this.table.name,
         Item: {
@@ -40,7 +41,7 @@ export class Credentials {
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
-    };
+    });
   }
 
   async get(institution: string, id: string, consistent = false): Promise<CredentialRecord | undefined> {
@@ -61,8 +62,8 @@ export class Credentials {
   }
 
   /** Changes a credential's status, conditional on the status the caller read. */
-  setStatus(institution: string, id: string, from: CredentialStatus, to: CredentialStatus, reason: string, at: string): TransactItem {
-    return {
+  setStatus(institution: string, id: string, from: CredentialStatus, to: CredentialStatus, reason: string, at: string): TableChange {
+    return new TableChange('credential', {
       Update: {
         TableName: this.table.name,
         Key: keys.credential(institution, id),
@@ -71,7 +72,7 @@ export class Credentials {
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':to': to, ':from': from, ':reason': reason, ':at': at },
       },
-    };
+    });
   }
 
   private lookup(institution: string, lookup: RecipientLookup) {

@@ -4,12 +4,13 @@
  * (DynamoDB TTL) after a day.
  */
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { IDEMPOTENCY_TTL_SECONDS, type IdempotencyRecord } from '@cx/domain';
+import { IDEMPOTENCY_TTL_SECONDS, type IdempotencyRecord, type IdempotencyRepository } from '@cx/domain';
 import { TTL_ATTRIBUTE } from './table-definition.js';
 import { keys, stripKeys } from './keys.js';
-import type { Table, TransactItem } from './table.js';
+import { TableChange } from './table-change.js';
+import type { Table } from './table.js';
 
-export class Idempotency {
+export class Idempotency implements IdempotencyRepository {
   constructor(private readonly table: Table) {}
 
   /**
@@ -107,8 +108,8 @@ export class Idempotency {
   }
 
   /** Marks the claim done, in the same transaction as what it produced. */
-  complete(scope: string, key: string): TransactItem {
-    return {
+  complete(scope: string, key: string): TableChange {
+    return new TableChange('idempotency', {
       Update: {
         TableName: this.table.name,
         Key: keys.idempotency(scope, key),
@@ -117,7 +118,7 @@ export class Idempotency {
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':done': 'done', ':pending': 'pending' },
       },
-    };
+    });
   }
 
   /**

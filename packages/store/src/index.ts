@@ -1,4 +1,5 @@
 export * from './table.js';
+export * from './table-change.js';
 export * from './table-definition.js';
 export * from './keys.js';
 export * from './cursor.js';

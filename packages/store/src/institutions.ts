@@ -1,8 +1,18 @@
-import { ConflictError, ForbiddenError, NotFoundError, type InstitutionRecord, type Page, type StoredInstitution } from '@cx/domain';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  type Change,
+  type InstitutionRecord,
+  type InstitutionRepository,
+  type Page,
+  type StoredInstitution,
+} from '@cx/domain';
 import { keys, stripKeys } from './keys.js';
-import type { Table, TransactItem } from './table.js';
+import { TableChange } from './table-change.js';
+import type { Table } from './table.js';
 
-export class Institutions {
+export class Institutions implements InstitutionRepository {
   constructor(private readonly table: Table) {}
 
   async get(id: string, consistent = false): Promise<StoredInstitution | undefined> {
@@ -31,9 +41,9 @@ export class Institutions {
   }
 
   /** Stores a new institution together with `alongside` (its first API key, the audit record), or nothing. */
-  async create(record: InstitutionRecord, alongside: TransactItem[]): Promise<StoredInstitution> {
+  async create(record: InstitutionRecord, alongside: Change[]): Promise<StoredInstitution> {
     const stored: StoredInstitution = { ...record, revision: 1 };
-    await this.table.transact([this.putItem(stored, 'attribute_not_exists(pk)'), ...alongside], (index) =>
+    await this.table.commit([this.put(stored, 'attribute_not_exists(pk)'), ...alongside], (index) =>
       index === 0 ? new ConflictError(`institution ${record.id} already exists`) : undefined,
     );
     return stored;
@@ -43,17 +53,17 @@ export class Institutions {
    * Replaces an institution read at `current.revision`; fails with 409 when someone else
    * changed it in between, so concurrent admin actions never overwrite each other.
    */
-  async update(current: StoredInstitution, next: InstitutionRecord, alongside: TransactItem[]): Promise<StoredInstitution> {
+  async update(current: StoredInstitution, next: InstitutionRecord, alongside: Change[]): Promise<StoredInstitution> {
     const stored: StoredInstitution = { ...next, revision: current.revision + 1 };
-    await this.table.transact(
-      [this.putItem(stored, 'revision = :revision', { ':revision': current.revision }), ...alongside],
+    await this.table.commit(
+      [this.put(stored, 'revision = :revision', { ':revision': current.revision }), ...alongside],
       (index) => (index === 0 ? new ConflictError(`institution ${current.id} was changed concurrently; retry`) : undefined),
     );
     return stored;
   }
 
-  private putItem(record: StoredInstitution, condition: string, values?: Record<string, unknown>): TransactItem {
-    return {
+  private put(record: StoredInstitution, condition: string, values?: Record<string, unknown>): TableChange {
+    return new TableChange('institution', {
       Put: {
         TableName: this.table.name,
         Item: {
@@ -66,6 +76,6 @@ export class Institutions {
         ConditionExpression: condition,
         ExpressionAttributeValues: values,
       },
-    };
+    });
   }
 }

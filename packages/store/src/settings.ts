@@ -1,8 +1,9 @@
+import type { SettingsRepository } from '@cx/domain';
 import { keys } from './keys.js';
 import type { Table } from './table.js';
 
 /** Consortium-wide settings kept in the table (e.g. whether the first admin key was made). */
-export class Settings {
+export class Settings implements SettingsRepository {
   constructor(private readonly table: Table) {}
 
   async get<T>(name: string): Promise<T | undefined> {

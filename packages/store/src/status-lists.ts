@@ -6,11 +6,12 @@
  * never signs and a change is visible as soon as it is written.
  */
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, type StatusListRecord } from '@cx/domain';
+import { ConflictError, type StatusListRecord, type StatusListRepository } from '@cx/domain';
 import { keys, stripKeys } from './keys.js';
-import type { Table, TransactItem } from './table.js';
+import { TableChange } from './table-change.js';
+import type { Table } from './table.js';
 
-export class StatusLists {
+export class StatusLists implements StatusListRepository {
   constructor(private readonly table: Table) {}
 
   async currentListNumber(institution: string): Promise<number> {
@@ -63,7 +64,7 @@ export class StatusLists {
   /** Stores a list for the first time; false if another request stored it first. */
   async create(record: StatusListRecord): Promise<boolean> {
     try {
-      await this.table.transact([this.putItem(record, undefined)]);
+      await this.table.commit([this.put(record, undefined)]);
       return true;
     } catch (error) {
       if (error instanceof ConflictError) return false;
@@ -71,9 +72,9 @@ export class StatusLists {
     }
   }
 
-  /** A transaction item replacing a list read at `previousRevision`. */
-  putItem(record: StatusListRecord, previousRevision: number | undefined): TransactItem {
-    return {
+  /** A change replacing a list read at `previousRevision` (undefined: the list must not exist yet). */
+  put(record: StatusListRecord, previousRevision: number | undefined): TableChange {
+    return new TableChange('status-list', {
       Put: {
         TableName: this.table.name,
         // the signed list as JSON text: a DynamoDB map would not keep the order of its members
@@ -82,6 +83,6 @@ export class StatusLists {
           ? { ConditionExpression: 'attribute_not_exists(pk)' }
           : { ConditionExpression: 'revision = :revision', ExpressionAttributeValues: { ':revision': previousRevision } }),
       },
-    };
+    });
   }
 }

@@ -1,3 +1,4 @@
+import type { Change, OnConflict, Persistence } from '@cx/domain';
 import { Institutions } from './institutions.js';
 import { ApiKeys } from './api-keys.js';
 import { AuditLog } from './audit-log.js';
@@ -11,8 +12,12 @@ import { Agreements } from './agreements.js';
 import { Transfers } from './transfers.js';
 import { Table, type TableOptions } from './table.js';
 
-/** Every repository of the exchange, over one table. Made once per process. */
-export class Store {
+/**
+ * The persistence port on DynamoDB: every repository of the exchange over one table, and
+ * the unit of work that writes their changes in one transaction. Made once per process.
+ */
+export class Store implements Persistence {
+  /** For adapter-level callers (the local exchange, runtimes, tests); core never needs it. */
   readonly table: Table;
   readonly institutions: Institutions;
   readonly apiKeys: ApiKeys;
@@ -39,5 +44,9 @@ export class Store {
     this.batches = new Batches(this.table);
     this.agreements = new Agreements(this.table);
     this.transfers = new Transfers(this.table);
+  }
+
+  commit(changes: Change[], onConflict?: OnConflict): Promise<void> {
+    return this.table.commit(changes, onConflict);
   }
 }

@@ -19,13 +19,20 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, retry, serviceFailure, serviceFailureError, type DomainError, type Page, type RetryOptions } from '@cx/domain';
+import { ConflictError, retry, serviceFailure, serviceFailureError, type Change, type OnConflict, type Page, type RetryOptions } from '@cx/domain';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { transactItems } from './table-change.js';
 import type { GsiName } from './table-definition.js';
 import type { ItemKey } from './keys.js';
 
-/** One write of a transaction; builders fill in `TableName` from `table.name`. */
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+type SdkTransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * One write of a transaction; builders fill in `TableName` from `table.name`. The SDK's
+ * type has every member optional, so anything would pass for one (a TableChange, say):
+ * this one needs the write.
+ */
+export type TransactItem = SdkTransactItem & ({ Put: object } | { Update: object } | { Delete: object } | { ConditionCheck: object });
 
 export interface TableOptions {
   tableName: string;
@@ -142,12 +149,17 @@ export class Table {
     return items;
   }
 
+  /** Writes the changes repositories of this table made, all or none (see {@link transact}). */
+  commit(changes: Change[], onConflict?: OnConflict): Promise<void> {
+    return this.transact(transactItems(this.name, changes), onConflict);
+  }
+
   /**
    * Writes all items or none. When a condition fails, `onConditionFailed` names the
    * domain error for the item at that index (or undefined for a ConflictError). A
    * transaction cancelled only by other transactions on its items is retried (see above).
    */
-  async transact(items: TransactItem[], onConditionFailed?: (index: number) => DomainError | undefined): Promise<void> {
+  async transact(items: TransactItem[], onConditionFailed?: OnConflict): Promise<void> {
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {

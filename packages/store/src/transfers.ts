@@ -3,12 +3,13 @@
  * recognitions they produce, and per-client rate windows for keyless submissions.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Page, RecognisedComponentRecord, RecognitionRecord, TransferRecord } from '@cx/domain';
+import type { Page, RecognisedComponentRecord, RecognitionRecord, TransferRecord, TransferRepository } from '@cx/domain';
 import { keys, stripKeys } from './keys.js';
 import { TTL_ATTRIBUTE } from './table-definition.js';
-import type { Table, TransactItem } from './table.js';
+import { TableChange } from './table-change.js';
+import type { Table } from './table.js';
 
-export class Transfers {
+export class Transfers implements TransferRepository {
   constructor(private readonly table: Table) {}
 
   async get(id: string, consistent = false): Promise<TransferRecord | undefined> {
@@ -17,8 +18,8 @@ export class Transfers {
   }
 
   /** A put of the whole transfer, conditional on the revision the caller read (none for a new one). */
-  put(record: TransferRecord, previousRevision?: number): TransactItem {
-    return {
+  put(record: TransferRecord, previousRevision?: number): TableChange {
+    return new TableChange('transfer', {
       Put: {
         TableName: this.table.name,
         Item: {
@@ -32,7 +33,7 @@ export class Transfers {
           ? { ConditionExpression: 'attribute_not_exists(pk)' }
           : { ConditionExpression: 'revision = :revision', ExpressionAttributeValues: { ':revision': previousRevision } }),
       },
-    };
+    });
   }
 
   async list(institution: string, status: string | undefined, limit: number, cursor?: string): Promise<Page<TransferRecord>> {
@@ -48,9 +49,9 @@ export class Transfers {
   }
 
   /** Records a recognition; the condition makes a credential count once per institution. */
-  recognise(record: RecognitionRecord): TransactItem {
+  recognise(record: RecognitionRecord): TableChange {
     const sortKey = `${record.at}#${record.credentialId}`;
-    return {
+    return new TableChange('recognition', {
       Put: {
         TableName: this.table.name,
         Item: {
@@ -63,7 +64,7 @@ export class Transfers {
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
-    };
+    });
   }
 
   /** Components recognised for a student at an institution (micro-degree stacking). */
