@@ -2,37 +2,13 @@
  * Verification for anyone: the exchange's verify route, the VC API's verify endpoint,
  * the institutions' status lists, and the exchange's JSON-LD context. No key needed.
  */
-import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { verifyRoutes as routes } from '@cx/contract';
 import { credentialServices, type CredentialServices } from '@cx/core';
 import { assertCredentialBudget, EU_MICROCREDENTIAL_CONTEXT_V1, RECOGNITION_CONTEXT_V1 } from '@cx/credentials';
-import { institutionIdSchema, NotFoundError, ValidationError } from '@cx/domain';
-import { createApiApp, jsonBody, jsonContent, problems, type ApiEnv } from '@cx/http';
+import { NotFoundError, ValidationError } from '@cx/domain';
+import { createApiApp, type ApiEnv } from '@cx/http';
 import type { ExchangeDeps } from '@cx/runtime';
-
-const checkSchema = z.object({
-  check: z.enum(['proof', 'issuer-member', 'revocation', 'suspension', 'validity-period', 'schema']),
-  ok: z.boolean(),
-  detail: z.string().optional(),
-});
-const verificationSchema = z
-  .object({
-    verified: z.boolean(),
-    checks: z.array(checkSchema),
-    errors: z.array(z.string()),
-    warnings: z.array(z.string()),
-    issuer: z
-      .object({ id: z.string(), name: z.string(), did: z.string(), status: z.string() })
-      .optional()
-      .meta({ description: 'The issuer as the member list names it (never the name claimed in the credential).' }),
-  })
-  .meta({ id: 'Verification' });
-
-const verifyBody = z
-  .strictObject({
-    verifiableCredential: z.unknown().meta({ description: 'The credential to verify.' }),
-    options: z.record(z.string(), z.unknown()).optional(),
-  })
-  .meta({ id: 'VerifyRequest' });
 
 /**
  * Anything that is not a JSON object is not a credential, and one beyond the credential budget
@@ -51,15 +27,7 @@ export function createVerifyApp(deps: ExchangeDeps, options: { services?: Creden
   const app = createApiApp({ auth: { store: deps.store, adminTokenHash: deps.adminTokenHash } });
 
   app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/credentials/verify',
-      tags: ['Verification'],
-      summary: 'Verify a credential (public)',
-      description: 'Checks the proof, that the issuer is a member and the key one its DID document lists, revocation, suspension and the validity period.',
-      request: jsonBody(verifyBody),
-      responses: { 200: jsonContent(verificationSchema, 'Every check, and the verdict'), ...problems(400, 413) },
-    }),
+    routes.verify,
     async (c) => {
       const vc = credentialObject(c.req.valid('json').verifiableCredential);
       return c.json(await services.verifier.verify(vc), 200);
@@ -67,17 +35,7 @@ export function createVerifyApp(deps: ExchangeDeps, options: { services?: Creden
   );
 
   app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/vc-api/credentials/verify',
-      tags: ['VC API'],
-      summary: 'VC API: verify a credential (public)',
-      request: jsonBody(verifyBody),
-      responses: {
-        200: jsonContent(verificationSchema, 'Verified'),
-        400: jsonContent(verificationSchema.or(z.record(z.string(), z.unknown())), 'Not verified, or not a credential'),
-      },
-    }),
+    routes.vcApiVerify,
     async (c) => {
       const vc = credentialObject(c.req.valid('json').verifiableCredential);
       const result = await services.verifier.verify(vc);
@@ -86,16 +44,7 @@ export function createVerifyApp(deps: ExchangeDeps, options: { services?: Creden
   );
 
   app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/status-lists/{institutionId}/{listId}',
-      tags: ['Verification'],
-      summary: 'A signed BitstringStatusListCredential (public)',
-      request: {
-        params: z.object({ institutionId: institutionIdSchema, listId: z.string().regex(/^(revocation|suspension)-\d{1,6}$/, 'must be revocation-N or suspension-N') }),
-      },
-      responses: { 200: jsonContent(z.record(z.string(), z.unknown()), 'The status list credential'), 304: { description: 'Not modified' }, ...problems(400, 404) },
-    }),
+    routes.statusList,
     async (c) => {
       const { institutionId, listId } = c.req.valid('param');
       const list = await deps.store.statusLists.get(institutionId, listId, true);

@@ -1,0 +1,162 @@
+/**
+ * Credentials: issuing Open Badges 3.0 credentials for catalogue entries, reading what an
+ * institution issued, revoking and suspending, graduation runs, and the VC API's issue
+ * endpoint. Every route here belongs to one institution and needs its key.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import { institutionIdSchema, issueRequestSchema, pageQuerySchema, pageSchema, statusChangeSchema } from '@cx/domain';
+import { ownerOnly } from '@cx/http';
+import { bearerSecurity, jsonBody, jsonContent, problems } from './common.js';
+
+/** The most items one graduation run takes. */
+export const MAX_CREDENTIAL_BATCH = 10_000;
+
+const institutionParams = z.object({ id: institutionIdSchema });
+const credentialParams = institutionParams.extend({
+  credentialId: z
+    .string()
+    .regex(/^(urn:uuid:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'must be a credential id (urn:uuid:...)'),
+});
+const batchParams = institutionParams.extend({ batchId: z.uuid() });
+const idempotencyHeaders = z.object({ 'idempotency-key': z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional() });
+export const batchStatusSchema = z.enum(['queued', 'running', 'done', 'done-with-errors']);
+const batchErrorsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).default(1000).meta({ description: 'Errors per page, 1-1,000.' }),
+  cursor: z.string().max(2048).optional().meta({ description: 'The `nextCursor` of the previous view: the next page of errors.' }),
+});
+
+export const verifiableCredentialSchema = z
+  .record(z.string(), z.unknown())
+  .meta({ id: 'VerifiableCredential', description: 'A signed W3C VC 2.0 (Open Badges 3.0) credential.' });
+export const issuedCredentialSchema = z.object({ id: z.string(), credential: verifiableCredentialSchema }).meta({ id: 'IssuedCredential' });
+export const credentialViewSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(['active', 'suspended', 'revoked']),
+    statusReason: z.string().optional(),
+    statusChangedAt: z.string().optional(),
+    achievement: z.object({ type: z.string(), institution: z.string(), code: z.string(), version: z.number() }),
+    recipient: z.object({ name: z.string(), email: z.string().optional(), did: z.string().optional(), studentId: z.string().optional() }),
+    issuedAt: z.string(),
+    builtFrom: z.array(z.string()).optional(),
+    credential: verifiableCredentialSchema,
+  })
+  .meta({ id: 'IssuedCredentialRecord' });
+export const batchViewSchema = z
+  .object({
+    id: z.string(),
+    status: batchStatusSchema,
+    total: z.number(),
+    issued: z.number(),
+    failed: z.number(),
+    createdAt: z.string(),
+    errors: z.array(z.object({ index: z.number(), problem: z.unknown() })).meta({ description: 'Failed items by index: a page of them (`limit`, `cursor`).' }),
+    nextCursor: z.string().optional().meta({ description: 'Present when more errors follow: pass it as `cursor`.' }),
+  })
+  .meta({ id: 'CredentialBatch' });
+export const batchSubmittedSchema = z.object({ id: z.string(), status: batchStatusSchema, total: z.number() });
+
+export const credentialRoutes = {
+  issue: createRoute({
+    method: 'post',
+    path: '/v1/institutions/{id}/credentials',
+    tags: ['Credentials'],
+    summary: 'Issue a credential for a component, badge or micro-degree (the institution)',
+    description:
+      'Signs an Open Badges 3.0 credential with the institution’s own key. With an `Idempotency-Key` header, retries answer the same credential; the same key with another body gets 422.',
+    security: bearerSecurity,
+    middleware: ownerOnly,
+    request: {
+      params: institutionParams,
+      headers: idempotencyHeaders,
+      ...jsonBody(issueRequestSchema),
+    },
+    responses: { 201: jsonContent(issuedCredentialSchema, 'Issued'), ...problems(400, 401, 403, 404, 409, 413, 422) },
+  }),
+
+  listForRecipient: createRoute({
+    method: 'get',
+    path: '/v1/institutions/{id}/credentials',
+    tags: ['Credentials'],
+    summary: 'Credentials the institution issued to a recipient (the institution)',
+    security: bearerSecurity,
+    middleware: ownerOnly,
+    request: {
+      params: institutionParams,
+      query: z.strictObject({
+        ...pageQuerySchema.shape,
+        recipient: z.string().trim().min(1).max(2048).meta({ description: 'An email, a DID, or a student id.' }),
+      }),
+    },
+    responses: { 200: jsonContent(pageSchema(credentialViewSchema), 'Newest first'), ...problems(400, 401, 403) },
+  }),
+
+  get: createRoute({
+    method: 'get',
+    path: '/v1/institutions/{id}/credentials/{credentialId}',
+    tags: ['Credentials'],
+    summary: 'One issued credential with its status (the institution)',
+    security: bearerSecurity,
+    middleware: ownerOnly,
+    request: { params: credentialParams },
+    responses: { 200: jsonContent(credentialViewSchema, 'The credential'), ...problems(400, 401, 403, 404) },
+  }),
+
+  changeStatus: createRoute({
+    method: 'post',
+    path: '/v1/institutions/{id}/credentials/{credentialId}/status',
+    tags: ['Credentials'],
+    summary: 'Revoke, suspend or reinstate a credential (the institution)',
+    description: 'Revocation is final (409 for any other status afterwards); suspension can be lifted with `active`. Asking for the status the credential already has answers 200 and changes nothing, so a lost answer can be retried. The status list shows the change once this answers.',
+    security: bearerSecurity,
+    middleware: ownerOnly,
+    request: { params: credentialParams, ...jsonBody(statusChangeSchema) },
+    responses: { 200: jsonContent(credentialViewSchema, 'The credential with its new status'), ...problems(400, 401, 403, 404, 409) },
+  }),
+
+  submitBatch: createRoute({
+    method: 'post',
+    path: '/v1/institutions/{id}/credential-batches',
+    tags: ['Credentials'],
+    summary: 'Start a graduation run: up to 10,000 credentials (the institution)',
+    description:
+      'Answers 202 at once; follow progress at the batch URL. Every item is validated first: one invalid item refuses the run (400 naming `items.<index>.<field>`) and nothing is stored. Each item is issued exactly once, even when a worker is retried, and ends issued or failed. With an `Idempotency-Key` header, a repeated start answers the first run; the same key with another body gets 422.',
+    security: bearerSecurity,
+    middleware: ownerOnly,
+    request: {
+      params: institutionParams,
+      headers: idempotencyHeaders,
+      ...jsonBody(z.strictObject({ items: z.array(z.unknown()).min(1).max(MAX_CREDENTIAL_BATCH).meta({ description: 'Issue request bodies (IssueRequest).' }) }).meta({ id: 'CredentialBatchRequest' })),
+    },
+    responses: {
+      202: jsonContent(batchSubmittedSchema, 'Queued (a repeated start: the first run, as it is now)'),
+      ...problems(400, 401, 403, 413, 422),
+    },
+  }),
+
+  batchProgress: createRoute({
+    method: 'get',
+    path: '/v1/institutions/{id}/credential-batches/{batchId}',
+    tags: ['Credentials'],
+    summary: 'Progress of a graduation run (the institution)',
+    security: bearerSecurity,
+    middleware: ownerOnly,
+    request: { params: batchParams, query: batchErrorsQuery },
+    responses: { 200: jsonContent(batchViewSchema, 'Progress'), ...problems(400, 401, 403, 404) },
+  }),
+
+  vcApiIssue: createRoute({
+    method: 'post',
+    path: '/vc-api/institutions/{id}/credentials/issue',
+    tags: ['VC API'],
+    summary: 'VC API: sign a credential the caller composed (the institution)',
+    description: 'The credential’s issuer must be the institution’s DID. Answers `{ verifiableCredential }` with an eddsa-rdfc-2022 Data Integrity proof.',
+    security: bearerSecurity,
+    middleware: ownerOnly,
+    request: {
+      params: institutionParams,
+      ...jsonBody(z.strictObject({ credential: z.record(z.string(), z.unknown()), options: z.record(z.string(), z.unknown()).optional() }).meta({ id: 'VcApiIssueRequest' })),
+    },
+    responses: { 201: jsonContent(z.object({ verifiableCredential: verifiableCredentialSchema }), 'Signed'), ...problems(400, 401, 403) },
+  }),
+};
