@@ -234,7 +234,7 @@ async function graduationRun(setup: Setup): Promise<void> {
   const keyVault = new RateLimitedKeyVault(kms, { perSecond: SIGN_RATE });
   let services: CredentialServices | undefined;
   const queue = new InProcessQueue<BatchChunkMessage>((message) => services!.batches.processChunk(message));
-  services = credentialServices({ ...setup.exchange.deps, keyVault }, { batchQueue: queue });
+  services = credentialServices({ ...setup.exchange.deps, keyVault, batchQueue: queue });
 
   const items = Array.from({ length: BATCH }, (_, i) => issueRequest(100_000 + i));
   const cpu = cpuMs();
@@ -314,7 +314,7 @@ async function graduationRunUnderFaults(clean: LocalExchange, dataDir: string): 
         throw error;
       });
     }, { retryDelayMs: 200, onGiveUp: (message, error, attempts) => services!.batches.failChunk(message, `given up after ${attempts}: ${String(error)}`) });
-    services = credentialServices(exchange.deps, { batchQueue: queue });
+    services = credentialServices({ ...exchange.deps, batchQueue: queue });
 
     const items = Array.from({ length: FAULTY_BATCH }, (_, i) => issueRequest(200_000 + i));
     const callsBefore = { ...exchange.faultStats!.calls };

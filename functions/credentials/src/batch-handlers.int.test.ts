@@ -30,7 +30,7 @@ afterEach(() => {
 function batches(sign?: () => Promise<Uint8Array>) {
   const sent: BatchChunkMessage[] = [];
   const keyVault = sign ? { ...cx.deps.keyVault, createKey: cx.deps.keyVault.createKey.bind(cx.deps.keyVault), publicKey: cx.deps.keyVault.publicKey.bind(cx.deps.keyVault), discardKey: cx.deps.keyVault.discardKey.bind(cx.deps.keyVault), sign } : cx.deps.keyVault;
-  const services = credentialServices({ ...cx.deps, keyVault, clock }, { batchQueue: { send: async (messages) => void sent.push(...messages) } });
+  const services = credentialServices({ ...cx.deps, keyVault, clock, batchQueue: { send: async (messages) => void sent.push(...messages) } });
   return { runner: services.batches, sent };
 }
 

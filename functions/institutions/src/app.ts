@@ -4,7 +4,7 @@
  */
 import { institutionRoutes as routes, registerSecurity } from '@cx/contract';
 import { institutionDidDocument, systemClock, UnauthorizedError } from '@cx/domain';
-import { createApiApp, principalOf, type AuthDeps } from '@cx/http';
+import { createApiApp, principalOf, requestContext, type AuthDeps } from '@cx/http';
 import type { ExchangeDeps } from '@cx/runtime';
 import { InstitutionService } from '@cx/core';
 
@@ -15,12 +15,11 @@ export function createInstitutionsApp(deps: InstitutionsAppDeps) {
   const service = new InstitutionService({ ...deps, clock: deps.clock ?? systemClock });
   const app = createApiApp({ auth });
   registerSecurity(app);
-  const ctx = (c: { get: (key: 'requestId') => string }) => ({ principal: principalOf(c as never), requestId: c.get('requestId') });
 
   app.openapi(
     routes.onboard,
     async (c) => {
-      const { institution, apiKey } = await service.onboard(c.req.valid('json'), ctx(c));
+      const { institution, apiKey } = await service.onboard(c.req.valid('json'), requestContext(c));
       c.header('location', `/v1/institutions/${institution.id}`);
       return c.json({ institution: service.toView(institution), apiKey }, 201);
     },
@@ -52,14 +51,14 @@ export function createInstitutionsApp(deps: InstitutionsAppDeps) {
   app.openapi(
     routes.rotateKey,
     async (c) => {
-      return c.json(service.toView(await service.rotateKey(c.req.valid('param').id, ctx(c))), 200);
+      return c.json(service.toView(await service.rotateKey(c.req.valid('param').id, requestContext(c))), 200);
     },
   );
 
   app.openapi(
     routes.createApiKey,
     async (c) => {
-      return c.json(await service.createApiKey(c.req.valid('param').id, ctx(c)), 201);
+      return c.json(await service.createApiKey(c.req.valid('param').id, requestContext(c)), 201);
     },
   );
 
@@ -67,14 +66,14 @@ export function createInstitutionsApp(deps: InstitutionsAppDeps) {
     routes.revokeApiKey,
     async (c) => {
       const { id, keyId } = c.req.valid('param');
-      await service.revokeApiKey(id, keyId, ctx(c));
+      await service.revokeApiKey(id, keyId, requestContext(c));
       return c.body(null, 204);
     },
   );
 
   app.openapi(
     routes.revokeAllApiKeys,
-    async (c) => c.json({ revoked: await service.revokeAllApiKeys(c.req.valid('param').id, ctx(c)) }, 200),
+    async (c) => c.json({ revoked: await service.revokeAllApiKeys(c.req.valid('param').id, requestContext(c)) }, 200),
   );
 
   for (const [route, status] of [
@@ -84,7 +83,7 @@ export function createInstitutionsApp(deps: InstitutionsAppDeps) {
     app.openapi(
       route,
       async (c) => {
-        return c.json(service.toView(await service.setStatus(c.req.valid('param').id, status, ctx(c))), 200);
+        return c.json(service.toView(await service.setStatus(c.req.valid('param').id, status, requestContext(c))), 200);
       },
     );
   }

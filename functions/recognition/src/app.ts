@@ -27,6 +27,7 @@ import {
   jsonContent,
   ownerOnly,
   principalOf,
+  requestContext,
   problems,
   registerSecurity,
   requireInstitution,
@@ -146,7 +147,6 @@ export function createRecognitionApp(deps: ExchangeDeps, options: { services?: C
     largeBodies: (path) => (/\/transfers$/.test(path) ? TRANSFER_BODY_LIMIT : undefined),
   });
   registerSecurity(app);
-  const ctx = (c: Context<ApiEnv>) => ({ principal: principalOf(c), requestId: c.get('requestId') });
 
   app.openapi(
     createRoute({
@@ -162,7 +162,7 @@ export function createRecognitionApp(deps: ExchangeDeps, options: { services?: C
     }),
     async (c) => {
       const { id, agreementId } = c.req.valid('param');
-      const { agreement, created } = await services.agreements.put(id, agreementId, c.req.valid('json'), c.req.header('if-match'), ctx(c));
+      const { agreement, created } = await services.agreements.put(id, agreementId, c.req.valid('json'), c.req.header('if-match'), requestContext(c));
       c.header('etag', etagOf(agreement.version));
       return c.json(agreement as never, created ? 201 : 200);
     },
@@ -240,8 +240,7 @@ export function createRecognitionApp(deps: ExchangeDeps, options: { services?: C
     async (c) => {
       const { id } = c.req.valid('param');
       const { transfer, trackingToken } = await services.transfers.submit(id, c.req.valid('json'), {
-        principal: principalOf(c),
-        requestId: c.get('requestId'),
+        ...requestContext(c),
         clientAddress: clientAddress(c),
       });
       c.header('location', `/v1/institutions/${id}/transfers/${transfer.id}`);
@@ -300,7 +299,7 @@ export function createRecognitionApp(deps: ExchangeDeps, options: { services?: C
     }),
     async (c) => {
       const { id, transferId } = c.req.valid('param');
-      return c.json(view(await services.transfers.decide(id, transferId, c.req.valid('json'), ctx(c))) as never, 200);
+      return c.json(view(await services.transfers.decide(id, transferId, c.req.valid('json'), requestContext(c))) as never, 200);
     },
   );
 
@@ -317,7 +316,7 @@ export function createRecognitionApp(deps: ExchangeDeps, options: { services?: C
     async (c) => {
       const { id, transferId } = c.req.valid('param');
       const { token } = c.req.valid('query');
-      return c.json(view(await services.transfers.appeal(id, transferId, c.req.valid('json'), { ...ctx(c), token })) as never, 200);
+      return c.json(view(await services.transfers.appeal(id, transferId, c.req.valid('json'), { ...requestContext(c), token })) as never, 200);
     },
   );
 

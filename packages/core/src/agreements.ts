@@ -4,7 +4,6 @@
  * component version it was reviewed for; a newer version flags the rule for review.
  */
 import {
-  actorOf,
   checkIfMatchVersion,
   contentHash,
   ConflictError,
@@ -15,26 +14,30 @@ import {
   type Clock,
   type FieldIssue,
   type Page,
-  type Principal,
+  type AgreementRecord,
+  type Persistence,
+  type RequestContext,
+  type StoredEntry,
 } from '@cx/domain';
-import type { AgreementRecord, StoredEntry, Store } from '@cx/store';
+import { auditEntry } from './audit-entry.js';
+import { requireActiveMember } from './membership.js';
 
 export interface AgreementView extends Omit<AgreementRecord, 'contentHash' | 'rules'> {
   rules: Array<AgreementRecord['rules'][number] & { needsReview: boolean; currentVersion: number | null }>;
 }
 
 export class AgreementService {
-  constructor(private readonly deps: { store: Store; clock: Clock }) {}
+  constructor(private readonly deps: { store: Persistence; clock: Clock }) {}
 
   async put(
     institution: string,
     id: string,
     body: AgreementBody,
     ifMatch: string | undefined,
-    ctx: { principal: Principal; requestId?: string },
+    ctx: RequestContext,
   ): Promise<{ agreement: AgreementView; created: boolean }> {
     // as in the catalogue: a suspended member changes nothing, and what it published stays readable
-    await this.deps.store.institutions.activeMember(institution, 'cannot change agreements; they stay readable');
+    await requireActiveMember(this.deps.store, institution, 'cannot change agreements; they stay readable');
     await this.validate(institution, body);
     const previous = await this.deps.store.agreements.get(institution, id, true);
     checkIfMatchVersion(ifMatch, previous?.version);
@@ -44,15 +47,15 @@ export class AgreementService {
     const now = this.deps.clock.now().toISOString();
     const next: AgreementRecord = { ...body, institution, id, version: (previous?.version ?? 0) + 1, contentHash: hash, updatedAt: now };
     const write = this.deps.store.agreements.write(next, previous, [
-      this.deps.store.audit.entry({
-        at: now,
-        actor: actorOf(ctx.principal),
-        action: 'agreement.publish',
-        institution,
-        target: `institutions/${institution}/agreements/${id}`,
-        requestId: ctx.requestId,
-        details: { version: next.version, partner: body.partner },
-      }),
+      this.deps.store.audit.entry(
+        auditEntry(ctx, {
+          at: now,
+          action: 'agreement.publish',
+          institution,
+          target: `institutions/${institution}/agreements/${id}`,
+          details: { version: next.version, partner: body.partner },
+        }),
+      ),
     ]);
     try {
       await write;

@@ -32,7 +32,7 @@ beforeAll(async () => {
 /** Batch services over the test exchange's table, with chunks kept for the test to deliver. */
 function services(keyVault: KeyVault = cx.deps.keyVault): { services: CredentialServices; sent: BatchChunkMessage[] } {
   const sent: BatchChunkMessage[] = [];
-  const built = credentialServices({ ...cx.deps, keyVault, clock }, { batchQueue: { send: async (messages) => void sent.push(...messages) } });
+  const built = credentialServices({ ...cx.deps, keyVault, clock, batchQueue: { send: async (messages) => void sent.push(...messages) } });
   return { services: built, sent };
 }
 
@@ -155,7 +155,7 @@ function queued(keyVault: KeyVault = cx.deps.keyVault, maxAttempts = 2): { servi
     retryDelayMs: 1,
     onGiveUp: (message, error, attempts) => built!.batches.failChunk(message, giveUpReason(error, attempts)),
   });
-  built = credentialServices({ ...cx.deps, keyVault, clock }, { batchQueue: queue });
+  built = credentialServices({ ...cx.deps, keyVault, clock, batchQueue: queue });
   return { services: built, queue };
 }
 
@@ -263,21 +263,20 @@ describe('starting a run with an Idempotency-Key', () => {
   it('finishes a start whose queueing failed half-way when it is repeated, without duplicates', async () => {
     const sent: BatchChunkMessage[] = [];
     let failNext = true;
-    const flaky = credentialServices(
-      { ...cx.deps, clock },
-      {
-        batchQueue: {
-          send: async (messages) => {
-            sent.push(...messages.slice(0, 1));
-            if (failNext) {
-              failNext = false;
-              throw new Error('SQS refused 1 messages after 5 attempts');
-            }
-            sent.push(...messages.slice(1));
-          },
+    const flaky = credentialServices({
+      ...cx.deps,
+      clock,
+      batchQueue: {
+        send: async (messages) => {
+          sent.push(...messages.slice(0, 1));
+          if (failNext) {
+            failNext = false;
+            throw new Error('SQS refused 1 messages after 5 attempts');
+          }
+          sent.push(...messages.slice(1));
         },
       },
-    );
+    });
     const body = items('half-queued', 150);
     await expect(flaky.batches.submit('uni-a', body, actor, { idempotencyKey: 'run-3' })).rejects.toThrow(/SQS refused/);
     const retried = await flaky.batches.submit('uni-a', body, actor, { idempotencyKey: 'run-3' });

@@ -15,15 +15,18 @@ import {
   fieldIssues,
   issueRequestSchema,
   retry,
-  UnprocessableError,
   ValidationError,
+  chunkItems,
   type Actor,
+  type BatchFailure,
+  type BatchRecord,
   type Clock,
   type FieldIssue,
   type JobQueue,
+  type Persistence,
   type Principal,
 } from '@cx/domain';
-import { chunkItems, type BatchFailure, type BatchRecord, type Store } from '@cx/store';
+import type { Idempotency } from './idempotency.js';
 import type { CredentialIssuer } from './issuer.js';
 
 export interface BatchChunkMessage {
@@ -135,7 +138,7 @@ export function validateBatchItems(items: unknown[]): unknown[] {
 
 export class BatchRunner {
   constructor(
-    private readonly deps: { store: Store; issuer: CredentialIssuer; clock: Clock; queue: JobQueue<BatchChunkMessage> },
+    private readonly deps: { store: Persistence; issuer: CredentialIssuer; idempotency: Idempotency; clock: Clock; queue: JobQueue<BatchChunkMessage> },
   ) {}
 
   private at(): string {
@@ -155,20 +158,21 @@ export class BatchRunner {
     const key = options.idempotencyKey;
     if (!key) return { ...(await this.start(fresh, valid)), replayed: false };
 
-    const requestHash = runHash(valid);
-    const existing = await this.deps.store.idempotency.claim(institution, { key, requestHash, resultId: fresh.id, state: 'pending', createdAt });
-    if (existing && existing.requestHash !== requestHash) throw new UnprocessableError('this Idempotency-Key was used with a different request body');
-    const id = existing?.resultId ?? fresh.id;
-    if (existing?.state === 'done') {
+    const claim = await this.deps.idempotency.claim(institution, key, runHash(valid), fresh.id);
+    // a key older than its time to live binds nothing: this is a new run
+    if (!claim.held && claim.state === 'expired') return { ...(await this.start(fresh, valid)), replayed: false };
+    const id = claim.held ? claim.resultId : claim.record.resultId;
+    if (!claim.held && claim.state === 'completed') {
       const first = await this.deps.store.batches.get(institution, id);
       if (first) return { ...first, replayed: true };
     }
+    // an in-progress claim is a start that failed half-way (or runs now): its id, chunks and messages are the same, so finishing it issues nothing twice
     const batch = await this.start({ ...fresh, id, idempotencyKey: key }, valid);
-    await this.deps.store.table.transact([this.deps.store.idempotency.complete(institution, key)]).catch((error: unknown) => {
+    await this.deps.store.commit([this.deps.idempotency.complete(institution, key)]).catch((error: unknown) => {
       // another start with the key completed it first
       if (!(error instanceof DomainError && error.code === 'conflict')) throw error;
     });
-    return { ...batch, replayed: existing !== undefined };
+    return { ...batch, replayed: !claim.held };
   }
 
   /** Stores the run (unless it is stored already) and sends every chunk to the queue. */

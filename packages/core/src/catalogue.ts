@@ -4,7 +4,6 @@
  * credentials freeze the version they were issued for.
  */
 import {
-  actorOf,
   checkIfMatchVersion,
   contentHash,
   ConflictError,
@@ -22,10 +21,14 @@ import {
   type FieldIssue,
   type MicroDegreeBody,
   type Page,
+  type Persistence,
+  publicEntry,
+  type CatalogueQuery,
   type RequestContext,
+  type StoredEntry,
 } from '@cx/domain';
-import type { CatalogueQuery, Store, StoredEntry } from '@cx/store';
-import { publicEntry } from '@cx/store';
+import { auditEntry } from './audit-entry.js';
+import { requireActiveMember } from './membership.js';
 
 export type PutOutcome = 'created' | 'updated' | 'unchanged';
 
@@ -37,11 +40,11 @@ export interface PutResult<K extends CatalogueKind> {
 const LABEL: Record<CatalogueKind, string> = { component: 'component', 'micro-degree': 'micro-degree', badge: 'badge' };
 
 export class CatalogueService {
-  constructor(private readonly deps: { store: Store; clock: Clock }) {}
+  constructor(private readonly deps: { store: Persistence; clock: Clock }) {}
 
   /** The institution must be an active member to publish. */
   async assertCanPublish(institutionId: string): Promise<void> {
-    await this.deps.store.institutions.activeMember(institutionId, 'cannot publish; its entries stay readable');
+    await requireActiveMember(this.deps.store, institutionId, 'cannot publish; its entries stay readable');
   }
 
   async put<K extends CatalogueKind>(
@@ -77,15 +80,15 @@ export class CatalogueService {
     } as unknown as StoredEntry<K>;
 
     const alongside = [
-      this.deps.store.audit.entry({
-        at: now,
-        actor: actorOf(ctx.principal),
-        action: `catalogue.${kind}.publish`,
-        institution,
-        target: `institutions/${institution}/${kind}s/${code}`,
-        requestId: ctx.requestId,
-        details: { version, previousVersion: previous?.version ?? null, reactivated: previous?.status === 'withdrawn' || undefined },
-      }),
+      this.deps.store.audit.entry(
+        auditEntry(ctx, {
+          at: now,
+          action: `catalogue.${kind}.publish`,
+          institution,
+          target: `institutions/${institution}/${kind}s/${code}`,
+          details: { version, previousVersion: previous?.version ?? null, reactivated: previous?.status === 'withdrawn' || undefined },
+        }),
+      ),
     ];
     if (kind === 'micro-degree') alongside.push(...this.degreeRefChanges({ institution, code }, body as MicroDegreeBody, previous as StoredEntry<'micro-degree'> | undefined));
     try {
@@ -108,15 +111,9 @@ export class CatalogueService {
     const now = this.deps.clock.now().toISOString();
     const next = { ...previous, status: 'withdrawn', updatedAt: now } as StoredEntry<K>;
     await this.deps.store.catalogue.write(kind, next, previous, [
-      this.deps.store.audit.entry({
-        at: now,
-        actor: actorOf(ctx.principal),
-        action: `catalogue.${kind}.withdraw`,
-        institution,
-        target: `institutions/${institution}/${kind}s/${code}`,
-        requestId: ctx.requestId,
-        details: { version: previous.version },
-      }),
+      this.deps.store.audit.entry(
+        auditEntry(ctx, { at: now, action: `catalogue.${kind}.withdraw`, institution, target: `institutions/${institution}/${kind}s/${code}`, details: { version: previous.version } }),
+      ),
     ]);
     return publicEntry(next);
   }
@@ -175,7 +172,7 @@ export class CatalogueService {
     const after = new Map(body.components.map((r) => [key(r), r]));
     const added = [...after.values()].filter((r) => !before.has(key(r)));
     const removed = [...before.values()].filter((r) => !after.has(key(r)));
-    return this.deps.store.catalogue.degreeRefItems(degree, added, removed);
+    return this.deps.store.catalogue.degreeRefs(degree, added, removed);
   }
 }
 

@@ -4,8 +4,7 @@
  * not this exchange's members are refused: a credential from outside is not a member's.
  */
 import { createDocumentLoader, type DocumentLoader } from '@cx/credentials';
-import { didWebHost, institutionDidDocument, NotFoundError, type InstitutionRecord } from '@cx/domain';
-import type { Store } from '@cx/store';
+import { didWebHost, institutionDidDocument, NotFoundError, type InstitutionRecord, type Persistence } from '@cx/domain';
 
 export function memberDidPrefix(publicUrl: string): string {
   return `did:web:${didWebHost(publicUrl)}:institutions:`;
@@ -22,7 +21,7 @@ export function memberIdOfDid(publicUrl: string, did: string): string | undefine
 /** How the loader reads a member's record: from the table, or through a per-request cache. */
 export type InstitutionLookup = (id: string) => Promise<InstitutionRecord | undefined>;
 
-export function exchangeDocumentLoader(deps: { store: Store; publicUrl: string; institution?: InstitutionLookup }): DocumentLoader {
+export function exchangeDocumentLoader(deps: { store: Persistence; publicUrl: string; institution?: InstitutionLookup }): DocumentLoader {
   const lookup: InstitutionLookup = deps.institution ?? ((id) => deps.store.institutions.get(id));
   return createDocumentLoader({
     publicUrl: deps.publicUrl,

@@ -9,3 +9,7 @@ export * from './agreements.js';
 export * from './transfers.js';
 export * from './catalogue.js';
 export * from './institutions.js';
+export * from './deps.js';
+export * from './membership.js';
+export * from './audit-entry.js';
+export * from './idempotency.js';

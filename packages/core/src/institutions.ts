@@ -3,7 +3,6 @@
  * Every change is written together with its audit record, or not at all.
  */
 import {
-  actorOf,
   ConflictError,
   DependencyError,
   generateApiKey,
@@ -18,14 +17,18 @@ import {
   type StoredSigningKey,
   ed25519ToMultibase,
   DomainError,
+  type KeyOwner,
+  type Persistence,
+  type StoredInstitution,
 } from '@cx/domain';
-import type { KeyOwner, Store, StoredInstitution } from '@cx/store';
+import { auditEntry } from './audit-entry.js';
+import { requireMember } from './membership.js';
 
 /** Keys revoked per transaction by revokeAllApiKeys: DynamoDB's 100 items, less the audit record. */
 const REVOKE_ALL_CHUNK = 99;
 
 export interface InstitutionServiceDeps {
-  store: Store;
+  store: Persistence;
   keyVault: KeyVault;
   /** Base URL the exchange is reached at; DIDs and links are built from it. */
   publicUrl: string;
@@ -52,7 +55,7 @@ export class InstitutionService {
   }
 
   get(id: string): Promise<StoredInstitution> {
-    return this.deps.store.institutions.member(id);
+    return requireMember(this.deps.store, id);
   }
 
   async onboard(input: NewInstitution, ctx: RequestContext): Promise<{ institution: StoredInstitution; apiKey: string }> {
@@ -118,7 +121,7 @@ export class InstitutionService {
     await this.get(id);
     const now = this.deps.clock.now().toISOString();
     const apiKey = generateApiKey();
-    await this.deps.store.table.transact([
+    await this.deps.store.commit([
       this.deps.store.apiKeys.create({ keyId: apiKey.keyId, owner: { kind: 'institution', institutionId: id }, secretHash: apiKey.secretHash, createdAt: now }),
       this.audit(ctx, 'api-key.create', id, `institutions/${id}/api-keys/${apiKey.keyId}`, now),
     ]);
@@ -133,7 +136,7 @@ export class InstitutionService {
     }
     if (existing.status === 'revoked') throw new ConflictError(`API key ${keyId} is already revoked`);
     const now = this.deps.clock.now().toISOString();
-    await this.deps.store.table.transact([
+    await this.deps.store.commit([
       this.deps.store.apiKeys.revoke(owner, keyId, now),
       this.audit(ctx, 'api-key.revoke', id, `institutions/${id}/api-keys/${keyId}`, now),
     ]);
@@ -156,7 +159,7 @@ export class InstitutionService {
         for (let start = 0; start < active.length; start += REVOKE_ALL_CHUNK) {
           const chunk = active.slice(start, start + REVOKE_ALL_CHUNK);
           const now = this.deps.clock.now().toISOString();
-          await this.deps.store.table.transact([...chunk.map((keyId) => this.deps.store.apiKeys.revoke(owner, keyId, now)), audit(chunk, now)]);
+          await this.deps.store.commit([...chunk.map((keyId) => this.deps.store.apiKeys.revoke(owner, keyId, now)), audit(chunk, now)]);
           revoked.push(...chunk);
         }
       } catch (error) {
@@ -165,12 +168,12 @@ export class InstitutionService {
       }
     }
     // a call that found nothing to revoke is still a record of who asked
-    if (revoked.length === 0) await this.deps.store.table.transact([audit([], this.deps.clock.now().toISOString())]);
+    if (revoked.length === 0) await this.deps.store.commit([audit([], this.deps.clock.now().toISOString())]);
     return revoked;
   }
 
   private getConsistent(id: string): Promise<StoredInstitution> {
-    return this.deps.store.institutions.member(id, true);
+    return requireMember(this.deps.store, id, { consistent: true });
   }
 
   private async provisionKey(institutionId: string, keyId: string, now: string): Promise<StoredSigningKey> {
@@ -185,6 +188,6 @@ export class InstitutionService {
   }
 
   private audit(ctx: RequestContext, action: string, institution: string, target: string, at: string, details?: Record<string, unknown>) {
-    return this.deps.store.audit.entry({ at, actor: actorOf(ctx.principal), action, institution, target, requestId: ctx.requestId, details });
+    return this.deps.store.audit.entry(auditEntry(ctx, { at, action, institution, target, details }));
   }
 }

@@ -6,7 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  assertCredentialBudget,
   buildOpenBadgeCredential,
+  checkCredentialShape,
   newCredentialId,
   type AchievementInput,
   type DocumentLoader,
@@ -16,31 +18,41 @@ import {
   catalogueEntryUrl,
   type CatalogueKind,
   contentHash,
-  actorOf,
   ConflictError,
   NotFoundError,
+  publicEntry,
+  retry,
   UnprocessableError,
   ValidationError,
   type CatalogueEntry,
   type Clock,
+  type CredentialRecord,
   type InstitutionRecord,
   type IssueRequest,
   type KeyVault,
-  type Principal,
+  type Persistence,
+  type RecipientLookup,
+  type RequestContext,
+  type StoredEntry,
   institutionDid,
   type MicroDegreeBody,
 } from '@cx/domain';
-import { publicEntry, type CredentialRecord, type RecipientLookup, type Store, type StoredEntry } from '@cx/store';
+import { auditEntry } from './audit-entry.js';
+import { IdempotencyInProgressError, type Claim, type Idempotency } from './idempotency.js';
+import { requireActiveMember } from './membership.js';
 import { signAsInstitution } from './signing.js';
 import type { StatusService } from './status-service.js';
 
 export interface IssuerDeps {
-  store: Store;
+  store: Persistence;
   keyVault: KeyVault;
   publicUrl: string;
   documentLoader: DocumentLoader;
   clock: Clock;
   status: StatusService;
+  idempotency: Idempotency;
+  /** How a request waiting for a concurrent one with its Idempotency-Key tells time and waits (tests: instant). */
+  wait?: { now?: () => number; sleep?: (ms: number) => Promise<void> };
   /** Components recognised for a recipient at an institution through decided transfers (issue 5). */
   recognisedComponents?: (institution: string, recipient: IssueRequest['recipient']) => Promise<RecognisedComponent[]>;
 }
@@ -55,9 +67,7 @@ export interface RecognisedComponent {
   recognisedAs?: string;
 }
 
-export interface IssueContext {
-  principal: Principal;
-  requestId?: string;
+export interface IssueContext extends RequestContext {
   idempotencyKey?: string;
 }
 
@@ -92,37 +102,37 @@ export class CredentialIssuer {
   }
 
   async issue(institutionId: string, request: IssueRequest, ctx: IssueContext): Promise<IssuedCredential> {
-    const institution = await this.deps.store.institutions.activeMember(institutionId, 'can issue nothing new');
+    const institution = await requireActiveMember(this.deps.store, institutionId, 'can issue nothing new');
     if (!ctx.idempotencyKey) return this.issueOnce(institution, request, ctx, newCredentialId());
-
     const key = ctx.idempotencyKey;
     const requestHash = contentHash(request);
-    const deadline = Date.now() + IDEMPOTENCY_WAIT_MS;
-    for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
-      const claimedAt = this.deps.clock.now().toISOString();
-      const id = newCredentialId();
-      const existing = await this.deps.store.idempotency.claim(institutionId, { key, requestHash, resultId: id, state: 'pending', createdAt: claimedAt });
-      if (!existing) return this.issueClaimed(institution, request, ctx, id, claimedAt);
-      if (existing.requestHash !== requestHash) {
-        throw new UnprocessableError('this Idempotency-Key was used with a different request body');
-      }
-      const record = await this.deps.store.credentials.get(institutionId, existing.resultId, true);
-      if (record) return { id: record.id, credential: record.credential, record };
-      // a claim older than any request can run is a dead one's (a Lambda that timed out, a
-      // killed batch worker): take it over, keeping its credential id so that at most one
-      // credential is ever stored for the key, even if its holder wakes up
-      const age = this.deps.clock.now().getTime() - Date.parse(existing.createdAt);
-      if (existing.state === 'pending' && age > IDEMPOTENCY_LEASE_MS) {
-        const takenAt = this.deps.clock.now().toISOString();
-        if (await this.deps.store.idempotency.takeOver(institutionId, key, existing.createdAt, takenAt)) {
-          return this.issueClaimed(institution, request, ctx, existing.resultId, takenAt);
+    return retry(
+      async () => {
+        const claim = await this.deps.idempotency.claim(institutionId, key, requestHash, newCredentialId());
+        if (claim.held) return this.issueClaimed(institution, request, ctx, claim);
+        // a key past its time to live binds nothing: a new request, as if it had no key
+        if (claim.state === 'expired') return this.issueOnce(institution, request, { ...ctx, idempotencyKey: undefined }, newCredentialId());
+        const record = await this.deps.store.credentials.get(institutionId, claim.record.resultId, true);
+        if (record) return { id: record.id, credential: record.credential, record };
+        // a claim older than any request can run is a dead one's (a Lambda that timed out, a
+        // killed batch worker): take it over, keeping its credential id so that at most one
+        // credential is ever stored for the key, even if its holder wakes up
+        if (this.deps.idempotency.leaseRunOut(claim.record, IDEMPOTENCY_LEASE_MS)) {
+          const taken = await this.deps.idempotency.takeOver(institutionId, claim.record);
+          if (taken) return this.issueClaimed(institution, request, ctx, taken);
         }
-        continue;
-      }
-      if (Date.now() > deadline) throw new ConflictError('a request with this Idempotency-Key is still being processed; retry shortly');
-      // the holder is at work: wait for its credential (or for it to fail and give the key up)
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
+        // the holder is at work: wait for its credential (or for it to fail and give the key up)
+        throw new IdempotencyInProgressError();
+      },
+      {
+        retryable: (error) => error instanceof IdempotencyInProgressError,
+        budgetMs: IDEMPOTENCY_WAIT_MS,
+        baseDelayMs: 25,
+        maxDelayMs: 500,
+        now: this.deps.wait?.now,
+        sleep: this.deps.wait?.sleep,
+      },
+    );
   }
 
   /**
@@ -130,13 +140,13 @@ export class CredentialIssuer {
    * up (if still this call's claim), unless the credential was stored after all, by an earlier
    * holder of the key that finished late: then that credential is the answer.
    */
-  private async issueClaimed(institution: InstitutionRecord, request: IssueRequest, ctx: IssueContext, id: string, claimedAt: string): Promise<IssuedCredential> {
+  private async issueClaimed(institution: InstitutionRecord, request: IssueRequest, ctx: IssueContext, claim: Extract<Claim, { held: true }>): Promise<IssuedCredential> {
     try {
-      return await this.issueOnce(institution, request, ctx, id);
+      return await this.issueOnce(institution, request, ctx, claim.resultId);
     } catch (error) {
-      const stored = await this.deps.store.credentials.get(institution.id, id, true).catch(() => undefined);
+      const stored = await this.deps.store.credentials.get(institution.id, claim.resultId, true).catch(() => undefined);
       if (stored) return { id: stored.id, credential: stored.credential, record: stored };
-      await this.deps.store.idempotency.release(institution.id, ctx.idempotencyKey!, claimedAt);
+      await this.deps.idempotency.release(institution.id, ctx.idempotencyKey!, claim.claimedAt);
       throw error;
     }
   }
@@ -188,20 +198,48 @@ export class CredentialIssuer {
       builtFrom: achievement.builtFrom,
       credential,
     };
-    await this.deps.store.table.transact([
+    await this.deps.store.commit([
       this.deps.store.credentials.create(record),
-      ...(ctx.idempotencyKey ? [this.deps.store.idempotency.complete(institution.id, ctx.idempotencyKey)] : []),
-      this.deps.store.audit.entry({
-        at: record.issuedAt,
-        actor: actorOf(ctx.principal),
-        action: 'credential.issue',
-        institution: institution.id,
-        target: `institutions/${institution.id}/credentials/${id}`,
-        requestId: ctx.requestId,
-        details: { achievement: record.achievement, ...(record.builtFrom ? { builtFrom: record.builtFrom } : {}) },
-      }),
+      ...(ctx.idempotencyKey ? [this.deps.idempotency.complete(institution.id, ctx.idempotencyKey)] : []),
+      this.deps.store.audit.entry(
+        auditEntry(ctx, {
+          at: record.issuedAt,
+          action: 'credential.issue',
+          institution: institution.id,
+          target: `institutions/${institution.id}/credentials/${id}`,
+          details: { achievement: record.achievement, ...(record.builtFrom ? { builtFrom: record.builtFrom } : {}) },
+        }),
+      ),
     ]);
     return { id, credential, record };
+  }
+
+  /**
+   * The VC API's issue: signs a credential the caller composed, whose issuer must be the
+   * institution's DID. The exchange keeps no copy of it, but records that it signed one.
+   */
+  async signComposed(institutionId: string, credential: Record<string, unknown>, ctx: RequestContext): Promise<Record<string, unknown>> {
+    const institution = await requireActiveMember(this.deps.store, institutionId, 'can issue nothing new');
+    // a caller-composed credential is canonicalised to be signed: bound its cost first
+    assertCredentialBudget(credential, ['credential']);
+    const issues = checkCredentialShape(credential, { profile: 'vc' }).map((i) => ({ ...i, field: i.field ? `credential.${i.field}` : 'credential' }));
+    if (issues.length) throw new ValidationError(`not a credential that can be signed: ${issues.map((i) => i.field).join(', ')}`, issues);
+    const did = institutionDid(this.deps.publicUrl, institutionId);
+    const issuer = typeof credential.issuer === 'string' ? credential.issuer : (credential.issuer as { id?: unknown } | undefined)?.id;
+    if (issuer !== did) throw ValidationError.field('credential.issuer', `must be ${did}, the DID of ${institutionId}`);
+    const signed = (await signAsInstitution(this.deps, institution, credential)) as Record<string, unknown>;
+    await this.deps.store.commit([
+      this.deps.store.audit.entry(
+        auditEntry(ctx, {
+          at: this.deps.clock.now().toISOString(),
+          action: 'credential.sign-composed',
+          institution: institutionId,
+          target: `institutions/${institutionId}/vc-api/credentials/${typeof credential.id === 'string' ? credential.id : 'unidentified'}`,
+          details: { type: credential.type ?? null, verificationMethod: (signed as { proof?: { verificationMethod?: string } }).proof?.verificationMethod ?? null },
+        }),
+      ),
+    ]);
+    return signed;
   }
 
   /** The catalogue entry at the asked (or latest) version: 404 when unknown, 409 when withdrawn. */

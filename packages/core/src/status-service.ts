@@ -15,16 +15,21 @@ import {
   STATUS_LIST_LENGTH,
 } from '@cx/credentials';
 import {
-  actorOf,
   ConflictError,
   institutionDid,
   retry,
+  statusListId,
   type Clock,
+  type CredentialRecord,
+  type CredentialStatus,
   type InstitutionRecord,
   type KeyVault,
-  type Principal,
+  type Persistence,
+  type RequestContext,
+  type StatusListRecord,
+  type StatusPurpose,
 } from '@cx/domain';
-import { statusListId, type CredentialRecord, type CredentialStatus, type StatusListRecord, type StatusPurpose, type Store } from '@cx/store';
+import { auditEntry } from './audit-entry.js';
 import type { DocumentLoader } from '@cx/credentials';
 import { signAsInstitution } from './signing.js';
 
@@ -38,7 +43,7 @@ const DRAWS_PER_LIST = 8;
 const CHANGE_BUDGET_MS = 15_000;
 
 export interface StatusDeps {
-  store: Store;
+  store: Persistence;
   keyVault: KeyVault;
   publicUrl: string;
   documentLoader: DocumentLoader;
@@ -117,7 +122,7 @@ export class StatusService {
     credential: CredentialRecord,
     to: CredentialStatus,
     reason: string,
-    ctx: { principal: Principal; requestId?: string },
+    ctx: RequestContext,
   ): Promise<CredentialRecord> {
     let current = credential;
     try {
@@ -153,7 +158,7 @@ export class StatusService {
     current: CredentialRecord,
     to: CredentialStatus,
     reason: string,
-    ctx: { principal: Principal; requestId?: string },
+    ctx: RequestContext,
   ): Promise<CredentialRecord> {
     const now = this.deps.clock.now();
     const wanted: Record<StatusPurpose, boolean> = { revocation: to === 'revoked', suspension: to === 'suspended' };
@@ -167,18 +172,19 @@ export class StatusService {
       setBit(bits, current.statusIndex, wanted[purpose]);
       lists.push({ next: await this.signedList(institution, purpose, current.statusListNumber, bits, list.revision + 1, now), revision: list.revision });
     }
-    await this.deps.store.table.transact([
-      ...lists.map(({ next, revision }) => this.deps.store.statusLists.putItem(next, revision)),
+    await this.deps.store.commit([
+      ...lists.map(({ next, revision }) => this.deps.store.statusLists.put(next, revision)),
       this.deps.store.credentials.setStatus(institution.id, current.id, current.status, to, reason, now.toISOString()),
-      this.deps.store.audit.entry({
-        at: now.toISOString(),
-        actor: actorOf(ctx.principal, institution),
-        action: `credential.${to === 'active' ? 'reinstate' : to === 'revoked' ? 'revoke' : 'suspend'}`,
-        institution: institution.id,
-        target: `institutions/${institution.id}/credentials/${current.id}`,
-        requestId: ctx.requestId,
-        details: { from: current.status, to, reason },
-      }),
+      this.deps.store.audit.entry(
+        auditEntry(ctx, {
+          at: now.toISOString(),
+          actingFor: institution,
+          action: `credential.${to === 'active' ? 'reinstate' : to === 'revoked' ? 'revoke' : 'suspend'}`,
+          institution: institution.id,
+          target: `institutions/${institution.id}/credentials/${current.id}`,
+          details: { from: current.status, to, reason },
+        }),
+      ),
     ]);
     return { ...current, status: to, statusReason: reason, statusChangedAt: now.toISOString() };
   }

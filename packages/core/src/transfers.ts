@@ -25,23 +25,28 @@ import {
   type Clock,
   type DecisionBody,
   type InstitutionRecord,
-  type Principal,
+  type Persistence,
+  type RequestContext,
   type TransferBody,
+  type TransferDecision,
+  type TransferItem,
+  type TransferRecord,
 } from '@cx/domain';
-import type { Store, TransferDecision, TransferItem, TransferRecord } from '@cx/store';
+import { auditEntry } from './audit-entry.js';
+import { requireActiveMember, requireMember } from './membership.js';
 import { emailLookupHash } from './issuer.js';
 import { signAsInstitution, type SigningDeps } from './signing.js';
 import type { CredentialVerifier, VerificationSession } from './verifier.js';
 
 export interface TransferDeps extends SigningDeps {
-  store: Store;
+  store: Persistence;
   clock: Clock;
   verifier: CredentialVerifier;
   /** Keyless submissions allowed per client address per minute. */
   anonymousPerMinute?: number;
 }
 
-type Ctx = { principal: Principal; requestId?: string };
+type Ctx = RequestContext;
 type Json = Record<string, unknown>;
 
 const SYSTEM = { kind: 'system', id: 'agreement-rule' };
@@ -61,7 +66,7 @@ export class TransferService {
     }
     // every credential within its budget before any is verified: a refusal costs no verification
     body.credentials.forEach((vc, index) => assertCredentialBudget(vc, ['credentials', String(index)]));
-    const institution = await this.deps.store.institutions.activeMember(institutionId, 'cannot decide transfers now');
+    const institution = await requireActiveMember(this.deps.store, institutionId, 'cannot decide transfers now');
     const now = this.deps.clock.now();
     const seen = new Set<string>();
     // the credentials of one transfer share member records and status lists: read each once
@@ -87,19 +92,19 @@ export class TransferService {
       updatedAt: now.toISOString(),
     });
     if (transfer.status === 'decided') transfer.recognitionCredential = await this.recognitionCredential(institution, transfer, now);
-    await this.deps.store.table.transact(
+    await this.deps.store.commit(
       [
         this.deps.store.transfers.put(transfer),
         ...this.recognitionItems(transfer, items.filter((i) => i.outcome === 'recognised')),
-        this.deps.store.audit.entry({
-          at: now.toISOString(),
-          actor: actorOf(ctx.principal),
-          action: 'transfer.submit',
-          institution: institutionId,
-          target: `institutions/${institutionId}/transfers/${transfer.id}`,
-          requestId: ctx.requestId,
-          details: { items: items.map((i) => ({ credentialId: i.credentialId, outcome: i.outcome, reason: i.reason })) },
-        }),
+        this.deps.store.audit.entry(
+          auditEntry(ctx, {
+            at: now.toISOString(),
+            action: 'transfer.submit',
+            institution: institutionId,
+            target: `institutions/${institutionId}/transfers/${transfer.id}`,
+            details: { items: items.map((i) => ({ credentialId: i.credentialId, outcome: i.outcome, reason: i.reason })) },
+          }),
+        ),
       ],
       () => new ConflictError('a credential in this transfer was recognised by another request at the same moment; submit again'),
     );
@@ -122,7 +127,7 @@ export class TransferService {
   }
 
   async decide(institutionId: string, transferId: string, body: DecisionBody, ctx: Ctx): Promise<TransferRecord> {
-    const institution = await this.deps.store.institutions.activeMember(institutionId, 'cannot decide transfers now');
+    const institution = await requireActiveMember(this.deps.store, institutionId, 'cannot decide transfers now');
     const transfer = await this.get(institutionId, transferId);
     const item = this.item(transfer, body.credentialId);
     if (item.outcome !== 'pending') throw new ConflictError(`credential ${body.credentialId} is already ${item.outcome}; an appeal reopens it`);
@@ -164,7 +169,7 @@ export class TransferService {
    * its history. The student appeals with the tracking token, the institution with its key.
    */
   async appeal(institutionId: string, transferId: string, body: AppealBody, auth: { token?: string } & Ctx): Promise<TransferRecord> {
-    const institution = await this.deps.store.institutions.member(institutionId);
+    const institution = await requireMember(this.deps.store, institutionId);
     let transfer: TransferRecord;
     let by: string;
     if (auth.token !== undefined) {
@@ -202,19 +207,13 @@ export class TransferService {
     const previousRevision = transfer.revision;
     const next = this.summarise({ ...transfer, revision: previousRevision + 1, updatedAt: now.toISOString() });
     next.recognitionCredential = next.status === 'decided' ? await this.recognitionCredential(institution, next, now) : undefined;
-    await this.deps.store.table.transact(
+    await this.deps.store.commit(
       [
         this.deps.store.transfers.put(next, previousRevision),
         ...this.recognitionItems(next, recognised),
-        this.deps.store.audit.entry({
-          at: now.toISOString(),
-          actor: actorOf(ctx.principal),
-          action,
-          institution: institution.id,
-          target: `institutions/${institution.id}/transfers/${transfer.id}`,
-          requestId: ctx.requestId,
-          details,
-        }),
+        this.deps.store.audit.entry(
+          auditEntry(ctx, { at: now.toISOString(), action, institution: institution.id, target: `institutions/${institution.id}/transfers/${transfer.id}`, details }),
+        ),
       ],
       (index) =>
         index === 0

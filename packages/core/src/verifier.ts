@@ -5,8 +5,7 @@
  * plain words; never throws on what a client sent.
  */
 import { checkCredentialShape, checkValidityPeriod, getBit, verifyCredentialProof, type DocumentLoader } from '@cx/credentials';
-import type { Clock } from '@cx/domain';
-import type { StatusListRecord, Store, StoredInstitution } from '@cx/store';
+import type { Clock, Persistence, StatusListRecord, StoredInstitution } from '@cx/domain';
 import { exchangeDocumentLoader, memberIdOfDid } from './document-loader.js';
 
 export type CheckName = 'schema' | 'proof' | 'issuer-member' | 'revocation' | 'suspension' | 'validity-period';
@@ -27,7 +26,7 @@ export interface Verification {
 }
 
 export interface VerifierDeps {
-  store: Store;
+  store: Persistence;
   publicUrl: string;
   clock: Clock;
 }
@@ -43,7 +42,7 @@ export class VerificationSession {
   private readonly lists = new Map<string, Promise<StatusListRecord | undefined>>();
   readonly documentLoader: DocumentLoader;
 
-  constructor(readonly store: Store, publicUrl: string) {
+  constructor(readonly store: Persistence, publicUrl: string) {
     this.documentLoader = exchangeDocumentLoader({ store, publicUrl, institution: (id) => this.institution(id) });
   }
 

@@ -14,6 +14,8 @@ export interface AuditRecord {
   /** What was changed, as a path-like reference, e.g. `institutions/uni-a/api-keys/k1`. */
   target: string;
   requestId?: string;
+  /** The caller's own id for the request (its checked `x-request-id`), when it sent one. */
+  correlationId?: string;
   details?: Record<string, unknown>;
 }
 
@@ -31,6 +33,7 @@ export const auditRecordSchema = z
     institution: z.string().optional(),
     target: z.string(),
     requestId: z.string().optional(),
+    correlationId: z.string().optional().meta({ description: "The caller's own id for the request (its `x-request-id`), when it sent one." }),
     details: z.record(z.string(), z.unknown()).optional(),
   })
   .meta({ id: 'AuditRecord' });

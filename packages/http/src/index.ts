@@ -7,3 +7,4 @@ export * from './openapi.js';
 export * from './docs.js';
 export * from './etag.js';
 export * from './client-address.js';
+export * from './request-context.js';
