@@ -40,6 +40,7 @@ describe.each(FUNCTIONS.map((spec) => [spec.name, spec] as const))('the bundle o
         CX_PUBLIC_URL: 'https://exchange.example.eu',
         CX_CONSORTIUM: 'test-consortium',
         AWS_REGION: 'eu-west-1',
+        BATCH_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/bundle-test',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
       encoding: 'utf8',

@@ -9,7 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSync, type BuildOptions } from 'esbuild';
+import { build, buildSync, type BuildOptions, type Metafile } from 'esbuild';
 import type { FunctionSpec } from '@cx/runtime/topology';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -96,4 +96,16 @@ function copyPackageFiles(files: NonNullable<FunctionSpec['files']>, from: strin
 /** The handler module of a topology function, from the repository root. */
 export function handlerModule(spec: Pick<FunctionSpec, 'name' | 'handler'>): string {
   return spec.handler ?? join('functions', spec.name, 'src', 'handler.ts');
+}
+
+/**
+ * What a function's bundle is made of, without writing it: esbuild's metafile of the same
+ * build, in memory. Tests read from it which packages each function carries.
+ *
+ * @example
+ * const { inputs } = await bundleMetafile({ name: 'verify' }); // keys are repository-relative paths
+ */
+export async function bundleMetafile(spec: Pick<FunctionSpec, 'name' | 'handler'>): Promise<Metafile> {
+  const result = await build({ ...OPTIONS, entryPoints: [join(REPO_ROOT, handlerModule(spec))], outfile: BUNDLE_FILE, write: false, metafile: true });
+  return result.metafile;
 }

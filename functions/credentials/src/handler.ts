@@ -1,7 +1,10 @@
 /** AWS Lambda entry: the same app as everywhere, with dependencies made once per container. */
 import { handle } from 'hono/aws-lambda';
-import { lambdaDeps } from '@cx/runtime';
+import { lambdaDeps } from '@cx/runtime/lambda';
+import { lambdaStore } from '@cx/runtime/lambda-store';
+import { lambdaKeyVault } from '@cx/runtime/lambda-keys';
+import { lambdaBatchQueue } from '@cx/runtime/lambda-queue';
 import { createCredentialsApp } from './app.js';
 
-const deps = lambdaDeps();
-export const handler = handle(createCredentialsApp(deps, { batchQueue: deps.batchQueue }));
+const deps = lambdaDeps({ store: lambdaStore(), keyVault: lambdaKeyVault(), batchQueue: lambdaBatchQueue() });
+export const handler = handle(createCredentialsApp(deps));

@@ -3,9 +3,11 @@
  * while are sent to the queue again, runs past their deadline are ended, finished runs closed.
  */
 import { credentialServices } from '@cx/core';
-import { lambdaDeps } from '@cx/runtime';
+import { lambdaDeps } from '@cx/runtime/lambda';
+import { lambdaStore } from '@cx/runtime/lambda-store';
+import { lambdaBatchQueue } from '@cx/runtime/lambda-queue';
 import { batchSweeper } from './batch-handlers.js';
 
-const deps = lambdaDeps();
+const deps = lambdaDeps({ store: lambdaStore(), batchQueue: lambdaBatchQueue() });
 
-export const handler = batchSweeper(credentialServices(deps, { batchQueue: deps.batchQueue }).batches);
+export const handler = batchSweeper(credentialServices(deps).batches);

@@ -5,9 +5,11 @@
  * the chunk goes to the dead-letter queue, whose consumer (dead-letters.ts) ends it.
  */
 import { credentialServices } from '@cx/core';
-import { lambdaDeps } from '@cx/runtime';
+import { lambdaDeps } from '@cx/runtime/lambda';
+import { lambdaStore } from '@cx/runtime/lambda-store';
+import { lambdaKeyVault } from '@cx/runtime/lambda-keys';
 import { chunkWorker } from './batch-handlers.js';
 
-const deps = lambdaDeps();
+const deps = lambdaDeps({ store: lambdaStore(), keyVault: lambdaKeyVault() });
 
-export const handler = chunkWorker(credentialServices(deps, { batchQueue: deps.batchQueue }).batches);
+export const handler = chunkWorker(credentialServices(deps).batches);

@@ -1,29 +1,47 @@
 /**
- * Dependencies of a function in AWS Lambda, from its environment. Made once per
- * container (module scope of the handler), never per request.
+ * Dependencies of a function in AWS Lambda, from its environment. Made once per container
+ * (module scope of the handler), never per request. Each AWS client comes from its own
+ * module (`lambda-store`, `lambda-keys`, `lambda-queue`), so a function's bundle carries
+ * only the clients its handler imports: a function that does not sign has no KMS client.
+ *
+ * @example
+ * // functions/verify/src/handler.ts: DynamoDB only
+ * export const handler = handle(createVerifyApp(lambdaDeps({ store: lambdaStore() })));
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { RateLimitedKeyVault } from '@cx/signing';
-import { KmsKeyVault } from '@cx/signing';
-import { SqsJobQueue } from './sqs-queue.js';
-import { Store } from '@cx/store';
+import type { KeyVault } from '@cx/domain';
 import type { ExchangeDeps } from './deps.js';
 
-function required(name: string): string {
+/** The value of an environment variable the function cannot run without. */
+export function requiredEnv(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`environment variable ${name} is not set`);
   return value;
 }
 
-export function lambdaDeps(): ExchangeDeps {
+/**
+ * The key vault of a function whose topology entry neither signs nor creates keys: it has no
+ * KMS client (nor permission), so a call is a programming error, reported as one.
+ */
+export const noKeyVault: KeyVault = {
+  createKey: () => noKeys(),
+  publicKey: () => noKeys(),
+  sign: () => noKeys(),
+  discardKey: () => noKeys(),
+};
+
+function noKeys(): Promise<never> {
+  return Promise.reject(new Error('this function has no key vault: its topology entry neither signs nor creates keys'));
+}
+
+/** The adapters a handler chose (its AWS clients); the rest of ExchangeDeps comes from the environment. */
+export type LambdaAdapters = Pick<ExchangeDeps, 'store'> & Partial<Pick<ExchangeDeps, 'keyVault' | 'batchQueue'>>;
+
+/** ExchangeDeps from the function's environment and the adapters its handler made. */
+export function lambdaDeps(adapters: LambdaAdapters): ExchangeDeps {
   return {
-    store: new Store({ tableName: required('TABLE_NAME'), client: new DynamoDBClient({}) }),
-    // each function instance keeps to its share of the account's KMS Sign rate (CX_SIGN_RATE per second)
-    keyVault: new RateLimitedKeyVault(new KmsKeyVault(new KMSClient({})), { perSecond: Number(process.env.CX_SIGN_RATE ?? 500) }),
-    publicUrl: required('CX_PUBLIC_URL'),
-    consortium: required('CX_CONSORTIUM'),
-    batchQueue: process.env.BATCH_QUEUE_URL ? new SqsJobQueue(new SQSClient({}), process.env.BATCH_QUEUE_URL) : undefined,
+    keyVault: noKeyVault,
+    ...adapters,
+    publicUrl: requiredEnv('CX_PUBLIC_URL'),
+    consortium: requiredEnv('CX_CONSORTIUM'),
   };
 }

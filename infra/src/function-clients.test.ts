@@ -1,0 +1,41 @@
+/**
+ * Each function bundles only the AWS clients it uses: KMS for the functions whose topology
+ * entry signs or creates keys, SQS for those that send to a queue, DynamoDB for every
+ * function that reads the table. Read from esbuild's metafile of the very build infra deploys.
+ */
+import type { Metafile } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTIONS, type FunctionSpec } from '@cx/runtime/topology';
+import { bundleMetafile } from './bundle.js';
+
+/** The AWS SDK client packages among a bundle's inputs, e.g. `client-kms`. */
+function awsClients(metafile: Metafile): string[] {
+  const clients = Object.keys(metafile.inputs).flatMap((input) => /node_modules\/@aws-sdk\/(client-[a-z0-9-]+)\//.exec(input)?.[1] ?? []);
+  return [...new Set(clients)].sort();
+}
+
+/** The clients a function's topology entry says it needs. */
+function expectedClients(spec: FunctionSpec): string[] {
+  const clients = spec.name === 'docs' ? [] : ['client-dynamodb'];
+  if (spec.signs || spec.createsKeys) clients.push('client-kms');
+  if (spec.sendsTo) clients.push('client-sqs');
+  return clients.sort();
+}
+
+describe('the AWS clients in each function bundle', () => {
+  const clients = new Map<string, string[]>();
+  beforeAll(async () => {
+    const metafiles = await Promise.all(FUNCTIONS.map(async (spec) => [spec.name, await bundleMetafile(spec)] as const));
+    for (const [name, metafile] of metafiles) clients.set(name, awsClients(metafile));
+  }, 60_000);
+
+  it.each(FUNCTIONS.map((spec) => [spec.name, spec] as const))('are those the topology says %s uses', (name, spec) => {
+    expect(clients.get(name)).toEqual(expectedClients(spec));
+  });
+
+  it('leave KMS and SQS out of the verify and pages bundles where they do not sign or send', () => {
+    expect(clients.get('verify')).toEqual(['client-dynamodb']);
+    expect(clients.get('catalogue')).toEqual(['client-dynamodb']);
+    expect(clients.get('pages')).not.toContain('client-sqs');
+  });
+});
