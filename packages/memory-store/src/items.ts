@@ -41,7 +41,7 @@ export class Items<T> {
 }
 
 /** A deep copy without `undefined` members (kept in arrays, where they become null in JSON). */
-export function stored<T>(value: T): T {
+function stored<T>(value: T): T {
   return withoutUndefined(structuredClone(value));
 }
 

@@ -6,7 +6,7 @@
 import { ConflictError, type Change, type OnConflict } from '@cx/domain';
 
 /** Changes one DynamoDB transaction takes at most. */
-export const MAX_CHANGES = 100;
+const MAX_CHANGES = 100;
 
 /** A change of this persistence: which item it writes, its condition and its write. */
 class MemoryChange implements Change {
