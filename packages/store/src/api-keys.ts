@@ -1,23 +1,24 @@
 import type { ApiKeyRecord, ApiKeyRepository, KeyOwner, Page } from '@cx/domain';
-import { keys, stripKeys } from './keys.js';
+import { entities } from './entities.js';
+import { stripKeys } from './keys.js';
 import { TableChange } from './table-change.js';
 import type { Table } from './table.js';
 
 const ownerName = (owner: KeyOwner): string => (owner.kind === 'admin' ? '-admin' : owner.institutionId);
+const { apiKey } = entities;
 
 export class ApiKeys implements ApiKeyRepository {
   constructor(private readonly table: Table) {}
 
   /** A change that stores a new key. */
   create(record: Omit<ApiKeyRecord, 'status'>): TableChange {
-    return new TableChange('api-key', {
+    return new TableChange(apiKey.name, {
       Put: {
         TableName: this.table.name,
         Item: {
-          ...keys.apiKey(record.keyId),
-          ...keys.apiKeyIndexes(ownerName(record.owner), record.keyId),
-          entity: 'api-key',
-          schemaVersion: 1,
+          ...apiKey.key(record),
+          ...apiKey.index('gsi1', { owner: ownerName(record.owner), keyId: record.keyId }),
+          ...apiKey.metadata,
           ...record,
           status: 'active',
         },
@@ -28,12 +29,12 @@ export class ApiKeys implements ApiKeyRepository {
 
   /** Strongly consistent, so a revoked key stops working at once. */
   async get(keyId: string): Promise<ApiKeyRecord | undefined> {
-    const item = await this.table.get(keys.apiKey(keyId), true);
+    const item = await this.table.get(apiKey.key({ keyId }), true);
     return item ? stripKeys<ApiKeyRecord>(item) : undefined;
   }
 
   async list(owner: KeyOwner, limit: number, cursor?: string): Promise<Page<Omit<ApiKeyRecord, 'secretHash'>>> {
-    const partition = keys.apiKeyIndexes(ownerName(owner), '').gsi1pk!;
+    const partition = apiKey.indexPartition('gsi1', { owner: ownerName(owner) });
     const page = await this.table.page('gsi1', partition, limit, cursor);
     return {
       items: page.items.map((item) => {
@@ -61,10 +62,10 @@ export class ApiKeys implements ApiKeyRepository {
 
   /** A change that revokes a key of `owner`; its condition fails when the key is not theirs or already revoked. */
   revoke(owner: KeyOwner, keyId: string, at: string): TableChange {
-    return new TableChange('api-key', {
+    return new TableChange(apiKey.name, {
       Update: {
         TableName: this.table.name,
-        Key: keys.apiKey(keyId),
+        Key: apiKey.key({ keyId }),
         UpdateExpression: 'SET #status = :revoked, revokedAt = :at',
         ConditionExpression: 'attribute_exists(pk) AND gsi1pk = :owner AND #status = :active',
         ExpressionAttributeNames: { '#status': 'status' },
@@ -72,7 +73,7 @@ export class ApiKeys implements ApiKeyRepository {
           ':revoked': 'revoked',
           ':active': 'active',
           ':at': at,
-          ':owner': keys.apiKeyIndexes(ownerName(owner), keyId).gsi1pk,
+          ':owner': apiKey.indexPartition('gsi1', { owner: ownerName(owner) }),
         },
       },
     });

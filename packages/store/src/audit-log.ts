@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditRecord, AuditRepository, Page } from '@cx/domain';
-import { keys, stripKeys } from './keys.js';
+import { entities } from './entities.js';
+import { stripKeys } from './keys.js';
 import { TableChange } from './table-change.js';
 import type { Table } from './table.js';
+
+/** The partition of the records that concern no one institution. */
+const CONSORTIUM_WIDE = '-';
 
 /** The audit log. Records are written in the same transaction as the change they describe. */
 export class AuditLog implements AuditRepository {
@@ -11,16 +15,11 @@ export class AuditLog implements AuditRepository {
   /** A change that records `entry`; commit it with the change's own writes. */
   entry(entry: Omit<AuditRecord, 'id'> & { id?: string }): TableChange {
     const record: AuditRecord = { ...entry, id: entry.id ?? randomUUID() };
-    return new TableChange('audit', {
+    const { audit } = entities;
+    return new TableChange(audit.name, {
       Put: {
         TableName: this.table.name,
-        Item: {
-          ...keys.audit(record.at, record.id, record.institution),
-          ...keys.auditIndexes(record.at, record.id),
-          entity: 'audit',
-          schemaVersion: 1,
-          ...record,
-        },
+        Item: { ...audit.key({ ...record, institution: record.institution ?? CONSORTIUM_WIDE }), ...audit.index('gsi1', record), ...audit.metadata, ...record },
       },
     });
   }
@@ -28,8 +27,8 @@ export class AuditLog implements AuditRepository {
   /** Newest first; all records, or those of one institution. */
   async list(filter: { institution?: string }, limit: number, cursor?: string): Promise<Page<AuditRecord>> {
     const page = filter.institution
-      ? await this.table.page(undefined, keys.auditPartition(filter.institution), limit, cursor, { newestFirst: true })
-      : await this.table.page('gsi1', keys.auditAllPartition, limit, cursor, { newestFirst: true });
+      ? await this.table.page(undefined, entities.audit.partition({ institution: filter.institution }), limit, cursor, { newestFirst: true })
+      : await this.table.page('gsi1', entities.audit.indexPartition('gsi1', {}), limit, cursor, { newestFirst: true });
     return { items: page.items.map((item) => stripKeys<AuditRecord>(item)), nextCursor: page.nextCursor };
   }
 }

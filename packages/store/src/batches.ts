@@ -7,8 +7,11 @@
  */
 import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, chunkItems, type BatchFailure, type BatchProgress, type BatchRecord, type BatchRepository, type ChunkCount, type Page } from '@cx/domain';
-import { keys, stripKeys } from './keys.js';
+import { entities } from './entities.js';
+import { stripKeys } from './keys.js';
 import type { Table } from './table.js';
+
+const { batch: batchHead, batchChunk, batchDone, batchFailure, batchCount } = entities;
 
 export class Batches implements BatchRepository {
   constructor(private readonly table: Table) {}
@@ -21,7 +24,7 @@ export class Batches implements BatchRepository {
   async create(batch: Omit<BatchRecord, 'chunks'>, items: unknown[]): Promise<BatchRecord> {
     const chunks = chunkItems(items);
     const puts = chunks.map((chunk, n) => ({
-      PutRequest: { Item: { ...keys.batchChunk(batch.institution, batch.id, n), entity: 'batch-chunk', schemaVersion: 1, first: chunk.first, items: chunk.items } },
+      PutRequest: { Item: { ...batchChunk.key({ ...batch, chunk: n }), ...batchChunk.metadata, first: chunk.first, items: chunk.items } },
     }));
     for (let i = 0; i < puts.length; i += 25) {
       let request: Record<string, unknown[]> | undefined = { [this.table.name]: puts.slice(i, i + 25) };
@@ -37,13 +40,7 @@ export class Batches implements BatchRepository {
         {
           Put: {
             TableName: this.table.name,
-            Item: {
-              ...keys.batch(batch.institution, batch.id),
-              ...keys.openBatchIndexes(batch.institution, batch.id, batch.createdAt),
-              entity: 'batch',
-              schemaVersion: 2,
-              ...record,
-            },
+            Item: { ...batchHead.key(batch), ...batchHead.index('gsi1', batch), ...batchHead.metadata, ...record },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
@@ -60,7 +57,7 @@ export class Batches implements BatchRepository {
     await this.table.doc.send(
       new UpdateCommand({
         TableName: this.table.name,
-        Key: keys.batch(institution, id),
+        Key: batchHead.key({ institution, id }),
         UpdateExpression: 'SET startedAt = if_not_exists(startedAt, :at)',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':at': at },
@@ -73,7 +70,7 @@ export class Batches implements BatchRepository {
     await this.table.doc.send(
       new UpdateCommand({
         TableName: this.table.name,
-        Key: keys.batch(institution, id),
+        Key: batchHead.key({ institution, id }),
         UpdateExpression: 'REMOVE gsi1pk, gsi1sk SET finishedAt = if_not_exists(finishedAt, :at)',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':at': at },
@@ -83,16 +80,17 @@ export class Batches implements BatchRepository {
 
   /** Batches not yet finished, oldest first (a bounded list: batches finish). */
   async open(): Promise<BatchRecord[]> {
-    return (await this.table.queryPartition('gsi1', keys.openBatchesPartition)).map((item) => stripKeys<BatchRecord>(item));
+    return (await this.table.queryPartition('gsi1', batchHead.indexPartition('gsi1', {}))).map((item) => stripKeys<BatchRecord>(item));
   }
 
   async get(institution: string, id: string): Promise<BatchRecord | undefined> {
-    const item = await this.table.get(keys.batch(institution, id), true);
+    const item = await this.table.get(batchHead.key({ institution, id }), true);
     return item ? stripKeys<BatchRecord>(item) : undefined;
   }
 
   async chunk(institution: string, id: string, n: number): Promise<{ first: number; items: unknown[] } | undefined> {
-    return this.table.get<{ first: number; items: unknown[] }>(keys.batchChunk(institution, id, n), true);
+    const item = await this.table.get<{ first: number; items: unknown[] }>(batchChunk.key({ institution, id, chunk: n }), true);
+    return item && { first: item.first, items: item.items };
   }
 
   /**
@@ -100,7 +98,7 @@ export class Batches implements BatchRepository {
    * issued and failed: the outcome is written only if the other one is absent.
    */
   async record(institution: string, id: string, index: number, outcome: { credentialId: string } | BatchFailure): Promise<boolean> {
-    const done = 'credentialId' in outcome;
+    const [written, other] = 'credentialId' in outcome ? [batchDone, batchFailure] : [batchFailure, batchDone];
     try {
       await this.table.transact(
         [
@@ -108,9 +106,8 @@ export class Batches implements BatchRepository {
             Put: {
               TableName: this.table.name,
               Item: {
-                ...(done ? keys.batchDone(institution, id, index) : keys.batchFailure(institution, id, index)),
-                entity: done ? 'batch-done' : 'batch-failure',
-                schemaVersion: 1,
+                ...written.key({ institution, id, index }),
+                ...written.metadata,
                 index,
                 ...outcome,
               },
@@ -120,7 +117,7 @@ export class Batches implements BatchRepository {
           {
             ConditionCheck: {
               TableName: this.table.name,
-              Key: done ? keys.batchFailure(institution, id, index) : keys.batchDone(institution, id, index),
+              Key: other.key({ institution, id, index }),
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
@@ -137,8 +134,8 @@ export class Batches implements BatchRepository {
   /** The indexes in [first, first + size) that have an outcome (a rerun skips them). */
   async recordedIn(institution: string, id: string, first: number, size: number): Promise<Set<number>> {
     const [done, failed] = await Promise.all([
-      this.outcomeIndexes(institution, id, keys.batchDone, first, size),
-      this.outcomeIndexes(institution, id, keys.batchFailure, first, size),
+      this.outcomeIndexes(institution, id, batchDone, first, size),
+      this.outcomeIndexes(institution, id, batchFailure, first, size),
     ]);
     return new Set([...done, ...failed]);
   }
@@ -149,19 +146,19 @@ export class Batches implements BatchRepository {
    */
   async count(institution: string, id: string, chunk: number, first: number, size: number, at: string): Promise<ChunkCount> {
     const [issued, failed] = await Promise.all([
-      this.outcomeIndexes(institution, id, keys.batchDone, first, size).then((found) => found.length),
-      this.outcomeIndexes(institution, id, keys.batchFailure, first, size).then((found) => found.length),
+      this.outcomeIndexes(institution, id, batchDone, first, size).then((found) => found.length),
+      this.outcomeIndexes(institution, id, batchFailure, first, size).then((found) => found.length),
     ]);
     const count: ChunkCount = { chunk, first, size, issued, failed, countedAt: at };
     try {
       await this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.name,
-          Key: keys.batchChunkCount(institution, id, chunk),
+          Key: batchCount.key({ institution, id, chunk }),
           UpdateExpression: 'SET entity = :entity, schemaVersion = :v, #chunk = :chunk, #first = :first, #size = :size, issued = :issued, failed = :failed, countedAt = :at',
           ConditionExpression: 'attribute_not_exists(pk) OR (issued <= :issued AND failed <= :failed)',
           ExpressionAttributeNames: { '#chunk': 'chunk', '#first': 'first', '#size': 'size' },
-          ExpressionAttributeValues: { ':entity': 'batch-count', ':v': 1, ':chunk': chunk, ':first': first, ':size': size, ':issued': issued, ':failed': failed, ':at': at },
+          ExpressionAttributeValues: { ':entity': batchCount.model.entity, ':v': batchCount.model.schemaVersion, ':chunk': chunk, ':first': first, ':size': size, ':issued': issued, ':failed': failed, ':at': at },
         }),
       );
     } catch (error) {
@@ -172,8 +169,8 @@ export class Batches implements BatchRepository {
 
   /** The run's outcomes so far: the sum of its chunks' counts. */
   async progress(institution: string, id: string): Promise<BatchProgress> {
-    const items = await this.table.queryPartition(undefined, keys.batchPartition(institution, id), {
-      sortPrefix: keys.batchChunkCountPrefix,
+    const items = await this.table.queryPartition(undefined, batchCount.partition({ institution, id }), {
+      sortPrefix: batchCount.sortPrefix({}),
       consistent: true,
     });
     const counts = items.map((item) => stripKeys<ChunkCount>(item));
@@ -182,19 +179,19 @@ export class Batches implements BatchRepository {
 
   /** One page of the run's failures, by item index. */
   async failures(institution: string, id: string, limit: number, cursor?: string): Promise<Page<BatchFailure>> {
-    const page = await this.table.page(undefined, keys.batchPartition(institution, id), limit, cursor, { sortPrefix: keys.batchFailurePrefix });
+    const page = await this.table.page(undefined, batchFailure.partition({ institution, id }), limit, cursor, { sortPrefix: batchFailure.sortPrefix({}) });
     return { items: page.items.map((item) => ({ index: item.index as number, problem: item.problem as BatchFailure['problem'] })), nextCursor: page.nextCursor };
   }
 
   private async outcomeIndexes(
     institution: string,
     id: string,
-    key: (institution: string, id: string, index: number) => { sk: string },
+    outcome: typeof batchDone | typeof batchFailure,
     first: number,
     size: number,
   ): Promise<number[]> {
-    const items = await this.table.queryPartition(undefined, keys.batchPartition(institution, id), {
-      sortBetween: [key(institution, id, first).sk, key(institution, id, first + size - 1).sk],
+    const items = await this.table.queryPartition(undefined, outcome.partition({ institution, id }), {
+      sortBetween: [outcome.key({ institution, id, index: first }).sk, outcome.key({ institution, id, index: first + size - 1 }).sk],
       attributes: ['index'],
       consistent: true,
     });

@@ -1,4 +1,4 @@
-/** Which index serves which search: every search is a Query on a partition that keys.ts defines. */
+/** Which index serves which search: every search is a Query on an index partition that entities.ts declares. */
 import { describe, expect, it } from 'vitest';
 import { planSearch } from './catalogue.js';
 

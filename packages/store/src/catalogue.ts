@@ -14,11 +14,13 @@ import {
   type CatalogueRepository,
   type Change,
   type EntryRef,
+  type EntryStatus,
   type Page,
   type StoredEntry,
 } from '@cx/domain';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { keys, stripKeys, type ItemKey } from './keys.js';
+import { catalogueEntities, entities } from './entities.js';
+import { stripKeys, type IndexKeys, type ItemKey } from './keys.js';
 import { TableChange } from './table-change.js';
 import { PAGE_KEYS, type Table } from './table.js';
 
@@ -39,12 +41,12 @@ export class Catalogue implements CatalogueRepository {
   constructor(private readonly table: Table) {}
 
   async head<K extends CatalogueKind>(kind: K, institution: string, code: string, consistent = false): Promise<StoredEntry<K> | undefined> {
-    const item = await this.table.get(keys.catalogueHead(kind, institution, code), consistent);
+    const item = await this.table.get(catalogueEntities[kind].head.key({ institution, code }), consistent);
     return item ? stripKeys<StoredEntry<K>>(item) : undefined;
   }
 
   async version<K extends CatalogueKind>(kind: K, institution: string, code: string, version: number): Promise<StoredEntry<K> | undefined> {
-    const item = await this.table.get(keys.catalogueVersion(kind, institution, code, version));
+    const item = await this.table.get(catalogueEntities[kind].version.key({ institution, code, version }));
     return item ? stripKeys<StoredEntry<K>>(item) : undefined;
   }
 
@@ -53,7 +55,7 @@ export class Catalogue implements CatalogueRepository {
     const found = new Map<string, StoredEntry<K>>();
     for (let i = 0; i < refs.length; i += 100) {
       let request: Record<string, { Keys: ItemKey[]; ConsistentRead?: boolean }> | undefined = {
-        [this.table.name]: { Keys: refs.slice(i, i + 100).map((r) => keys.catalogueHead(kind, r.institution, r.code)), ConsistentRead: consistent },
+        [this.table.name]: { Keys: refs.slice(i, i + 100).map((ref) => catalogueEntities[kind].head.key(ref)), ConsistentRead: consistent },
       };
       while (request && Object.keys(request).length > 0) {
         const out = await this.table.doc.send(new BatchGetCommand({ RequestItems: request as never }));
@@ -77,32 +79,27 @@ export class Catalogue implements CatalogueRepository {
     previous: StoredEntry<K> | undefined,
     alongside: Change[],
   ): Promise<void> {
-    const head = new TableChange('catalogue-entry', {
-      Put: {
-        TableName: this.table.name,
-        Item: {
-          ...keys.catalogueHead(kind, next.institution, next.code),
-          ...keys.catalogueIndexes(kind, next as never),
-          entity: 'catalogue-entry',
-          schemaVersion: 1,
-          kind,
-          ...next,
+    const { head, version } = catalogueEntities[kind];
+    const changes = [
+      new TableChange(head.name, {
+        Put: {
+          TableName: this.table.name,
+          Item: { ...head.key(next), ...headIndexes(kind, next), ...head.metadata, kind, ...next },
+          ...(previous
+            ? {
+                ConditionExpression: 'version = :version AND updatedAt = :updatedAt',
+                ExpressionAttributeValues: { ':version': previous.version, ':updatedAt': previous.updatedAt },
+              }
+            : { ConditionExpression: 'attribute_not_exists(pk)' }),
         },
-        ...(previous
-          ? {
-              ConditionExpression: 'version = :version AND updatedAt = :updatedAt',
-              ExpressionAttributeValues: { ':version': previous.version, ':updatedAt': previous.updatedAt },
-            }
-          : { ConditionExpression: 'attribute_not_exists(pk)' }),
-      },
-    });
-    const changes = [head];
+      }),
+    ];
     if (!previous || previous.version !== next.version) {
       changes.push(
-        new TableChange('catalogue-version', {
+        new TableChange(version.name, {
           Put: {
             TableName: this.table.name,
-            Item: { ...keys.catalogueVersion(kind, next.institution, next.code, next.version), entity: 'catalogue-version', schemaVersion: 1, kind, ...next },
+            Item: { ...version.key(next), ...version.metadata, kind, ...next },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         }),
@@ -115,20 +112,21 @@ export class Catalogue implements CatalogueRepository {
 
   /** Changes that record "component counts towards degree" for `added`, and forget it for `removed`. */
   degreeRefs(degree: EntryRef, added: EntryRef[], removed: EntryRef[]): TableChange[] {
+    const { degreeRef } = entities;
+    const key = (component: EntryRef) =>
+      degreeRef.key({ componentInstitution: component.institution, componentCode: component.code, degreeInstitution: degree.institution, degreeCode: degree.code });
     return [
       ...added.map(
         (component) =>
-          new TableChange('degree-ref', {
-            Put: { TableName: this.table.name, Item: { ...keys.degreeRef(component, degree), entity: 'degree-ref', schemaVersion: 1, component, degree } },
-          }),
+          new TableChange(degreeRef.name, { Put: { TableName: this.table.name, Item: { ...key(component), ...degreeRef.metadata, component, degree } } }),
       ),
-      ...removed.map((component) => new TableChange('degree-ref', { Delete: { TableName: this.table.name, Key: keys.degreeRef(component, degree) } })),
+      ...removed.map((component) => new TableChange(degreeRef.name, { Delete: { TableName: this.table.name, Key: key(component) } })),
     ];
   }
 
   /** Micro-degrees a component is listed in, by reference (status filtered by the caller). */
   async degreesListing(component: EntryRef, limit: number, cursor?: string): Promise<Page<EntryRef>> {
-    const partition = keys.degreeRefPartition(component);
+    const partition = entities.degreeRef.partition({ componentInstitution: component.institution, componentCode: component.code });
     const page = await this.table.page(undefined, partition, limit, cursor);
     return { items: page.items.map((item) => item.degree as EntryRef), nextCursor: page.nextCursor };
   }
@@ -218,23 +216,61 @@ export function planSearch(kind: CatalogueKind, query: CatalogueQuery): Plan {
     const field = query.field;
     const sortPrefix = field.length === 4 ? (query.eqfLevel !== undefined ? `${field}#${query.eqfLevel}#` : `${field}#`) : field.length === 3 ? field : undefined;
     const residual = { ...query, field: undefined, eqfLevel: field.length === 4 ? undefined : query.eqfLevel };
-    return { index: 'gsi2', partition: keys.componentsByBroadField(status, field.slice(0, 2)), sortPrefix, residual };
+    return { index: 'gsi2', partition: entities.component.indexPartition('gsi2', { status, broadField: field.slice(0, 2) }), sortPrefix, residual };
   }
   if (kind === 'badge' && query.category) {
     return {
       index: 'gsi2',
-      partition: keys.badgesByCategory(status, query.category),
+      partition: entities.badge.indexPartition('gsi2', { status, category: query.category }),
       sortPrefix: query.institution ? `${query.institution}#` : undefined,
       residual: { ...query, category: undefined, institution: undefined },
     };
   }
   if (query.institution) {
-    return { index: 'gsi1', partition: keys.catalogueAll(kind, status), sortPrefix: `${query.institution}#`, residual: { ...query, institution: undefined } };
+    return { index: 'gsi1', partition: everyEntry(kind, status), sortPrefix: `${query.institution}#`, residual: { ...query, institution: undefined } };
   }
   if (query.eqfLevel !== undefined && kind !== 'badge') {
-    return { index: 'gsi3', partition: keys.byLevel(kind, status, query.eqfLevel), residual: { ...query, eqfLevel: undefined } };
+    const level = { status, eqfLevel: query.eqfLevel };
+    const partition = kind === 'component' ? entities.component.indexPartition('gsi3', level) : entities.microDegree.indexPartition('gsi3', level);
+    return { index: 'gsi3', partition, residual: { ...query, eqfLevel: undefined } };
   }
-  return { index: 'gsi1', partition: keys.catalogueAll(kind, status), residual: query };
+  return { index: 'gsi1', partition: everyEntry(kind, status), residual: query };
+}
+
+/** The gsi1 partition listing every entry of a kind with a status, by institution and code. */
+function everyEntry(kind: CatalogueKind, status: EntryStatus): string {
+  switch (kind) {
+    case 'component':
+      return entities.component.indexPartition('gsi1', { status });
+    case 'micro-degree':
+      return entities.microDegree.indexPartition('gsi1', { status });
+    case 'badge':
+      return entities.badge.indexPartition('gsi1', { status });
+  }
+}
+
+/** What a head's indexes are built from: a component always has a field and a level, a micro-degree a level, a badge a category. */
+interface SearchableEntry {
+  institution: string;
+  code: string;
+  status: EntryStatus;
+  iscedField?: string;
+  eqfLevel?: number;
+  category?: string;
+}
+
+function headIndexes(kind: CatalogueKind, entry: SearchableEntry): IndexKeys {
+  switch (kind) {
+    case 'component': {
+      const { component } = entities;
+      const field = { ...entry, iscedField: entry.iscedField!, eqfLevel: entry.eqfLevel!, broadField: entry.iscedField!.slice(0, 2) };
+      return { ...component.index('gsi1', entry), ...component.index('gsi2', field), ...component.index('gsi3', field) };
+    }
+    case 'micro-degree':
+      return { ...entities.microDegree.index('gsi1', entry), ...entities.microDegree.index('gsi3', { ...entry, eqfLevel: entry.eqfLevel! }) };
+    case 'badge':
+      return { ...entities.badge.index('gsi1', entry), ...entities.badge.index('gsi2', { ...entry, category: entry.category! }) };
+  }
 }
 
 function filterExpression(query: CatalogueQuery): { expression?: string; names: Record<string, string>; values: Record<string, unknown> } {

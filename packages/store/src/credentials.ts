@@ -3,11 +3,13 @@
  * the issuing institution), what it was issued for, and its status.
  */
 import type { CredentialRecord, CredentialRepository, CredentialStatus, Page, RecipientLookup } from '@cx/domain';
-import { keys, stripKeys } from './keys.js';
+import { entities } from './entities.js';
+import { stripKeys, type IndexKeys } from './keys.js';
 import { TableChange } from './table-change.js';
 import type { Table } from './table.js';
 
 const INDEX_OF = { email: 'gsi1', did: 'gsi2', sid: 'gsi3' } as const;
+const { credential } = entities;
 
 /**
  * The signed credential is stored as its JSON text: a DynamoDB map does not keep the order of
@@ -23,19 +25,20 @@ export class Credentials implements CredentialRepository {
   constructor(private readonly table: Table) {}
 
   create(record: CredentialRecord): TableChange {
-    const sortKey = `${record.issuedAt}#${record.id}`;
-    const index = (kind: 'email' | 'did' | 'sid', value: string | undefined, gsi: string) =>
-      value ? { [`${gsi}pk`]: keys.credentialRecipientPartition(record.institution, kind, value), [`${gsi}sk`]: sortKey } : {};
-    return new TableChange('credential', {
+    const { emailHash, recipient } = record;
+    // a recipient lookup only for the ways the credential names its recipient
+    const lookups: IndexKeys = {
+      ...(emailHash ? credential.index('gsi1', { ...record, emailHash }) : {}),
+      ...(recipient.did ? credential.index('gsi2', { ...record, did: recipient.did }) : {}),
+      ...(recipient.studentId ? credential.index('gsi3', { ...record, studentId: recipient.studentId }) : {}),
+    };
+    return new TableChange(credential.name, {
       Put: {
         TableName: this.table.name,
         Item: {
-          ...keys.credential(record.institution, record.id),
-          ...index('email', record.emailHash, 'gsi1'),
-          ...index('did', record.recipient.did, 'gsi2'),
-          ...index('sid', record.recipient.studentId, 'gsi3'),
-          entity: 'credential',
-          schemaVersion: 1,
+          ...credential.key(record),
+          ...lookups,
+          ...credential.metadata,
           ...record,
           credential: JSON.stringify(record.credential),
         },
@@ -45,7 +48,7 @@ export class Credentials implements CredentialRepository {
   }
 
   async get(institution: string, id: string, consistent = false): Promise<CredentialRecord | undefined> {
-    const item = await this.table.get(keys.credential(institution, id), consistent);
+    const item = await this.table.get(credential.key({ institution, id }), consistent);
     return item ? fromItem(item) : undefined;
   }
 
@@ -63,10 +66,10 @@ export class Credentials implements CredentialRepository {
 
   /** Changes a credential's status, conditional on the status the caller read. */
   setStatus(institution: string, id: string, from: CredentialStatus, to: CredentialStatus, reason: string, at: string): TableChange {
-    return new TableChange('credential', {
+    return new TableChange(credential.name, {
       Update: {
         TableName: this.table.name,
-        Key: keys.credential(institution, id),
+        Key: credential.key({ institution, id }),
         UpdateExpression: 'SET #status = :to, statusReason = :reason, statusChangedAt = :at',
         ConditionExpression: '#status = :from',
         ExpressionAttributeNames: { '#status': 'status' },
@@ -76,7 +79,14 @@ export class Credentials implements CredentialRepository {
   }
 
   private lookup(institution: string, lookup: RecipientLookup) {
-    const value = lookup.kind === 'email' ? lookup.emailHash : lookup.kind === 'did' ? lookup.did : lookup.studentId;
-    return { index: INDEX_OF[lookup.kind], partition: keys.credentialRecipientPartition(institution, lookup.kind, value) };
+    const index = INDEX_OF[lookup.kind];
+    switch (lookup.kind) {
+      case 'email':
+        return { index, partition: credential.indexPartition('gsi1', { institution, emailHash: lookup.emailHash }) };
+      case 'did':
+        return { index, partition: credential.indexPartition('gsi2', { institution, did: lookup.did }) };
+      case 'sid':
+        return { index, partition: credential.indexPartition('gsi3', { institution, studentId: lookup.studentId }) };
+    }
   }
 }

@@ -6,9 +6,12 @@
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { IDEMPOTENCY_TTL_SECONDS, type IdempotencyRecord, type IdempotencyRepository } from '@cx/domain';
 import { TTL_ATTRIBUTE } from './table-definition.js';
-import { keys, stripKeys } from './keys.js';
+import { entities } from './entities.js';
+import { stripKeys } from './keys.js';
 import { TableChange } from './table-change.js';
 import type { Table } from './table.js';
+
+const { idempotency } = entities;
 
 export class Idempotency implements IdempotencyRepository {
   constructor(private readonly table: Table) {}
@@ -24,9 +27,8 @@ export class Idempotency implements IdempotencyRepository {
           new PutCommand({
             TableName: this.table.name,
             Item: {
-              ...keys.idempotency(scope, record.key),
-              entity: 'idempotency',
-              schemaVersion: 1,
+              ...idempotency.key({ scope, key: record.key }),
+              ...idempotency.metadata,
               ...record,
               [TTL_ATTRIBUTE]: Math.floor(Date.parse(record.createdAt) / 1000) + IDEMPOTENCY_TTL_SECONDS,
             },
@@ -54,7 +56,7 @@ export class Idempotency implements IdempotencyRepository {
       await this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.name,
-          Key: keys.idempotency(scope, key),
+          Key: idempotency.key({ scope, key }),
           UpdateExpression: 'SET createdAt = :at',
           ConditionExpression: '#state = :pending AND createdAt = :read',
           ExpressionAttributeNames: { '#state': 'state' },
@@ -80,9 +82,8 @@ export class Idempotency implements IdempotencyRepository {
         new PutCommand({
           TableName: this.table.name,
           Item: {
-            ...keys.idempotency(scope, key),
-            entity: 'idempotency',
-            schemaVersion: 1,
+            ...idempotency.key({ scope, key }),
+            ...idempotency.metadata,
             key,
             requestHash: 'fenced',
             resultId: '',
@@ -103,16 +104,16 @@ export class Idempotency implements IdempotencyRepository {
   }
 
   async get(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
-    const item = await this.table.get(keys.idempotency(scope, key), true);
+    const item = await this.table.get(idempotency.key({ scope, key }), true);
     return item ? stripKeys<IdempotencyRecord>({ ...item, [TTL_ATTRIBUTE]: undefined }) : undefined;
   }
 
   /** Marks the claim done, in the same transaction as what it produced. */
   complete(scope: string, key: string): TableChange {
-    return new TableChange('idempotency', {
+    return new TableChange(idempotency.name, {
       Update: {
         TableName: this.table.name,
-        Key: keys.idempotency(scope, key),
+        Key: idempotency.key({ scope, key }),
         UpdateExpression: 'SET #state = :done',
         ConditionExpression: '#state = :pending',
         ExpressionAttributeNames: { '#state': 'state' },
@@ -129,7 +130,7 @@ export class Idempotency implements IdempotencyRepository {
     await this.table.doc.send(
       new DeleteCommand({
         TableName: this.table.name,
-        Key: keys.idempotency(scope, key),
+        Key: idempotency.key({ scope, key }),
         ConditionExpression: claimedAt === undefined ? '#state = :pending' : '#state = :pending AND createdAt = :claimedAt',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':pending': 'pending', ...(claimedAt === undefined ? {} : { ':claimedAt': claimedAt }) },

@@ -1,14 +1,13 @@
 import {
   ConflictError,
-  ForbiddenError,
-  NotFoundError,
   type Change,
   type InstitutionRecord,
   type InstitutionRepository,
   type Page,
   type StoredInstitution,
 } from '@cx/domain';
-import { keys, stripKeys } from './keys.js';
+import { entities } from './entities.js';
+import { stripKeys } from './keys.js';
 import { TableChange } from './table-change.js';
 import type { Table } from './table.js';
 
@@ -16,27 +15,13 @@ export class Institutions implements InstitutionRepository {
   constructor(private readonly table: Table) {}
 
   async get(id: string, consistent = false): Promise<StoredInstitution | undefined> {
-    const item = await this.table.get(keys.institution(id), consistent);
+    const item = await this.table.get(entities.institution.key({ id }), consistent);
     return item ? stripKeys<StoredInstitution>(item) : undefined;
-  }
-
-  /** A member institution, or NotFoundError: every route naming an institution needs it to be one. */
-  async member(id: string, consistent = false): Promise<StoredInstitution> {
-    const record = await this.get(id, consistent);
-    if (!record) throw new NotFoundError(`institution ${id} is not a member of the consortium`);
-    return record;
-  }
-
-  /** A member that is not suspended, or ForbiddenError `<id> is suspended and <refused>`. */
-  async activeMember(id: string, refused: string): Promise<StoredInstitution> {
-    const record = await this.member(id);
-    if (record.status !== 'active') throw new ForbiddenError(`${id} is suspended and ${refused}`);
-    return record;
   }
 
   /** The member list, in id order. */
   async list(limit: number, cursor?: string): Promise<Page<StoredInstitution>> {
-    const page = await this.table.page('gsi1', keys.memberListPartition, limit, cursor);
+    const page = await this.table.page('gsi1', entities.institution.indexPartition('gsi1', {}), limit, cursor);
     return { items: page.items.map((item) => stripKeys<StoredInstitution>(item)), nextCursor: page.nextCursor };
   }
 
@@ -63,16 +48,11 @@ export class Institutions implements InstitutionRepository {
   }
 
   private put(record: StoredInstitution, condition: string, values?: Record<string, unknown>): TableChange {
-    return new TableChange('institution', {
+    const { institution } = entities;
+    return new TableChange(institution.name, {
       Put: {
         TableName: this.table.name,
-        Item: {
-          ...keys.institution(record.id),
-          ...keys.institutionIndexes(record.id),
-          entity: 'institution',
-          schemaVersion: 1,
-          ...record,
-        },
+        Item: { ...institution.key(record), ...institution.index('gsi1', record), ...institution.metadata, ...record },
         ConditionExpression: condition,
         ExpressionAttributeValues: values,
       },

@@ -1,192 +1,191 @@
 /**
- * Every key of the single table is built here, and only here.
+ * How every key of the single table is built: entities.ts declares each entity once, with
+ * templates for its keys, and {@link defineEntity} turns a declaration into the builders
+ * repositories use. No repository spells a key prefix itself.
  *
  * Items carry `entity` and `schemaVersion` attributes so that a later migration can find
  * and upgrade them. Partition keys start with an entity prefix; sort keys are chosen for
- * the order the access pattern needs (ISO timestamps sort chronologically).
+ * the order the access pattern needs (ISO timestamps sort chronologically). In a template,
+ * `<name>` is the value of an attribute (mostly the record's own) and `<name:6>` a number
+ * zero-padded to six digits, so that it sorts as text.
  *
- * | entity        | pk                    | sk                 | gsi1 (pk / sk)                        |
- * |---------------|-----------------------|--------------------|---------------------------------------|
- * | institution   | INST#<id>             | PROFILE            | MEMBERS / INST#<id>  (member list)    |
- * | api key       | APIKEY#<keyId>        | APIKEY             | INST#<id>#APIKEYS / <keyId>           |
- * | audit record  | AUDIT#<institution|-> | <at>#<id>          | AUDIT / <at>#<id> (everything, by time)|
- * | admin setting | CONSORTIUM            | <name>             |                                       |
- * | catalogue head| INST#<inst>           | <KIND>#<code>      | <KIND>S#<status> / <inst>#<code>      |
- * | entry version | INST#<inst>           | <KIND>V#<code>#<v> |                                       |
- * | degree ref    | COMPREF#<inst>#<code> | MD#<inst>#<code>   |                                       |
+ * The tables below are the declarations of entities.ts; keys.test.ts fails when they differ.
  *
- * Catalogue heads (the latest version of an entry) also carry, per kind:
- * - component: gsi2 COMPFIELD#<status>#<broad field> / <field>#<eqf>#<inst>#<code> (search by ISCED
- *   prefix, then level), gsi3 COMPLEVEL#<status>#<eqf> / <inst>#<code> (search by level);
- * - micro-degree: gsi3 MDLEVEL#<status>#<eqf> / <inst>#<code>;
- * - badge: gsi2 BADGECAT#<status>#<category> / <inst>#<code>.
- * A degree ref says "this component counts towards that micro-degree", for `component=` searches.
+ * | name                 | entity            | v | pk                                             | sk                                  |
+ * |----------------------|-------------------|---|------------------------------------------------|-------------------------------------|
+ * | institution          | institution       | 1 | INST#<id>                                      | PROFILE                             |
+ * | api-key              | api-key           | 1 | APIKEY#<keyId>                                 | APIKEY                              |
+ * | audit                | audit             | 1 | AUDIT#<institution>                            | <at>#<id>                           |
+ * | setting              | setting           | 1 | CONSORTIUM                                     | <name>                              |
+ * | component            | catalogue-entry   | 1 | INST#<institution>                             | COMP#<code>                         |
+ * | micro-degree         | catalogue-entry   | 1 | INST#<institution>                             | MD#<code>                           |
+ * | badge                | catalogue-entry   | 1 | INST#<institution>                             | BADGE#<code>                        |
+ * | component-version    | catalogue-version | 1 | INST#<institution>                             | COMPV#<code>#<version:6>            |
+ * | micro-degree-version | catalogue-version | 1 | INST#<institution>                             | MDV#<code>#<version:6>              |
+ * | badge-version        | catalogue-version | 1 | INST#<institution>                             | BADGEV#<code>#<version:6>           |
+ * | degree-ref           | degree-ref        | 1 | COMPREF#<componentInstitution>#<componentCode> | MD#<degreeInstitution>#<degreeCode> |
+ * | credential           | credential        | 1 | CRED#<institution>#<id>                        | CRED                                |
+ * | status-list-pointer  | —                 | — | STATUSLISTS#<institution>                      | CURRENT                             |
+ * | status-list          | status-list       | 1 | STATUSLIST#<institution>#<listId>              | LIST                                |
+ * | status-index         | status-index      | 1 | STATUSIDX#<institution>#<listNumber>#<index>   | IDX                                 |
+ * | idempotency          | idempotency       | 1 | IDEM#<scope>#<key>                             | IDEM                                |
+ * | batch                | batch             | 2 | BATCH#<institution>#<id>                       | BATCH                               |
+ * | batch-chunk          | batch-chunk       | 1 | BATCH#<institution>#<id>                       | CHUNK#<chunk:6>                     |
+ * | batch-done           | batch-done        | 1 | BATCH#<institution>#<id>                       | DONE#<index:6>                      |
+ * | batch-failure        | batch-failure     | 1 | BATCH#<institution>#<id>                       | FAIL#<index:6>                      |
+ * | batch-count          | batch-count       | 1 | BATCH#<institution>#<id>                       | COUNT#<chunk:6>                     |
+ * | agreement            | agreement         | 1 | INST#<institution>                             | AGREEMENT#<id>                      |
+ * | agreement-version    | agreement-version | 1 | INST#<institution>                             | AGREEMENTV#<id>#<version:6>         |
+ * | transfer             | transfer          | 1 | TRANSFER#<id>                                  | TRANSFER                            |
+ * | recognition          | recognition       | 1 | RECOG#<institution>#<credentialId>             | RECOG                               |
+ * | rate-window          | rate-window       | — | RATE#<scope>#<client>#<window>                 | RATE                                |
  *
- * | credential     | CRED#<inst>#<id>               | CRED         | gsi1/2/3: CREDTO#<inst>#email|did|sid#<v> / <issuedAt>#<id> |
- * | status pointer | STATUSLISTS#<inst>             | CURRENT      | which list new credentials get indexes in           |
- * | status list    | STATUSLIST#<inst>#<listId>     | LIST         | bits + the signed BitstringStatusListCredential     |
- * | status index   | STATUSIDX#<inst>#<list>#<i>    | IDX          | one per allocated index: never reused               |
- * | idempotency    | IDEM#<inst>#<key>              | IDEM         | request hash + the credential it produced (TTL)     |
- * | batch          | BATCH#<inst>#<id>              | BATCH, CHUNK#<n>, COUNT#<n>, DONE#<i>, FAIL#<i>; gsi1 BATCHES#OPEN / <at>#<inst>#<id> until finished |
- * | agreement      | INST#<inst>                    | AGREEMENT#<id> | gsi1 AGREEMENTS#PARTNER#<partner> / <inst>#<id>; gsi2 AGREEMENTS / <inst>#<id> |
- * | agreement ver. | INST#<inst>                    | AGREEMENTV#<id>#<v> |                                                |
- * | transfer       | TRANSFER#<id>                  | TRANSFER     | gsi1 TRANSFERS#<inst>#<status> / <at>#<id>; gsi2 TRANSFERS#<inst> / <at>#<id> |
- * | recognition    | RECOG#<inst>#<credentialId>    | RECOG        | gsi1/2: RECOGTO#<inst>#email|did#<v> / <at>#<credentialId> |
- * | rate window    | RATE#<scope>#<client>#<window> | RATE         | a counter with a TTL                                |
+ * | index | name         | pk                                      | sk                                           | for                                   |
+ * |-------|--------------|-----------------------------------------|----------------------------------------------|---------------------------------------|
+ * | gsi1  | institution  | MEMBERS                                 | INST#<id>                                    | the member list, by id                |
+ * | gsi1  | api-key      | APIKEYS#<owner>                         | <keyId>                                      | an owner's keys                       |
+ * | gsi1  | audit        | AUDIT                                   | <at>#<id>                                    | everything, by time                   |
+ * | gsi1  | component    | COMPS#<status>                          | <institution>#<code>                         | all components with a status          |
+ * | gsi1  | micro-degree | MDS#<status>                            | <institution>#<code>                         | all micro-degrees with a status       |
+ * | gsi1  | badge        | BADGES#<status>                         | <institution>#<code>                         | all badges with a status              |
+ * | gsi1  | credential   | CREDTO#<institution>#email#<emailHash>  | <issuedAt>#<id>                              | by recipient email hash, newest first |
+ * | gsi1  | batch        | BATCHES#OPEN                            | <createdAt>#<institution>#<id>               | open runs, oldest first               |
+ * | gsi1  | agreement    | AGREEMENTS#PARTNER#<partner>            | <institution>#<id>                           | with a partner                        |
+ * | gsi1  | transfer     | TRANSFERS#<institution>#<status>        | <createdAt>#<id>                             | by status, newest first               |
+ * | gsi1  | recognition  | RECOGTO#<institution>#email#<emailHash> | <at>#<credentialId>                          | by student email hash                 |
+ * | gsi2  | component    | COMPFIELD#<status>#<broadField>         | <iscedField>#<eqfLevel>#<institution>#<code> | by ISCED prefix, then level           |
+ * | gsi2  | badge        | BADGECAT#<status>#<category>            | <institution>#<code>                         | by category                           |
+ * | gsi2  | credential   | CREDTO#<institution>#did#<did>          | <issuedAt>#<id>                              | by recipient DID, newest first        |
+ * | gsi2  | agreement    | AGREEMENTS                              | <institution>#<id>                           | all                                   |
+ * | gsi2  | transfer     | TRANSFERS#<institution>                 | <createdAt>#<id>                             | all, newest first                     |
+ * | gsi2  | recognition  | RECOGTO#<institution>#did#<did>         | <at>#<credentialId>                          | by student DID                        |
+ * | gsi3  | component    | COMPLEVEL#<status>#<eqfLevel>           | <institution>#<code>                         | by level                              |
+ * | gsi3  | micro-degree | MDLEVEL#<status>#<eqfLevel>             | <institution>#<code>                         | by level                              |
+ * | gsi3  | credential   | CREDTO#<institution>#sid#<studentId>    | <issuedAt>#<id>                              | by student id, newest first           |
+ *
+ * `<owner>` is an institution's id, or `-admin` for the consortium admin's keys; an audit
+ * record's `<institution>` is `-` when it concerns no one institution; `<broadField>` is
+ * the first two digits of `<iscedField>`. A credential has a recipient index only for the
+ * ways it names its recipient (email, DID, student id), a recognition likewise; a batch
+ * leaves gsi1 when it finishes. Idempotency records and rate windows expire by TTL.
  */
-import type { CatalogueKind, EntryStatus } from '@cx/domain';
+import type { GsiName } from './table-definition.js';
 
 export interface ItemKey {
   pk: string;
   sk: string;
 }
 
-export type IndexKeys = Partial<Record<'gsi1pk' | 'gsi1sk' | 'gsi2pk' | 'gsi2sk' | 'gsi3pk' | 'gsi3sk', string>>;
+export type IndexKeys = Partial<Record<`${GsiName}${'pk' | 'sk'}`, string>>;
 
-const KIND_PREFIX: Record<CatalogueKind, string> = { component: 'COMP', 'micro-degree': 'MD', badge: 'BADGE' };
+/** The names of a template's placeholders: `'INST#<id>#<version:6>'` has `id` and `version`. */
+type Placeholder<T extends string> = T extends `${string}<${infer Name}>${infer Rest}`
+  ? (Name extends `${infer Base}:${string}` ? Base : Name) | Placeholder<Rest>
+  : never;
 
-type EntryRefKey = { institution: string; code: string };
+/** The values a template needs, one per placeholder. */
+export type KeyValues<T extends string> = { readonly [K in Placeholder<T>]: string | number };
 
-/** The partition listing every entry of a kind with a status, ordered by institution and code. */
-function catalogueAll(kind: CatalogueKind, status: EntryStatus): string {
-  return `${KIND_PREFIX[kind]}S#${status}`;
+export interface IndexTemplate {
+  readonly pk: string;
+  readonly sk: string;
+  /** What the index serves this entity for (shown in the key table). */
+  readonly purpose: string;
 }
 
-function componentsByBroadField(status: EntryStatus, broadField: string): string {
-  return `COMPFIELD#${status}#${broadField}`;
+export interface EntityModel {
+  /** The `entity` attribute of its items; absent for the one bare counter that carries no metadata. */
+  readonly entity?: string;
+  readonly schemaVersion?: number;
+  readonly pk: string;
+  readonly sk: string;
+  readonly indexes?: Partial<Record<GsiName, IndexTemplate>>;
 }
 
-function byLevel(kind: 'component' | 'micro-degree', status: EntryStatus, eqfLevel: number): string {
-  return `${kind === 'component' ? 'COMPLEVEL' : 'MDLEVEL'}#${status}#${eqfLevel}`;
+type IndexName<M extends EntityModel> = keyof NonNullable<M['indexes']> & GsiName;
+type IndexOf<M extends EntityModel, G extends GsiName> = NonNullable<M['indexes']>[G] & IndexTemplate;
+
+const PLACEHOLDER = /<(\w+)(?::(\d+))?>/g;
+
+/**
+ * The template with its placeholders filled in. With `upToMissing`, stops at the first
+ * placeholder without a value and answers the text before it: a sort-key prefix.
+ */
+function fill(template: string, values: Readonly<Record<string, string | number | undefined>>, upToMissing = false): string {
+  let out = '';
+  let from = 0;
+  for (const match of template.matchAll(PLACEHOLDER)) {
+    out += template.slice(from, match.index);
+    const [placeholder, name, width] = match;
+    const value = values[name!];
+    if (value === undefined) {
+      if (upToMissing) return out;
+      throw new TypeError(`no value for ${placeholder} in key template ${template}`);
+    }
+    out += width ? String(value).padStart(Number(width), '0') : String(value);
+    from = match.index + placeholder.length;
+  }
+  return out + template.slice(from);
 }
 
-function badgesByCategory(status: EntryStatus, category: string): string {
-  return `BADGECAT#${status}#${category}`;
-}
+/** The key builders of one entity, from its declaration. */
+export class EntityDefinition<M extends EntityModel> {
+  constructor(
+    /** The entity's name in the key table (several definitions may share an `entity` attribute). */
+    readonly name: string,
+    readonly model: M,
+  ) {}
 
-function degreeRefPartition(component: EntryRefKey): string {
-  return `COMPREF#${component.institution}#${component.code}`;
-}
+  /** `entity` and `schemaVersion`, as every item of the entity carries them. */
+  get metadata(): { entity?: string; schemaVersion?: number } {
+    const { entity, schemaVersion } = this.model;
+    return { ...(entity === undefined ? {} : { entity }), ...(schemaVersion === undefined ? {} : { schemaVersion }) };
+  }
 
-/** What the catalogue indexes are built from. */
-export interface SearchableEntry {
-  institution: string;
-  code: string;
-  status: EntryStatus;
-  iscedField?: string;
-  eqfLevel?: number;
-  category?: string;
-}
+  key(values: KeyValues<M['pk'] | M['sk']>): ItemKey {
+    return { pk: fill(this.model.pk, values), sk: fill(this.model.sk, values) };
+  }
 
-function catalogueIndexes(kind: CatalogueKind, entry: SearchableEntry): IndexKeys {
-  const own = `${entry.institution}#${entry.code}`;
-  const all = { gsi1pk: catalogueAll(kind, entry.status), gsi1sk: own };
-  switch (kind) {
-    case 'component':
-      return {
-        ...all,
-        gsi2pk: componentsByBroadField(entry.status, entry.iscedField!.slice(0, 2)),
-        gsi2sk: `${entry.iscedField}#${entry.eqfLevel}#${own}`,
-        gsi3pk: byLevel('component', entry.status, entry.eqfLevel!),
-        gsi3sk: own,
-      };
-    case 'micro-degree':
-      return { ...all, gsi3pk: byLevel('micro-degree', entry.status, entry.eqfLevel!), gsi3sk: own };
-    case 'badge':
-      return { ...all, gsi2pk: badgesByCategory(entry.status, entry.category!), gsi2sk: own };
+  partition(values: KeyValues<M['pk']>): string {
+    return fill(this.model.pk, values);
+  }
+
+  /** The sort key up to the first placeholder not given: `COUNT#` for `COUNT#<chunk:6>`. */
+  sortPrefix(values: Partial<KeyValues<M['sk']>>): string {
+    return fill(this.model.sk, values, true);
+  }
+
+  /** The `gsiNpk`/`gsiNsk` attributes of one of the entity's indexes. */
+  index<G extends IndexName<M>>(name: G, values: KeyValues<IndexOf<M, G>['pk'] | IndexOf<M, G>['sk']>): IndexKeys {
+    const template = this.indexTemplate(name);
+    return { [`${name}pk`]: fill(template.pk, values), [`${name}sk`]: fill(template.sk, values) };
+  }
+
+  indexPartition<G extends IndexName<M>>(name: G, values: KeyValues<IndexOf<M, G>['pk']>): string {
+    return fill(this.indexTemplate(name).pk, values);
+  }
+
+  indexSortPrefix<G extends IndexName<M>>(name: G, values: Partial<KeyValues<IndexOf<M, G>['sk']>>): string {
+    return fill(this.indexTemplate(name).sk, values, true);
+  }
+
+  private indexTemplate(name: GsiName): IndexTemplate {
+    const template = this.model.indexes?.[name];
+    if (!template) throw new TypeError(`${this.name} has no index ${name}`);
+    return template;
   }
 }
 
-export const keys = {
-  institution: (id: string): ItemKey => ({ pk: `INST#${id}`, sk: 'PROFILE' }),
-  institutionIndexes: (id: string): IndexKeys => ({ gsi1pk: 'MEMBERS', gsi1sk: `INST#${id}` }),
-  memberListPartition: 'MEMBERS',
-
-  apiKey: (keyId: string): ItemKey => ({ pk: `APIKEY#${keyId}`, sk: 'APIKEY' }),
-  apiKeyIndexes: (owner: string, keyId: string): IndexKeys => ({ gsi1pk: `APIKEYS#${owner}`, gsi1sk: keyId }),
-
-  audit: (at: string, id: string, institution?: string): ItemKey => ({
-    pk: `AUDIT#${institution ?? '-'}`,
-    sk: `${at}#${id}`,
-  }),
-  auditIndexes: (at: string, id: string): IndexKeys => ({ gsi1pk: 'AUDIT', gsi1sk: `${at}#${id}` }),
-  auditPartition: (institution: string): string => `AUDIT#${institution}`,
-  auditAllPartition: 'AUDIT',
-
-  consortiumSetting: (name: string): ItemKey => ({ pk: 'CONSORTIUM', sk: name }),
-
-  catalogueHead: (kind: CatalogueKind, institution: string, code: string): ItemKey => ({
-    pk: `INST#${institution}`,
-    sk: `${KIND_PREFIX[kind]}#${code}`,
-  }),
-  catalogueVersion: (kind: CatalogueKind, institution: string, code: string, version: number): ItemKey => ({
-    pk: `INST#${institution}`,
-    sk: `${KIND_PREFIX[kind]}V#${code}#${String(version).padStart(6, '0')}`,
-  }),
-  catalogueAll,
-  componentsByBroadField,
-  byLevel,
-  badgesByCategory,
-  catalogueIndexes,
-  degreeRef: (component: EntryRefKey, degree: EntryRefKey): ItemKey => ({
-    pk: degreeRefPartition(component),
-    sk: `MD#${degree.institution}#${degree.code}`,
-  }),
-  degreeRefPartition,
-
-  credential: (institution: string, id: string): ItemKey => ({ pk: `CRED#${institution}#${id}`, sk: 'CRED' }),
-  /** Recipient lookups of an institution's credentials: by email hash (gsi1), DID (gsi2), student id (gsi3). */
-  credentialRecipientPartition: (institution: string, kind: 'email' | 'did' | 'sid', value: string): string => `CREDTO#${institution}#${kind}#${value}`,
-  statusListPointer: (institution: string): ItemKey => ({ pk: `STATUSLISTS#${institution}`, sk: 'CURRENT' }),
-  statusList: (institution: string, listId: string): ItemKey => ({ pk: `STATUSLIST#${institution}#${listId}`, sk: 'LIST' }),
-  statusIndex: (institution: string, listNumber: number, index: number): ItemKey => ({
-    pk: `STATUSIDX#${institution}#${listNumber}#${index}`,
-    sk: 'IDX',
-  }),
-  idempotency: (institution: string, key: string): ItemKey => ({ pk: `IDEM#${institution}#${key}`, sk: 'IDEM' }),
-  batch: (institution: string, id: string): ItemKey => ({ pk: `BATCH#${institution}#${id}`, sk: 'BATCH' }),
-  batchPartition: (institution: string, id: string): string => `BATCH#${institution}#${id}`,
-  /** Batches not yet finished, oldest first: a restarted local exchange (or an operator) resumes them. */
-  openBatchIndexes: (institution: string, id: string, createdAt: string): IndexKeys => ({ gsi1pk: 'BATCHES#OPEN', gsi1sk: `${createdAt}#${institution}#${id}` }),
-  openBatchesPartition: 'BATCHES#OPEN',
-  batchChunk: (institution: string, id: string, chunk: number): ItemKey => ({ pk: `BATCH#${institution}#${id}`, sk: `CHUNK#${pad(chunk)}` }),
-  batchDone: (institution: string, id: string, index: number): ItemKey => ({ pk: `BATCH#${institution}#${id}`, sk: `DONE#${pad(index)}` }),
-  batchFailure: (institution: string, id: string, index: number): ItemKey => ({ pk: `BATCH#${institution}#${id}`, sk: `FAIL#${pad(index)}` }),
-  /** Outcomes counted per chunk (summed when a run is viewed), so items never contend on the head. */
-  batchChunkCount: (institution: string, id: string, chunk: number): ItemKey => ({ pk: `BATCH#${institution}#${id}`, sk: `COUNT#${pad(chunk)}` }),
-  batchDonePrefix: 'DONE#',
-  batchFailurePrefix: 'FAIL#',
-  batchChunkCountPrefix: 'COUNT#',
-
-  agreement: (institution: string, id: string): ItemKey => ({ pk: `INST#${institution}`, sk: `AGREEMENT#${id}` }),
-  agreementVersion: (institution: string, id: string, version: number): ItemKey => ({ pk: `INST#${institution}`, sk: `AGREEMENTV#${id}#${pad(version)}` }),
-  agreementIndexes: (institution: string, id: string, partner: string): IndexKeys => ({
-    gsi1pk: `AGREEMENTS#PARTNER#${partner}`,
-    gsi1sk: `${institution}#${id}`,
-    gsi2pk: 'AGREEMENTS',
-    gsi2sk: `${institution}#${id}`,
-  }),
-  agreementsWithPartner: (partner: string): string => `AGREEMENTS#PARTNER#${partner}`,
-  agreementsAll: 'AGREEMENTS',
-
-  transfer: (id: string): ItemKey => ({ pk: `TRANSFER#${id}`, sk: 'TRANSFER' }),
-  transferIndexes: (institution: string, status: string, at: string, id: string): IndexKeys => ({
-    gsi1pk: `TRANSFERS#${institution}#${status}`,
-    gsi1sk: `${at}#${id}`,
-    gsi2pk: `TRANSFERS#${institution}`,
-    gsi2sk: `${at}#${id}`,
-  }),
-  transfersByStatus: (institution: string, status: string): string => `TRANSFERS#${institution}#${status}`,
-  transfersAll: (institution: string): string => `TRANSFERS#${institution}`,
-
-  recognition: (institution: string, credentialId: string): ItemKey => ({ pk: `RECOG#${institution}#${credentialId}`, sk: 'RECOG' }),
-  recognitionRecipientPartition: (institution: string, kind: 'email' | 'did', value: string): string => `RECOGTO#${institution}#${kind}#${value}`,
-
-  rateWindow: (scope: string, client: string, window: string): ItemKey => ({ pk: `RATE#${scope}#${client}#${window}`, sk: 'RATE' }),
-} as const;
-
-const pad = (n: number) => String(n).padStart(6, '0');
-
+/**
+ * Declares an entity (entities.ts does, once for each).
+ *
+ * @example
+ * const transfer = defineEntity('transfer', { entity: 'transfer', schemaVersion: 1, pk: 'TRANSFER#<id>', sk: 'TRANSFER' });
+ * transfer.key({ id: 't-1' }); // { pk: 'TRANSFER#t-1', sk: 'TRANSFER' }
+ */
+export function defineEntity<const M extends EntityModel>(name: string, model: M): EntityDefinition<M> {
+  return new EntityDefinition(name, model);
+}
 
 /** Attribute names that belong to the table's mechanics, not to the stored entity. */
 export const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entity', 'schemaVersion'] as const;

@@ -1,5 +1,5 @@
 import type { SettingsRepository } from '@cx/domain';
-import { keys } from './keys.js';
+import { entities } from './entities.js';
 import type { Table } from './table.js';
 
 /** Consortium-wide settings kept in the table (e.g. whether the first admin key was made). */
@@ -7,7 +7,7 @@ export class Settings implements SettingsRepository {
   constructor(private readonly table: Table) {}
 
   async get<T>(name: string): Promise<T | undefined> {
-    const item = await this.table.get<{ value: T }>(keys.consortiumSetting(name), true);
+    const item = await this.table.get<{ value: T }>(entities.setting.key({ name }), true);
     return item?.value;
   }
 
@@ -18,7 +18,7 @@ export class Settings implements SettingsRepository {
         {
           Put: {
             TableName: this.table.name,
-            Item: { ...keys.consortiumSetting(name), entity: 'setting', schemaVersion: 1, value },
+            Item: { ...entities.setting.key({ name }), ...entities.setting.metadata, value },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },

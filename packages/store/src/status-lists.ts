@@ -7,15 +7,18 @@
  */
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, type StatusListRecord, type StatusListRepository } from '@cx/domain';
-import { keys, stripKeys } from './keys.js';
+import { entities } from './entities.js';
+import { stripKeys } from './keys.js';
 import { TableChange } from './table-change.js';
 import type { Table } from './table.js';
+
+const { statusListPointer, statusList, statusIndex } = entities;
 
 export class StatusLists implements StatusListRepository {
   constructor(private readonly table: Table) {}
 
   async currentListNumber(institution: string): Promise<number> {
-    const item = await this.table.get<{ current: number }>(keys.statusListPointer(institution), true);
+    const item = await this.table.get<{ current: number }>(statusListPointer.key({ institution }), true);
     return item?.current ?? 1;
   }
 
@@ -25,7 +28,7 @@ export class StatusLists implements StatusListRepository {
       await this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.name,
-          Key: keys.statusListPointer(institution),
+          Key: statusListPointer.key({ institution }),
           UpdateExpression: 'SET #current = :next',
           ConditionExpression: 'attribute_not_exists(#current) OR #current = :from',
           ExpressionAttributeNames: { '#current': 'current' },
@@ -43,7 +46,7 @@ export class StatusLists implements StatusListRepository {
       await this.table.doc.send(
         new PutCommand({
           TableName: this.table.name,
-          Item: { ...keys.statusIndex(institution, listNumber, index), entity: 'status-index', schemaVersion: 1, credentialId, at },
+          Item: { ...statusIndex.key({ institution, listNumber, index }), ...statusIndex.metadata, credentialId, at },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -55,7 +58,7 @@ export class StatusLists implements StatusListRepository {
   }
 
   async get(institution: string, listId: string, consistent = false): Promise<StatusListRecord | undefined> {
-    const item = await this.table.get(keys.statusList(institution, listId), consistent);
+    const item = await this.table.get(statusList.key({ institution, listId }), consistent);
     if (!item) return undefined;
     const record = stripKeys<StatusListRecord & { credential: unknown }>(item);
     return typeof record.credential === 'string' ? { ...record, credential: JSON.parse(record.credential) as Record<string, unknown> } : record;
@@ -74,11 +77,11 @@ export class StatusLists implements StatusListRepository {
 
   /** A change replacing a list read at `previousRevision` (undefined: the list must not exist yet). */
   put(record: StatusListRecord, previousRevision: number | undefined): TableChange {
-    return new TableChange('status-list', {
+    return new TableChange(statusList.name, {
       Put: {
         TableName: this.table.name,
         // the signed list as JSON text: a DynamoDB map would not keep the order of its members
-        Item: { ...keys.statusList(record.institution, record.listId), entity: 'status-list', schemaVersion: 1, ...record, credential: JSON.stringify(record.credential) },
+        Item: { ...statusList.key(record), ...statusList.metadata, ...record, credential: JSON.stringify(record.credential) },
         ...(previousRevision === undefined
           ? { ConditionExpression: 'attribute_not_exists(pk)' }
           : { ConditionExpression: 'revision = :revision', ExpressionAttributeValues: { ':revision': previousRevision } }),

@@ -46,7 +46,7 @@ export class Store implements Persistence {
     this.transfers = new Transfers(this.table);
   }
 
-  commit(changes: Change[], onConflict?: OnConflict): Promise<void> {
+  async commit(changes: Change[], onConflict?: OnConflict): Promise<void> {
     return this.table.commit(changes, onConflict);
   }
 }

@@ -150,7 +150,8 @@ export class Table {
   }
 
   /** Writes the changes repositories of this table made, all or none (see {@link transact}). */
-  commit(changes: Change[], onConflict?: OnConflict): Promise<void> {
+  async commit(changes: Change[], onConflict?: OnConflict): Promise<void> {
+    // async, so that a change of another persistence rejects like any failed commit
     return this.transact(transactItems(this.name, changes), onConflict);
   }
 

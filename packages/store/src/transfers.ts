@@ -4,31 +4,28 @@
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page, RecognisedComponentRecord, RecognitionRecord, TransferRecord, TransferRepository } from '@cx/domain';
-import { keys, stripKeys } from './keys.js';
+import { entities } from './entities.js';
+import { stripKeys } from './keys.js';
 import { TTL_ATTRIBUTE } from './table-definition.js';
 import { TableChange } from './table-change.js';
 import type { Table } from './table.js';
+
+const { transfer, recognition, rateWindow } = entities;
 
 export class Transfers implements TransferRepository {
   constructor(private readonly table: Table) {}
 
   async get(id: string, consistent = false): Promise<TransferRecord | undefined> {
-    const item = await this.table.get(keys.transfer(id), consistent);
+    const item = await this.table.get(transfer.key({ id }), consistent);
     return item ? stripKeys<TransferRecord>(item) : undefined;
   }
 
   /** A put of the whole transfer, conditional on the revision the caller read (none for a new one). */
   put(record: TransferRecord, previousRevision?: number): TableChange {
-    return new TableChange('transfer', {
+    return new TableChange(transfer.name, {
       Put: {
         TableName: this.table.name,
-        Item: {
-          ...keys.transfer(record.id),
-          ...keys.transferIndexes(record.institution, record.status, record.createdAt, record.id),
-          entity: 'transfer',
-          schemaVersion: 1,
-          ...record,
-        },
+        Item: { ...transfer.key(record), ...transfer.index('gsi1', record), ...transfer.index('gsi2', record), ...transfer.metadata, ...record },
         ...(previousRevision === undefined
           ? { ConditionExpression: 'attribute_not_exists(pk)' }
           : { ConditionExpression: 'revision = :revision', ExpressionAttributeValues: { ':revision': previousRevision } }),
@@ -37,29 +34,29 @@ export class Transfers implements TransferRepository {
   }
 
   async list(institution: string, status: string | undefined, limit: number, cursor?: string): Promise<Page<TransferRecord>> {
-    const index = status ? 'gsi1' : 'gsi2';
-    const partition = status ? keys.transfersByStatus(institution, status) : keys.transfersAll(institution);
+    const [index, partition] = status
+      ? (['gsi1', transfer.indexPartition('gsi1', { institution, status })] as const)
+      : (['gsi2', transfer.indexPartition('gsi2', { institution })] as const);
     const page = await this.table.page(index, partition, limit, cursor, { newestFirst: true });
     return { items: page.items.map((item) => stripKeys<TransferRecord>(item)), nextCursor: page.nextCursor };
   }
 
   async recognition(institution: string, credentialId: string): Promise<RecognitionRecord | undefined> {
-    const item = await this.table.get(keys.recognition(institution, credentialId), true);
+    const item = await this.table.get(recognition.key({ institution, credentialId }), true);
     return item ? stripKeys<RecognitionRecord>(item) : undefined;
   }
 
   /** Records a recognition; the condition makes a credential count once per institution. */
   recognise(record: RecognitionRecord): TableChange {
-    const sortKey = `${record.at}#${record.credentialId}`;
-    return new TableChange('recognition', {
+    const { emailHash, did } = record;
+    return new TableChange(recognition.name, {
       Put: {
         TableName: this.table.name,
         Item: {
-          ...keys.recognition(record.institution, record.credentialId),
-          ...(record.emailHash ? { gsi1pk: keys.recognitionRecipientPartition(record.institution, 'email', record.emailHash), gsi1sk: sortKey } : {}),
-          ...(record.did ? { gsi2pk: keys.recognitionRecipientPartition(record.institution, 'did', record.did), gsi2sk: sortKey } : {}),
-          entity: 'recognition',
-          schemaVersion: 1,
+          ...recognition.key(record),
+          ...(emailHash ? recognition.index('gsi1', { ...record, emailHash }) : {}),
+          ...(did ? recognition.index('gsi2', { ...record, did }) : {}),
+          ...recognition.metadata,
           ...record,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
@@ -71,8 +68,8 @@ export class Transfers implements TransferRepository {
   async recognitionsOf(institution: string, student: { email?: string; emailHash?: string; did?: string }): Promise<RecognisedComponentRecord[]> {
     const found = new Map<string, RecognisedComponentRecord>();
     const lookups: Array<['gsi1' | 'gsi2', string]> = [];
-    if (student.emailHash) lookups.push(['gsi1', keys.recognitionRecipientPartition(institution, 'email', student.emailHash)]);
-    if (student.did) lookups.push(['gsi2', keys.recognitionRecipientPartition(institution, 'did', student.did)]);
+    if (student.emailHash) lookups.push(['gsi1', recognition.indexPartition('gsi1', { institution, emailHash: student.emailHash })]);
+    if (student.did) lookups.push(['gsi2', recognition.indexPartition('gsi2', { institution, did: student.did })]);
     for (const [index, partition] of lookups) {
       for (const item of await this.table.queryPartition(index, partition)) {
         const record = stripKeys<RecognitionRecord>(item);
@@ -89,10 +86,10 @@ export class Transfers implements TransferRepository {
     const out = await this.table.doc.send(
       new UpdateCommand({
         TableName: this.table.name,
-        Key: keys.rateWindow(scope, client, String(window)),
+        Key: rateWindow.key({ scope, client, window }),
         UpdateExpression: 'ADD #count :one SET #ttl = if_not_exists(#ttl, :ttl), entity = :entity',
         ExpressionAttributeNames: { '#count': 'count', '#ttl': TTL_ATTRIBUTE },
-        ExpressionAttributeValues: { ':one': 1, ':ttl': (window + 2) * windowSeconds, ':entity': 'rate-window' },
+        ExpressionAttributeValues: { ':one': 1, ':ttl': (window + 2) * windowSeconds, ':entity': rateWindow.model.entity },
         ReturnValues: 'UPDATED_NEW',
       }),
     );
