@@ -258,6 +258,16 @@ export function describePersistenceContract(name: string, makePersistence: () =>
         expect(await p.transfers.get('transfer-1', true)).toBeUndefined();
       });
 
+      it('writes a record as it was when its change was made, whatever the caller changed since', async () => {
+        const record = transfer('t-1', 1);
+        const change = p.transfers.put(record);
+        record.items[0]!.outcome = 'rejected';
+
+        await p.commit([change]);
+
+        expect(await p.transfers.get('t-1', true)).toEqual(transfer('t-1', 1));
+      });
+
       it('throws what onConflict names for the index of the failing change', async () => {
         await p.commit([p.apiKeys.create(apiKey('k-taken', 'uni-a'))]);
         const indexes: number[] = [];
@@ -1251,6 +1261,14 @@ export function describePersistenceContract(name: string, makePersistence: () =>
         const other = await p.transfers.list('uni-a', 'pending-review', 1);
 
         await expectCursorRefused(p.transfers.list('uni-a', 'decided', 1, other.nextCursor));
+      });
+
+      it('does not let a caller change a stored transfer through one it listed', async () => {
+        await p.commit([p.transfers.put(transfer('t-1', 1))]);
+        const [listed] = (await p.transfers.list('uni-a', undefined, 10)).items;
+        listed!.student.name = 'Changed after read';
+
+        expect(await p.transfers.get('t-1', true)).toEqual(transfer('t-1', 1));
       });
 
       it('records a recognition once per credential and institution', async () => {
