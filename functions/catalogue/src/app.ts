@@ -3,13 +3,14 @@
  * (only the owning institution writes), versioned, withdrawable, and searchable by anyone.
  */
 import type { OpenAPIHono, z } from '@hono/zod-openapi';
-import { catalogueRoutes as routes, registerSecurity, type componentBatchResultSchema } from '@cx/contract';
+import { catalogueRoutes as routes, registerSecurity, type componentBatchResultSchema, type EntryRoutes } from '@cx/contract';
 import {
   componentBatchItemSchema,
   etagOf,
   searchWords,
   systemClock,
   ValidationError,
+  type CatalogueKind,
   type EntryBody,
 } from '@cx/domain';
 import { createApiApp, fieldIssues, requestContext, type ApiEnv } from '@cx/http';
@@ -31,14 +32,15 @@ export function createCatalogueApp(deps: ExchangeDeps): OpenAPIHono<ApiEnv> {
   });
   registerSecurity(app);
 
-  for (const { kind, ...entry } of [routes.component, routes.microDegree, routes.badge]) {
+  /** Serves one kind's entry routes: the same handlers for every kind, typed by it. */
+  const serveEntries = <K extends CatalogueKind>({ kind, ...entry }: EntryRoutes<K>) => {
     app.openapi(
       entry.put,
       async (c) => {
         const { id, code } = c.req.valid('param');
-        const result = await service.put(kind, id, code, c.req.valid('json') as EntryBody<typeof kind>, c.req.header('if-match'), requestContext(c));
+        const result = await service.put(kind, id, code, c.req.valid('json'), c.req.header('if-match'), requestContext(c));
         c.header('etag', etagOf(result.entry.version));
-        return c.json(result.entry as never, result.outcome === 'created' ? 201 : 200);
+        return c.json(result.entry, result.outcome === 'created' ? 201 : 200);
       },
     );
 
@@ -48,7 +50,7 @@ export function createCatalogueApp(deps: ExchangeDeps): OpenAPIHono<ApiEnv> {
         const { id, code } = c.req.valid('param');
         const found = await service.get(kind, id, code);
         c.header('etag', etagOf(found.version));
-        return c.json(found as never, 200);
+        return c.json(found, 200);
       },
     );
 
@@ -58,7 +60,7 @@ export function createCatalogueApp(deps: ExchangeDeps): OpenAPIHono<ApiEnv> {
         const { id, code, n } = c.req.valid('param');
         // versions never change
         c.header('cache-control', 'public, max-age=86400, immutable');
-        return c.json((await service.getVersion(kind, id, code, n)) as never, 200);
+        return c.json(await service.getVersion(kind, id, code, n), 200);
       },
     );
 
@@ -66,10 +68,13 @@ export function createCatalogueApp(deps: ExchangeDeps): OpenAPIHono<ApiEnv> {
       entry.withdraw,
       async (c) => {
         const { id, code } = c.req.valid('param');
-        return c.json((await service.withdraw(kind, id, code, requestContext(c))) as never, 200);
+        return c.json(await service.withdraw(kind, id, code, requestContext(c)), 200);
       },
     );
-  }
+  };
+  serveEntries(routes.component);
+  serveEntries(routes.microDegree);
+  serveEntries(routes.badge);
 
   app.openapi(
     routes.importComponents,
@@ -130,7 +135,7 @@ export function createCatalogueApp(deps: ExchangeDeps): OpenAPIHono<ApiEnv> {
     routes.searchComponents,
     async (c) => {
       const { limit, cursor, q, ...filters } = c.req.valid('query');
-      return c.json((await service.search('component', { ...filters, words: words(q) }, limit, cursor)) as never, 200);
+      return c.json(await service.search('component', { ...filters, words: words(q) }, limit, cursor), 200);
     },
   );
 
@@ -141,9 +146,9 @@ export function createCatalogueApp(deps: ExchangeDeps): OpenAPIHono<ApiEnv> {
       const query: CatalogueQuery = { ...filters, words: words(q) };
       if (component) {
         const [institution, code] = component.split('/') as [string, string];
-        return c.json((await service.degreesWithComponent({ institution, code }, query, limit, cursor)) as never, 200);
+        return c.json(await service.degreesWithComponent({ institution, code }, query, limit, cursor), 200);
       }
-      return c.json((await service.search('micro-degree', query, limit, cursor)) as never, 200);
+      return c.json(await service.search('micro-degree', query, limit, cursor), 200);
     },
   );
 
@@ -151,7 +156,7 @@ export function createCatalogueApp(deps: ExchangeDeps): OpenAPIHono<ApiEnv> {
     routes.searchBadges,
     async (c) => {
       const { limit, cursor, q, ...filters } = c.req.valid('query');
-      return c.json((await service.search('badge', { ...filters, words: words(q) }, limit, cursor)) as never, 200);
+      return c.json(await service.search('badge', { ...filters, words: words(q) }, limit, cursor), 200);
     },
   );
 

@@ -19,7 +19,9 @@ import {
   pageQuerySchema,
   pageSchema,
   participationForms,
+  type CatalogueEntry,
   type CatalogueKind,
+  type EntryBody,
 } from '@cx/domain';
 import { ownerOnly } from '@cx/http';
 import { bearerSecurity, jsonBody, jsonContent, problems } from './common.js';
@@ -89,8 +91,11 @@ export const componentBatchResultSchema = z
   })
   .meta({ id: 'ComponentBatchResult' });
 
+/** The routes of one kind of entry, typed by its kind. */
+export type EntryRoutes<K extends CatalogueKind> = ReturnType<typeof entryRoutes<K>>;
+
 /** The four routes of one kind of entry: publish or change, read, read a version, withdraw. */
-function entryRoutes<K extends CatalogueKind, B extends z.ZodType, E extends z.ZodType>(kind: K, plural: string, tag: string, body: B, entry: E) {
+function entryRoutes<K extends CatalogueKind>(kind: K, plural: string, tag: string, body: z.ZodType<EntryBody<K>>, entry: z.ZodType<CatalogueEntry<K>>) {
   return {
     kind,
     put: createRoute({

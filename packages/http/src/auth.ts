@@ -2,13 +2,13 @@
  * Who is calling. The principal comes only from a verified API key, never from the body;
  * routes then check it against the path with `requireAdmin` / `requireInstitution`.
  */
-import { ForbiddenError, hashSecret, hashesEqual, parseApiKey, UnauthorizedError, type Principal } from '@cx/domain';
-import type { ApiKeys } from '@cx/store';
+import { ForbiddenError, hashSecret, hashesEqual, parseApiKey, UnauthorizedError, type ApiKeyRepository, type Principal } from '@cx/domain';
 import type { Context, MiddlewareHandler } from 'hono';
+import type { ApiEnv } from './env.js';
 
 export interface AuthDeps {
   /** Read at request time, so an app can be built (e.g. for its OpenAPI document) without a table. */
-  store: { apiKeys: ApiKeys };
+  store: { apiKeys: Pick<ApiKeyRepository, 'get'> };
   /** SHA-256 (hex) of the operator-supplied admin token (`CX_ADMIN_TOKEN`), if any. */
   adminTokenHash?: string;
 }
@@ -32,18 +32,19 @@ export async function principalFromHeader(header: string | undefined, deps: Auth
 }
 
 /** Sets `principal` for every request; an unknown or malformed key is a 401 at once. */
-export function authenticate(deps: AuthDeps): MiddlewareHandler {
+export function authenticate(deps: AuthDeps): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
-    c.set('principal' as never, (await principalFromHeader(c.req.header('authorization'), deps)) as never);
+    c.set('principal', await principalFromHeader(c.req.header('authorization'), deps));
     await next();
   };
 }
 
-export function principalOf(c: Context): Principal {
-  return (c.get('principal' as never) as Principal | undefined) ?? { kind: 'anonymous' };
+/** The caller `authenticate` found. */
+export function principalOf(c: Context<ApiEnv>): Principal {
+  return c.get('principal');
 }
 
-export function requireAdmin(c: Context): Principal & { kind: 'admin' } {
+export function requireAdmin(c: Context<ApiEnv>): Principal & { kind: 'admin' } {
   const principal = principalOf(c);
   if (principal.kind === 'anonymous') throw new UnauthorizedError('this route needs an admin API key');
   if (principal.kind !== 'admin') throw new ForbiddenError('this route is for consortium admins');
@@ -55,13 +56,13 @@ export function requireAdmin(c: Context): Principal & { kind: 'admin' } {
  * before the request is validated, so a caller without rights gets 401/403, never a 400
  * describing what the route would have accepted.
  */
-export const adminOnly: MiddlewareHandler = async (c, next) => {
+export const adminOnly: MiddlewareHandler<ApiEnv> = async (c, next) => {
   requireAdmin(c);
   await next();
 };
 
 /** The caller must be the institution named in the path. Admins are not institutions: they cannot act (or sign) for one. */
-export function requireInstitution(c: Context, institutionId: string): Principal & { kind: 'institution' } {
+export function requireInstitution(c: Context<ApiEnv>, institutionId: string): Principal & { kind: 'institution' } {
   const principal = principalOf(c);
   if (principal.kind === 'anonymous') throw new UnauthorizedError(`this route needs the API key of ${institutionId}`);
   if (principal.kind !== 'institution' || principal.institutionId !== institutionId) {
@@ -71,7 +72,7 @@ export function requireInstitution(c: Context, institutionId: string): Principal
 }
 
 /** Any member institution's key (or an admin's). */
-export function requireMember(c: Context): Principal & { kind: 'institution' | 'admin' } {
+export function requireMember(c: Context<ApiEnv>): Principal & { kind: 'institution' | 'admin' } {
   const principal = principalOf(c);
   if (principal.kind === 'anonymous') throw new UnauthorizedError('this route needs an API key');
   return principal;
@@ -82,7 +83,7 @@ export function requireMember(c: Context): Principal & { kind: 'institution' | '
  * institution's key passes, checked before validation so that another institution never
  * learns what the route accepts.
  */
-export const ownerOnly: MiddlewareHandler = async (c, next) => {
+export const ownerOnly: MiddlewareHandler<ApiEnv> = async (c, next) => {
   requireInstitution(c, c.req.param('id') ?? '');
   await next();
 };

@@ -2,7 +2,7 @@
 import type { RequestContext } from '@cx/domain';
 import type { Context } from 'hono';
 import { principalOf } from './auth.js';
-import type { RequestIdVariables } from './request-ids.js';
+import type { ApiEnv } from './env.js';
 
 /**
  * The caller (from its verified key, never the body), the exchange's request id and the
@@ -11,7 +11,7 @@ import type { RequestIdVariables } from './request-ids.js';
  * @example
  * await service.withdraw(kind, id, code, requestContext(c));
  */
-export function requestContext(c: Context<{ Variables: RequestIdVariables }>): RequestContext {
+export function requestContext(c: Context<ApiEnv>): RequestContext {
   const correlationId = c.get('correlationId');
   return { principal: principalOf(c), requestId: c.get('requestId'), ...(correlationId ? { correlationId } : {}) };
 }
