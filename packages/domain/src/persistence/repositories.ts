@@ -2,7 +2,7 @@
  * The persistence port: one repository per aggregate and a unit of work for what must be
  * atomic. Core depends on these interfaces only. `packages/store` implements them on
  * DynamoDB; `@cx/memory-store` implements them in memory for unit tests; one contract
- * suite (test/support/persistence-contract.ts) runs against both, so they cannot drift.
+ * suite (`@cx/memory-store/contract`, packages/memory-store/src/contract.ts) runs against both, so they cannot drift.
  *
  * Writes that must happen together are described as {@link Change}s (a repository method
  * returns one without writing) and written by {@link Persistence.commit}: all or none.
