@@ -5,7 +5,7 @@
  * item: a chunk's counter is recounted from its outcome items, so it is right however
  * often a chunk runs, and a run's progress is the sum of its chunks' counters.
  */
-import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, chunkItems, type BatchFailure, type BatchProgress, type BatchRecord, type BatchRepository, type ChunkCount, type Page } from '@cx/domain';
 import { entities } from './entities.js';
 import { stripKeys } from './keys.js';
@@ -23,17 +23,9 @@ export class Batches implements BatchRepository {
    */
   async create(batch: Omit<BatchRecord, 'chunks'>, items: unknown[]): Promise<BatchRecord> {
     const chunks = chunkItems(items);
-    const puts = chunks.map((chunk, n) => ({
-      PutRequest: { Item: { ...batchChunk.key({ ...batch, chunk: n }), ...batchChunk.metadata, first: chunk.first, items: chunk.items } },
-    }));
-    for (let i = 0; i < puts.length; i += 25) {
-      let request: Record<string, unknown[]> | undefined = { [this.table.name]: puts.slice(i, i + 25) };
-      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
-        const out = await this.table.doc.send(new BatchWriteCommand({ RequestItems: request as never }));
-        request = out.UnprocessedItems as typeof request;
-      }
-    }
+    await this.table.putMany(
+      chunks.map((chunk, n) => ({ ...batchChunk.key({ ...batch, chunk: n }), ...batchChunk.metadata, first: chunk.first, items: chunk.items })),
+    );
     const record: BatchRecord = { ...batch, chunks: chunks.length };
     try {
       await this.table.transact([

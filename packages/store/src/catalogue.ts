@@ -5,7 +5,7 @@
  * indexes of keys.ts, never Scans; filters no index serves narrow a Query's results.
  */
 import { createHash } from 'node:crypto';
-import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
   ConflictError,
   ValidationError,
@@ -20,7 +20,7 @@ import {
 } from '@cx/domain';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { catalogueEntities, entities } from './entities.js';
-import { stripKeys, type IndexKeys, type ItemKey } from './keys.js';
+import { stripKeys, type IndexKeys } from './keys.js';
 import { TableChange } from './table-change.js';
 import { PAGE_KEYS, type Table } from './table.js';
 
@@ -52,19 +52,11 @@ export class Catalogue implements CatalogueRepository {
 
   /** Heads of several entries at once (BatchGet), keyed `institution/code`. */
   async heads<K extends CatalogueKind>(kind: K, refs: EntryRef[], consistent = false): Promise<Map<string, StoredEntry<K>>> {
+    const items = await this.table.getMany(refs.map((ref) => catalogueEntities[kind].head.key(ref)), consistent);
     const found = new Map<string, StoredEntry<K>>();
-    for (let i = 0; i < refs.length; i += 100) {
-      let request: Record<string, { Keys: ItemKey[]; ConsistentRead?: boolean }> | undefined = {
-        [this.table.name]: { Keys: refs.slice(i, i + 100).map((ref) => catalogueEntities[kind].head.key(ref)), ConsistentRead: consistent },
-      };
-      while (request && Object.keys(request).length > 0) {
-        const out = await this.table.doc.send(new BatchGetCommand({ RequestItems: request as never }));
-        for (const item of out.Responses?.[this.table.name] ?? []) {
-          const entry = stripKeys<StoredEntry<K>>(item);
-          found.set(`${entry.institution}/${entry.code}`, entry);
-        }
-        request = out.UnprocessedKeys as typeof request;
-      }
+    for (const item of items) {
+      const entry = stripKeys<StoredEntry<K>>(item);
+      found.set(`${entry.institution}/${entry.code}`, entry);
     }
     return found;
   }

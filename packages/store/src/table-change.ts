@@ -8,11 +8,16 @@ import type { TransactItem } from './table.js';
 
 /** A conditional write on the exchange's table, not yet sent. */
 export class TableChange implements Change {
+  readonly item: TransactItem;
+
   constructor(
-    /** The entity written (an entity name of entities.ts), for messages. */
+    /** The entity written (a definition name of entities.ts), for messages. */
     readonly entity: string,
-    readonly item: TransactItem,
-  ) {}
+    item: TransactItem,
+  ) {
+    // a copy: the change writes the record as it was when it was made, whatever the caller changes later
+    this.item = structuredClone(item);
+  }
 }
 
 /**

@@ -13,15 +13,20 @@
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
+  BatchWriteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
+  type BatchGetCommandInput,
+  type BatchWriteCommandInput,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, retry, serviceFailure, serviceFailureError, type Change, type OnConflict, type Page, type RetryOptions } from '@cx/domain';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { transactItems } from './table-change.js';
+import { untilProcessed } from './until-processed.js';
 import type { GsiName } from './table-definition.js';
 import type { ItemKey } from './keys.js';
 
@@ -33,6 +38,9 @@ type SdkTransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[n
  * this one needs the write.
  */
 export type TransactItem = SdkTransactItem & ({ Put: object } | { Update: object } | { Delete: object } | { ConditionCheck: object });
+
+type BatchGetRequest = NonNullable<BatchGetCommandInput['RequestItems']>;
+type BatchWriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>;
 
 export interface TableOptions {
   tableName: string;
@@ -79,6 +87,31 @@ export class Table {
   async get<T extends Record<string, unknown>>(key: ItemKey, consistent = false): Promise<T | undefined> {
     const out = await this.doc.send(new GetCommand({ TableName: this.name, Key: key, ConsistentRead: consistent }));
     return out.Item as T | undefined;
+  }
+
+  /** The items with these keys (BatchGet, 100 keys a call), in no particular order; keys not found are left out. */
+  async getMany(keys: ItemKey[], consistent = false): Promise<Record<string, unknown>[]> {
+    const found: Record<string, unknown>[] = [];
+    for (let i = 0; i < keys.length; i += 100) {
+      const request: BatchGetRequest = { [this.name]: { Keys: keys.slice(i, i + 100), ConsistentRead: consistent } };
+      await untilProcessed(request, async (request) => {
+        const out = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
+        found.push(...(out.Responses?.[this.name] ?? []));
+        return out.UnprocessedKeys;
+      });
+    }
+    return found;
+  }
+
+  /** Puts the items unconditionally (BatchWrite, 25 a call). */
+  async putMany(items: Record<string, unknown>[]): Promise<void> {
+    for (let i = 0; i < items.length; i += 25) {
+      const request: BatchWriteRequest = { [this.name]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) };
+      await untilProcessed(request, async (request) => {
+        const out = await this.doc.send(new BatchWriteCommand({ RequestItems: request }));
+        return out.UnprocessedItems;
+      });
+    }
   }
 
   /**
