@@ -47,6 +47,7 @@ import type {
   Page,
   Transfer,
   Verification,
+  WhoAmI,
 } from './types.js';
 
 export interface CxClientOptions {
@@ -226,7 +227,7 @@ export class CxClient {
   }
 
   /** Who the client's API key acts for: an admin, or an institution (with its id). */
-  async me(): Promise<{ kind: 'admin' | 'institution'; institution?: string; keyId: string }> {
+  async me(): Promise<WhoAmI> {
     return this.json('GET', '/v1/me');
   }
 

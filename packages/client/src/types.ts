@@ -1,9 +1,29 @@
 /**
- * What the exchange answers. Where @cx/domain has the type it is reused; the rest mirrors
- * the response schemas of the function apps (functions/<area>/src/app.ts), which are not a
- * dependency of the client because they pull in the server.
+ * What the exchange answers, derived from the API contract's response schemas
+ * (`@cx/contract`), so the client cannot drift from the server. Types only: the client
+ * imports nothing of the contract at run time, and so nothing of hono or the server.
  */
-import type { AuditRecord, CatalogueEntry, FieldIssue, Institution, Page, Recipient } from '@cx/domain';
+import type {
+  agreementRuleViewSchema,
+  agreementViewSchema,
+  apiKeyCreatedSchema,
+  apiKeysRevokedSchema,
+  batchStatusSchema,
+  batchSubmittedSchema,
+  batchViewSchema,
+  componentBatchResultSchema,
+  credentialViewSchema,
+  issuedCredentialSchema,
+  onboardedSchema,
+  transferItemViewSchema,
+  transferViewSchema,
+  verifiableCredentialSchema,
+  verificationCheckSchema,
+  verificationSchema,
+  whoAmISchema,
+} from '@cx/contract';
+import type { AuditRecord, CatalogueEntry, Institution, Page } from '@cx/domain';
+import type { z } from 'zod';
 
 export type { AuditRecord, Institution, Page };
 
@@ -11,160 +31,60 @@ export type Component = CatalogueEntry<'component'>;
 export type MicroDegree = CatalogueEntry<'micro-degree'>;
 export type Badge = CatalogueEntry<'badge'>;
 
-/** `POST /v1/institutions` */
-export interface Onboarded {
-  institution: Institution;
-  /** Shown once. */
-  apiKey: string;
-}
+/** `GET /v1/me`: who the calling key acts for. */
+export type WhoAmI = z.infer<typeof whoAmISchema>;
 
-/** `POST /v1/institutions/{id}/api-keys` */
-export interface CreatedApiKey {
-  id: string;
-  /** Shown once. */
-  apiKey: string;
-}
+/** `POST /v1/institutions`: the member and its first API key (shown once). */
+export type Onboarded = z.infer<typeof onboardedSchema>;
 
-/** `POST /v1/institutions/{id}/api-keys:revoke-all` */
-export interface RevokedApiKeys {
-  /** Ids of the keys the call revoked (keys revoked before are not listed). */
-  revoked: string[];
-}
+/** `POST /v1/institutions/{id}/api-keys`: the new key (shown once). */
+export type CreatedApiKey = z.infer<typeof apiKeyCreatedSchema>;
 
-export type BatchOutcome = 'created' | 'updated' | 'unchanged' | 'invalid' | 'failed';
+/** `POST /v1/institutions/{id}/api-keys:revoke-all`: the ids of the keys the call revoked (not those revoked before). */
+export type RevokedApiKeys = z.infer<typeof apiKeysRevokedSchema>;
 
-/** One item's result in `POST /v1/institutions/{id}/components:batch`. */
-export interface ComponentBatchResult {
-  /** The item's position in the request (or, from `importComponents`, in the whole import). */
-  index: number;
-  code?: string;
-  outcome: BatchOutcome;
-  version?: number;
-  problem?: { detail: string; errors?: FieldIssue[] };
-}
+/** `POST /v1/institutions/{id}/components:batch` */
+export type ComponentBatchAnswer = z.infer<typeof componentBatchResultSchema>;
 
-export interface ComponentBatchAnswer {
-  results: ComponentBatchResult[];
-  summary: Record<BatchOutcome, number>;
-}
+/** One item's result; `index` is its position in the request (or, from `importComponents`, in the whole import). */
+export type ComponentBatchResult = ComponentBatchAnswer['results'][number];
+
+export type BatchOutcome = ComponentBatchResult['outcome'];
 
 /** A signed W3C VC 2.0 credential. */
-export type VerifiableCredential = Record<string, unknown>;
+export type VerifiableCredential = z.infer<typeof verifiableCredentialSchema>;
 
 /** `POST /v1/institutions/{id}/credentials` */
-export interface IssuedCredential {
-  id: string;
-  credential: VerifiableCredential;
-}
-
-export type CredentialStatus = 'active' | 'suspended' | 'revoked';
+export type IssuedCredential = z.infer<typeof issuedCredentialSchema>;
 
 /** An issued credential as its institution sees it. */
-export interface CredentialRecord {
-  id: string;
-  status: CredentialStatus;
-  statusReason?: string;
-  statusChangedAt?: string;
-  achievement: { type: string; institution: string; code: string; version: number };
-  recipient: Recipient;
-  issuedAt: string;
-  builtFrom?: string[];
-  credential: VerifiableCredential;
-}
+export type CredentialRecord = z.infer<typeof credentialViewSchema>;
 
-export type BatchStatus = 'queued' | 'running' | 'done' | 'done-with-errors';
+export type CredentialStatus = CredentialRecord['status'];
+
+export type BatchStatus = z.infer<typeof batchStatusSchema>;
+
+/** `GET /v1/institutions/{id}/credential-batches/{batchId}`: progress, and a page of the failed items (`?limit=&cursor=`). */
+export type BatchProgress = z.infer<typeof batchViewSchema>;
 
 /** A failed item of a graduation run; `problem` is a problem document. */
-export interface BatchItemError {
-  index: number;
-  problem: { status?: number; title?: string; detail?: string; errors?: FieldIssue[]; [extension: string]: unknown } | unknown;
-}
+export type BatchItemError = BatchProgress['errors'][number];
 
-/** `GET /v1/institutions/{id}/credential-batches/{batchId}` */
-export interface BatchProgress {
-  id: string;
-  status: BatchStatus;
-  total: number;
-  issued: number;
-  failed: number;
-  createdAt: string;
-  /** A page of the failed items (`?limit=&cursor=`). */
-  errors: BatchItemError[];
-  /** Present when more errors follow. */
-  nextCursor?: string;
-}
+/** `POST /v1/institutions/{id}/credential-batches`: `queued`; a repeated start with the same Idempotency-Key answers the first run as it is now. */
+export type BatchSubmitted = z.infer<typeof batchSubmittedSchema>;
 
-/** `POST /v1/institutions/{id}/credential-batches` */
-export interface BatchSubmitted {
-  id: string;
-  /** `queued`; a repeated start with the same Idempotency-Key answers the first run as it is now. */
-  status: BatchStatus;
-  total: number;
-}
+export type VerificationCheck = z.infer<typeof verificationCheckSchema>;
 
-export type CheckName = 'proof' | 'issuer-member' | 'revocation' | 'suspension' | 'validity-period' | 'schema';
+export type CheckName = VerificationCheck['check'];
 
-export interface VerificationCheck {
-  check: CheckName;
-  ok: boolean;
-  detail?: string;
-}
+/** `POST /v1/credentials/verify`: every check, and the verdict. */
+export type Verification = z.infer<typeof verificationSchema>;
 
-/** `POST /v1/credentials/verify` */
-export interface Verification {
-  verified: boolean;
-  checks: VerificationCheck[];
-  errors: string[];
-  warnings: string[];
-  /** The issuer as the member list names it (never the name claimed in the credential). */
-  issuer?: { id: string; name: string; did: string; status: string };
-}
+export type AgreementRuleView = z.infer<typeof agreementRuleViewSchema>;
 
-export interface AgreementRuleView {
-  partnerComponent: string;
-  reviewedVersion: number;
-  recognisedAs: { component?: string; ects: number };
-  minGrade?: string;
-  maxAgeYears?: number;
-  needsReview: boolean;
-  currentVersion: number | null;
-}
+export type Agreement = z.infer<typeof agreementViewSchema>;
 
-export interface Agreement {
-  institution: string;
-  id: string;
-  partner: string;
-  validFrom: string;
-  validUntil?: string;
-  notes?: string;
-  rules: AgreementRuleView[];
-  version: number;
-  updatedAt: string;
-}
+export type TransferItem = z.infer<typeof transferItemViewSchema>;
 
-export interface TransferItem {
-  credentialId: string;
-  issuer: string | null;
-  component: string | null;
-  outcome: 'recognised' | 'pending' | 'rejected';
-  ects: number;
-  recognisedAs?: string;
-  reason: string;
-  appealed?: boolean;
-  history: unknown[];
-}
-
-export interface Transfer {
-  id: string;
-  institution: string;
-  status: 'decided' | 'pending-review';
-  student: Recipient;
-  items: TransferItem[];
-  totalEctsRecognised: number;
-  /** Only in the answer to a keyless (student) submission. */
-  trackingToken?: string;
-  trackingUrl?: string;
-  recognitionCredential?: VerifiableCredential;
-  createdAt: string;
-  updatedAt: string;
-}
+/** A transfer; `trackingToken` only in the answer to a keyless (student) submission. */
+export type Transfer = z.infer<typeof transferViewSchema>;
