@@ -3,8 +3,7 @@
  * version 1 before either writes. The table keeps one; the other caller learns its If-Match
  * no longer holds (412), or, without If-Match, that it lost a race (409).
  */
-import { ConflictError, PreconditionFailedError, type Principal } from '@cx/domain';
-import { Store } from '@cx/store';
+import { ConflictError, PreconditionFailedError, type AgreementRepository, type Persistence, type Principal } from '@cx/domain';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testExchange, type TestExchange } from '../../../test/support/exchange.js';
 import { componentBody } from '../../../functions/catalogue/src/fixtures.js';
@@ -23,17 +22,19 @@ beforeAll(async () => {
 
 /** A service whose reads of the agreement wait until `readers` callers have read it: they all see the same version. */
 function racingService(readers: number): AgreementService {
-  const store = new Store(cx.deps.store.table);
-  const read = store.agreements.get.bind(store.agreements);
+  const shared = cx.deps.store;
   let waiting = 0;
   let release!: () => void;
   const allRead = new Promise<void>((resolve) => (release = resolve));
-  store.agreements.get = async (...args) => {
-    const record = await read(...args);
+  // the exchange's persistence with this service's own agreement reads; the shared one stays as it is
+  const agreements: AgreementRepository = Object.create(shared.agreements);
+  agreements.get = async (...args) => {
+    const record = await shared.agreements.get(...args);
     if (++waiting >= readers) release();
     await allRead;
     return record;
   };
+  const store: Persistence = Object.create(shared, { agreements: { value: agreements } });
   return new AgreementService({ store, clock: { now: () => new Date() } });
 }
 

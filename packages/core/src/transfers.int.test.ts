@@ -3,8 +3,7 @@
  * twice at once, both submissions having found it not yet recognised. The table's condition
  * keeps one recognition; the other submission fails as a whole (409) and writes nothing.
  */
-import { ConflictError, type Principal } from '@cx/domain';
-import { Store } from '@cx/store';
+import { ConflictError, type Persistence, type Principal, type TransferRepository } from '@cx/domain';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testExchange, type TestExchange } from '../../../test/support/exchange.js';
 import { componentBody } from '../../../functions/catalogue/src/fixtures.js';
@@ -27,17 +26,19 @@ beforeAll(async () => {
 
 /** Transfer services whose duplicate lookups wait until `readers` submissions have looked: all see "not recognised yet". */
 function racingTransfers(readers: number): TransferService {
-  const store = new Store(cx.deps.store.table);
-  const lookup = store.transfers.recognition.bind(store.transfers);
+  const shared = cx.deps.store;
   let waiting = 0;
   let release!: () => void;
   const allLooked = new Promise<void>((resolve) => (release = resolve));
-  store.transfers.recognition = async (...args) => {
-    const found = await lookup(...args);
+  // the exchange's persistence with these services' own duplicate lookups; the shared one stays as it is
+  const transfers: TransferRepository = Object.create(shared.transfers);
+  transfers.recognition = async (...args) => {
+    const found = await shared.transfers.recognition(...args);
     if (++waiting >= readers) release();
     await allLooked;
     return found;
   };
+  const store: Persistence = Object.create(shared, { transfers: { value: transfers } });
   return credentialServices({ ...cx.deps, store }).transfers;
 }
 
