@@ -4,8 +4,7 @@ import type { Child } from 'hono/jsx';
 import type { CatalogueService, CredentialServices } from '@cx/core';
 import type { RequestIdVariables } from '@cx/http';
 import type { ExchangeDeps } from '@cx/runtime';
-import type { StoredInstitution } from '@cx/domain';
-import type { Store } from '@cx/store';
+import type { Persistence, StoredInstitution } from '@cx/domain';
 import { Layout, type Section } from './layout.js';
 
 export type PagesEnv = { Variables: RequestIdVariables };
@@ -24,7 +23,7 @@ export async function render(c: Context<PagesEnv>, page: { title: string; sectio
 }
 
 /** The member list, in id order (a consortium has at most a few hundred members). */
-export async function memberList(store: Store): Promise<StoredInstitution[]> {
+export async function memberList(store: Persistence): Promise<StoredInstitution[]> {
   const members: StoredInstitution[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < 20; page++) {
