@@ -2,7 +2,7 @@
  * Catalogue entries in the single table: a head item per entry (its latest version, what
  * searches read), an immutable item per version (what credentials freeze), and, for
  * micro-degrees, one "degree ref" per listed component. Searches are Queries on the
- * indexes of keys.ts, never Scans; filters no index serves narrow a Query's results.
+ * indexes entities.ts declares, never Scans; filters no index serves narrow a Query's results.
  */
 import { createHash } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
