@@ -28,6 +28,7 @@ export function createCatalogueApp(deps: ExchangeDeps): OpenAPIHono<ApiEnv> {
   const service = new CatalogueService({ store: deps.store, clock: deps.clock ?? systemClock });
   const app = createApiApp({
     auth: { store: deps.store, adminTokenHash: deps.adminTokenHash },
+    log: deps.log,
     largeBodies: (path) => (path.endsWith('/components:batch') ? BATCH_BODY_LIMIT : undefined),
   });
   registerSecurity(app);

@@ -1,7 +1,6 @@
 /** AWS Lambda entry: the same app as everywhere, with dependencies made once per container. */
-import { handle } from 'hono/aws-lambda';
-import { lambdaDeps } from '@cx/runtime/lambda';
+import { lambdaDeps, lambdaHttp } from '@cx/runtime/lambda';
 import { lambdaStore } from '@cx/runtime/lambda-store';
 import { createCatalogueApp } from './app.js';
 
-export const handler = handle(createCatalogueApp(lambdaDeps({ store: lambdaStore() })));
+export const handler = lambdaHttp(createCatalogueApp(lambdaDeps({ store: lambdaStore() })));

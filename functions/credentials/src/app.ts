@@ -33,6 +33,7 @@ export function createCredentialsApp(deps: ExchangeDeps, options: ServiceOptions
   const services = options.services ?? credentialServices(deps, options);
   const app = createApiApp({
     auth: { store: deps.store, adminTokenHash: deps.adminTokenHash },
+    log: deps.log,
     largeBodies: (path) => (path.endsWith('/credential-batches') ? BATCH_BODY_LIMIT : undefined),
   });
   registerSecurity(app);

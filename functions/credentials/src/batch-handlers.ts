@@ -7,19 +7,16 @@
  */
 import type { ScheduledEvent, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { BatchChunkMessage, BatchRunner, SweepResult } from '@cx/core';
-
-function log(level: 'info' | 'error', message: string, details: Record<string, unknown>): void {
-  console[level === 'error' ? 'error' : 'log'](JSON.stringify({ level, message, ...details }));
-}
+import { consoleLog, type Log } from '@cx/domain';
 
 /** Handles each record, reporting those that failed so that only they come back (partial batch response). */
-async function eachRecord(event: SQSEvent, handle: (message: BatchChunkMessage, record: SQSRecord) => Promise<void>, failed: string): Promise<SQSBatchResponse> {
+async function eachRecord(event: SQSEvent, handle: (message: BatchChunkMessage, record: SQSRecord) => Promise<void>, failed: string, log: Log): Promise<SQSBatchResponse> {
   const failures: SQSBatchResponse['batchItemFailures'] = [];
   for (const record of event.Records) {
     try {
       await handle(JSON.parse(record.body) as BatchChunkMessage, record);
     } catch (error) {
-      log('error', failed, { messageId: record.messageId, error: String(error) });
+      log.error(failed, { messageId: record.messageId, error });
       failures.push({ itemIdentifier: record.messageId });
     }
   }
@@ -27,29 +24,30 @@ async function eachRecord(event: SQSEvent, handle: (message: BatchChunkMessage, 
 }
 
 /** The worker: a chunk that fails is reported back and SQS delivers it again (and dead-letters it in the end). */
-export function chunkWorker(batches: BatchRunner): (event: SQSEvent) => Promise<SQSBatchResponse> {
-  return (event) => eachRecord(event, (message) => batches.processChunk(message), 'batch chunk failed; SQS will redeliver it');
+export function chunkWorker(batches: BatchRunner, log: Log = consoleLog): (event: SQSEvent) => Promise<SQSBatchResponse> {
+  return (event) => eachRecord(event, (message) => batches.processChunk(message), 'batch chunk failed; SQS will redeliver it', log);
 }
 
 /** The dead-letter consumer: every item of the chunk without an outcome is reported failed. */
-export function deadLetterConsumer(batches: BatchRunner): (event: SQSEvent) => Promise<SQSBatchResponse> {
+export function deadLetterConsumer(batches: BatchRunner, log: Log = consoleLog): (event: SQSEvent) => Promise<SQSBatchResponse> {
   return (event) =>
     eachRecord(
       event,
       async (message, record) => {
         const receives = Number(record.attributes?.ApproximateReceiveCount ?? 0);
         await batches.failChunk(message, `not issued: the chunk kept failing and was given up${receives ? ` after ${receives} deliveries to the dead-letter consumer` : ''}`);
-        log('info', 'dead-lettered batch chunk given up; its remaining items are reported failed', { ...message });
+        log.info('dead-lettered batch chunk given up; its remaining items are reported failed', { ...message });
       },
       'giving up a dead-lettered chunk failed; SQS will deliver it again',
+      log,
     );
 }
 
 /** The scheduled sweep over open runs. */
-export function batchSweeper(batches: BatchRunner): (event?: ScheduledEvent) => Promise<SweepResult> {
+export function batchSweeper(batches: BatchRunner, log: Log = consoleLog): (event?: ScheduledEvent) => Promise<SweepResult> {
   return async () => {
     const result = await batches.sweep();
-    log('info', 'swept open graduation runs', { ...result });
+    log.info('swept open graduation runs', { ...result });
     return result;
   };
 }

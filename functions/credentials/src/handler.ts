@@ -1,10 +1,9 @@
 /** AWS Lambda entry: the same app as everywhere, with dependencies made once per container. */
-import { handle } from 'hono/aws-lambda';
-import { lambdaDeps } from '@cx/runtime/lambda';
+import { lambdaDeps, lambdaHttp } from '@cx/runtime/lambda';
 import { lambdaStore } from '@cx/runtime/lambda-store';
 import { lambdaKeyVault } from '@cx/runtime/lambda-keys';
 import { lambdaBatchQueue } from '@cx/runtime/lambda-queue';
 import { createCredentialsApp } from './app.js';
 
 const deps = lambdaDeps({ store: lambdaStore(), keyVault: lambdaKeyVault(), batchQueue: lambdaBatchQueue() });
-export const handler = handle(createCredentialsApp(deps));
+export const handler = lambdaHttp(createCredentialsApp(deps));

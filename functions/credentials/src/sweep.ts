@@ -3,11 +3,11 @@
  * while are sent to the queue again, runs past their deadline are ended, finished runs closed.
  */
 import { credentialServices } from '@cx/core';
-import { lambdaDeps } from '@cx/runtime/lambda';
+import { lambdaDeps, lambdaLog, onInvocation } from '@cx/runtime/lambda';
 import { lambdaStore } from '@cx/runtime/lambda-store';
 import { lambdaBatchQueue } from '@cx/runtime/lambda-queue';
 import { batchSweeper } from './batch-handlers.js';
 
 const deps = lambdaDeps({ store: lambdaStore(), batchQueue: lambdaBatchQueue() });
 
-export const handler = batchSweeper(credentialServices(deps).batches);
+export const handler = onInvocation(batchSweeper(credentialServices(deps).batches, lambdaLog));

@@ -5,11 +5,11 @@
  * the chunk goes to the dead-letter queue, whose consumer (dead-letters.ts) ends it.
  */
 import { credentialServices } from '@cx/core';
-import { lambdaDeps } from '@cx/runtime/lambda';
+import { lambdaDeps, lambdaLog, onInvocation } from '@cx/runtime/lambda';
 import { lambdaStore } from '@cx/runtime/lambda-store';
 import { lambdaKeyVault } from '@cx/runtime/lambda-keys';
 import { chunkWorker } from './batch-handlers.js';
 
 const deps = lambdaDeps({ store: lambdaStore(), keyVault: lambdaKeyVault() });
 
-export const handler = chunkWorker(credentialServices(deps).batches);
+export const handler = onInvocation(chunkWorker(credentialServices(deps).batches, lambdaLog));

@@ -13,7 +13,7 @@ export type InstitutionsAppDeps = ExchangeDeps;
 export function createInstitutionsApp(deps: InstitutionsAppDeps) {
   const auth: AuthDeps = { store: deps.store, adminTokenHash: deps.adminTokenHash };
   const service = new InstitutionService({ ...deps, clock: deps.clock ?? systemClock });
-  const app = createApiApp({ auth });
+  const app = createApiApp({ auth, log: deps.log });
   registerSecurity(app);
 
   app.openapi(

@@ -1,8 +1,7 @@
 /** AWS Lambda entry: the same app as everywhere, with dependencies made once per container. */
-import { handle } from 'hono/aws-lambda';
-import { lambdaDeps } from '@cx/runtime/lambda';
+import { lambdaDeps, lambdaHttp } from '@cx/runtime/lambda';
 import { lambdaStore } from '@cx/runtime/lambda-store';
 import { lambdaKeyVault } from '@cx/runtime/lambda-keys';
 import { createPagesApp } from './app.js';
 
-export const handler = handle(createPagesApp(lambdaDeps({ store: lambdaStore(), keyVault: lambdaKeyVault() })));
+export const handler = lambdaHttp(createPagesApp(lambdaDeps({ store: lambdaStore(), keyVault: lambdaKeyVault() })));

@@ -32,6 +32,7 @@ export function createRecognitionApp(deps: ExchangeDeps, options: { services?: C
   const services = options.services ?? credentialServices(deps);
   const app = createApiApp({
     auth: { store: deps.store, adminTokenHash: deps.adminTokenHash },
+    log: deps.log,
     largeBodies: (path) => (/\/transfers$/.test(path) ? TRANSFER_BODY_LIMIT : undefined),
   });
   registerSecurity(app);

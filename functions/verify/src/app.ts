@@ -24,7 +24,7 @@ function credentialObject(value: unknown): Record<string, unknown> {
 
 export function createVerifyApp(deps: ExchangeDeps, options: { services?: CredentialServices } = {}): OpenAPIHono<ApiEnv> {
   const services = options.services ?? credentialServices(deps);
-  const app = createApiApp({ auth: { store: deps.store, adminTokenHash: deps.adminTokenHash } });
+  const app = createApiApp({ auth: { store: deps.store, adminTokenHash: deps.adminTokenHash }, log: deps.log });
 
   app.openapi(
     routes.verify,

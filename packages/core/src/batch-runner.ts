@@ -25,6 +25,8 @@ import {
   type JobQueue,
   type Persistence,
   type Principal,
+  consoleLog,
+  type Log,
 } from '@cx/domain';
 import type { Idempotency } from './idempotency.js';
 import type { CredentialIssuer } from './issuer.js';
@@ -408,6 +410,8 @@ export class InProcessQueue<T> implements JobQueue<T> {
       maxAttempts?: number;
       retryDelayMs?: number;
       onGiveUp?: (message: T, error: unknown, attempts: number) => Promise<void>;
+      /** Where messages given up are logged; the console when absent. */
+      log?: Log;
     } = {},
   ) {}
 
@@ -427,13 +431,13 @@ export class InProcessQueue<T> implements JobQueue<T> {
     if (onGiveUp) {
       try {
         await retry(() => onGiveUp(message, error, attempts), { retryable: () => true, attempts: 10, baseDelayMs: this.options.retryDelayMs ?? 500, maxDelayMs: 5000 });
-        console.error(JSON.stringify({ level: 'error', message: 'queue message given up after retries; its failure is recorded', error: String(error) }));
+        (this.options.log ?? consoleLog).error('queue message given up after retries; its failure is recorded', { error });
         return;
       } catch (giveUpError) {
         error = giveUpError;
       }
     }
-    console.error(JSON.stringify({ level: 'error', message: 'queue message dropped after retries', error: String(error) }));
+    (this.options.log ?? consoleLog).error('queue message dropped after retries', { error });
   }
 
   private pump(): void {

@@ -1,5 +1,5 @@
 /** What core's services are built from: ports only, so core never sees DynamoDB, KMS or SQS. */
-import type { Clock, JobQueue, KeyVault, Persistence } from '@cx/domain';
+import type { Clock, JobQueue, KeyVault, Log, Persistence } from '@cx/domain';
 import type { BatchChunkMessage } from './batch-runner.js';
 
 /**
@@ -17,4 +17,6 @@ export interface CoreDeps {
   clock?: Clock;
   /** Where graduation-run chunks go (SQS in AWS); an in-process queue running the worker when absent. */
   batchQueue?: JobQueue<BatchChunkMessage>;
+  /** Where the services log (Powertools Logger from the Lambda and local runtimes); the console when absent. */
+  log?: Log;
 }

@@ -20,6 +20,8 @@ import {
   type KeyOwner,
   type Persistence,
   type StoredInstitution,
+  consoleLog,
+  type Log,
 } from '@cx/domain';
 import { auditEntry } from './audit-entry.js';
 import { requireMember } from './membership.js';
@@ -35,6 +37,8 @@ export interface InstitutionServiceDeps {
   /** The consortium's short name; tags every KMS key so IAM can scope signing to it. */
   consortium: string;
   clock: Clock;
+  /** Where failures the caller is not told about in full are logged; the console when absent. */
+  log?: Log;
 }
 
 export class InstitutionService {
@@ -182,7 +186,7 @@ export class InstitutionService {
       return { id: keyId, keyRef: created.keyRef, publicKeyMultibase: ed25519ToMultibase(created.publicKey), status: 'active', createdAt: now };
     } catch (error) {
       if (error instanceof DomainError) throw error;
-      console.error(JSON.stringify({ level: 'error', message: 'signing key provisioning failed', institutionId, error: String(error) }));
+      (this.deps.log ?? consoleLog).error('signing key provisioning failed', { institutionId, error });
       throw new DependencyError('the signing key could not be created; nothing was stored, retry later');
     }
   }

@@ -51,6 +51,7 @@ export function credentialServices(deps: CoreDeps, options: ServiceOptions = {})
     new InProcessQueue<BatchChunkMessage>((message) => batches.processChunk(message), {
       ...options.inProcessQueue,
       onGiveUp: (message, error, attempts) => batches.failChunk(message, giveUpReason(error, attempts)),
+      log: deps.log,
     });
   batches = new BatchRunner({ store: deps.store, issuer, idempotency, clock, queue });
   const agreements = new AgreementService({ store: deps.store, clock });

@@ -21,3 +21,4 @@ export * from './service-failures.js';
 export * from './untrusted-json.js';
 export * from './seeded-random.js';
 export * from './persistence/index.js';
+export * from './log.js';

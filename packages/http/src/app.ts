@@ -4,16 +4,15 @@
  * problem+json for everything else.
  */
 import { OpenAPIHono, type Hook } from '@hono/zod-openapi';
-import { NotFoundError, PayloadTooLargeError, type Principal } from '@cx/domain';
-import type { Env } from 'hono';
+import { NotFoundError, PayloadTooLargeError, type Log } from '@cx/domain';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { authenticate, type AuthDeps } from './auth.js';
+import type { ApiEnv } from './env.js';
 import { boundedJsonBody } from './json-body.js';
 import { problemResponse, validationError } from './problem.js';
-import { requestIds, type RequestIdVariables } from './request-ids.js';
-
-export type ApiEnv = Env & { Variables: { principal: Principal } & RequestIdVariables };
+import { requestIds } from './request-ids.js';
+import { institutionLog, requestLog } from './request-log.js';
 
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 
@@ -27,6 +26,8 @@ export const throwOnInvalid: Hook<unknown, ApiEnv, string, unknown> = (result) =
 
 export interface ApiAppOptions {
   auth: AuthDeps;
+  /** Where the app logs (the request id and institution go on every record); the console when absent. */
+  log?: Log;
   /** Routes that take larger bodies (batch imports): their limit in bytes, by request path. */
   largeBodies?: (path: string) => number | undefined;
 }
@@ -49,6 +50,7 @@ export function createApiApp(options: ApiAppOptions): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: throwOnInvalid });
   app.use('*', cors(API_CORS));
   app.use('*', requestIds());
+  if (options.log) app.use('*', requestLog(options.log));
   app.use('*', (c, next) => {
     const maxSize = options.largeBodies?.(c.req.path) ?? DEFAULT_BODY_LIMIT;
     return bodyLimit({
@@ -59,6 +61,7 @@ export function createApiApp(options: ApiAppOptions): OpenAPIHono<ApiEnv> {
     })(c, next);
   });
   app.use('*', authenticate(options.auth));
+  app.use('*', institutionLog());
   app.use('*', boundedJsonBody());
   app.onError(problemResponse);
   app.notFound((c) => problemResponse(new NotFoundError(`no route for ${c.req.method} ${c.req.path}`), c));

@@ -9,6 +9,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError } from 'zod';
+import { logOf } from './request-log.js';
 
 export interface Problem {
   type: string;
@@ -92,10 +93,11 @@ export function closeAfter(status: number): Record<string, string> {
 
 /** hono `onError`: the single mapping from thrown errors to problem+json responses. */
 export function problemResponse(error: unknown, c: Context): Response {
-  const requestId = c.get('requestId' as never) as string | undefined;
+  // any app's context: the API apps' and the docs app's request-id middleware both set it
+  const requestId: string | undefined = c.get('requestId');
   const problem = toProblem(error, requestId);
   if (problem.status >= 500) {
-    console.error(JSON.stringify({ level: 'error', requestId, path: c.req.path, error: String((error as Error)?.stack ?? error) }));
+    logOf(c).error('request failed with an unexpected error', { requestId, path: c.req.path, error });
   }
   const headers: Record<string, string> = { 'content-type': PROBLEM_CONTENT_TYPE };
   if (requestId) headers['x-request-id'] = requestId;

@@ -15,7 +15,7 @@ import { createVerifyApp } from '@cx/fn-verify';
 import { createRecognitionApp } from '@cx/fn-recognition';
 import { createPagesApp } from '@cx/fn-pages';
 import { credentialServices, type CredentialServices } from '@cx/core';
-import { bootstrapAdminKey, FaultStats, faultyKeyVault, injectFaults, type ExchangeDeps, type FaultSpec } from '@cx/runtime';
+import { bootstrapAdminKey, createLog, FaultStats, faultyKeyVault, injectFaults, type ExchangeDeps, type FaultSpec } from '@cx/runtime';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { KmsKeyVault, LocalKeyVault } from '@cx/signing';
 import { Store } from '@cx/store';
@@ -137,6 +137,8 @@ export async function startLocalExchange(options: LocalExchangeOptions): Promise
       consortium: options.consortium ?? 'local',
       adminTokenHash: options.adminToken ? hashSecret(options.adminToken) : undefined,
       clock: options.clock,
+      // one JSON record per line on stdout, as in CloudWatch (POWERTOOLS_DEV=true indents them)
+      log: createLog(),
     };
     const services = credentialServices(deps);
     gateway = createLocalGateway(createFunctionApps(deps, services));

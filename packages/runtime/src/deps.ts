@@ -1,4 +1,4 @@
-import type { Clock, JobQueue, KeyVault } from '@cx/domain';
+import type { Clock, JobQueue, KeyVault, Log } from '@cx/domain';
 import type { Store } from '@cx/store';
 
 /** What every function app is built from. The Lambda and local runtimes differ only in these adapters. */
@@ -14,4 +14,6 @@ export interface ExchangeDeps {
   clock?: Clock;
   /** Where graduation-run chunks go (SQS in AWS); in-process when absent. */
   batchQueue?: JobQueue<any>;
+  /** Where the exchange logs: Powertools Logger (`createLog`) in Lambda and locally; the console when absent (tests). */
+  log?: Log;
 }

@@ -4,3 +4,4 @@ export * from './topology.js';
 export * from './admin-keys.js';
 export * from './sqs-queue.js';
 export * from './faults.js';
+export * from './log.js';

@@ -6,10 +6,16 @@
  *
  * @example
  * // functions/verify/src/handler.ts: DynamoDB only
- * export const handler = handle(createVerifyApp(lambdaDeps({ store: lambdaStore() })));
+ * export const handler = lambdaHttp(createVerifyApp(lambdaDeps({ store: lambdaStore() })));
  */
 import type { KeyVault } from '@cx/domain';
+import type { Env, Hono, Schema } from 'hono';
+import { handle, type LambdaEvent } from 'hono/aws-lambda';
 import type { ExchangeDeps } from './deps.js';
+import { createLog, type LambdaInvocationContext } from './log.js';
+
+/** The container's log: every record of an invocation carries its Lambda request id, function name and cold start. */
+export const lambdaLog = createLog();
 
 /** The value of an environment variable the function cannot run without. */
 export function requiredEnv(name: string): string {
@@ -40,8 +46,31 @@ export type LambdaAdapters = Pick<ExchangeDeps, 'store'> & Partial<Pick<Exchange
 export function lambdaDeps(adapters: LambdaAdapters): ExchangeDeps {
   return {
     keyVault: noKeyVault,
+    log: lambdaLog,
     ...adapters,
     publicUrl: requiredEnv('CX_PUBLIC_URL'),
     consortium: requiredEnv('CX_CONSORTIUM'),
+  };
+}
+
+/**
+ * A Lambda handler that first puts the invocation's context on the container's log.
+ *
+ * @example
+ * export const handler = onInvocation(chunkWorker(batches, lambdaLog));
+ */
+export function onInvocation<E, R>(handler: (event: E) => Promise<R>): (event: E, context: LambdaInvocationContext) => Promise<R> {
+  return (event, context) => {
+    lambdaLog.addLambdaContext(context);
+    return handler(event);
+  };
+}
+
+/** hono's Lambda adapter for an app, with the invocation's context on the container's log. */
+export function lambdaHttp<E extends Env, S extends Schema, B extends string>(app: Hono<E, S, B>): (event: LambdaEvent, context: LambdaInvocationContext) => Promise<unknown> {
+  const handler = handle(app);
+  return (event, context) => {
+    lambdaLog.addLambdaContext(context);
+    return handler(event, context);
   };
 }
