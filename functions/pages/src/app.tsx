@@ -10,7 +10,7 @@ import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { CatalogueService, credentialServices, type CredentialServices } from '@cx/core';
 import { PayloadTooLargeError, systemClock } from '@cx/domain';
-import { closeAfter, requestIds, toProblem } from '@cx/http';
+import { closeAfter, logOf, requestIds, requestLog, toProblem } from '@cx/http';
 import type { ExchangeDeps } from '@cx/runtime';
 import { ASSETS } from './assets.js';
 import { registerCataloguePages } from './catalogue.js';
@@ -62,6 +62,7 @@ export function createPagesApp(deps: ExchangeDeps, options: PagesOptions = {}): 
   const app = new Hono<PagesEnv>();
 
   app.use('*', requestIds());
+  if (deps.log) app.use('*', requestLog(deps.log));
   app.use('*', async (c, next) => {
     await next();
     c.header('content-security-policy', CONTENT_SECURITY_POLICY);
@@ -148,7 +149,7 @@ function errorPage(error: unknown, c: Context<PagesEnv>) {
   }
   const problem = toProblem(error, requestId);
   if (problem.status >= 500) {
-    console.error(JSON.stringify({ level: 'error', requestId, path: c.req.path, error: String((error as Error)?.stack ?? error) }));
+    logOf(c).error('page request failed with an unexpected error', { requestId, path: c.req.path, error });
   }
   for (const [name, value] of Object.entries(closeAfter(problem.status))) c.header(name, value);
   return render(

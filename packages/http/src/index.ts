@@ -8,3 +8,4 @@ export * from './docs.js';
 export * from './etag.js';
 export * from './client-address.js';
 export * from './request-context.js';
+export * from './request-log.js';
