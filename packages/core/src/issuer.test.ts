@@ -3,7 +3,7 @@
  * that the credential and its audit record are written together or not at all, tenancy, and
  * Idempotency-Key retries (completed, reused, in progress, expired, released after a failure).
  */
-import { ConflictError, ForbiddenError, IDEMPOTENCY_TTL_SECONDS, NotFoundError, UnprocessableError } from '@cx/domain';
+import { ConflictError, contentHash, ForbiddenError, IDEMPOTENCY_TTL_SECONDS, NotFoundError, UnprocessableError } from '@cx/domain';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Idempotency, IdempotencyInProgressError, IdempotencyKeyReusedError } from './idempotency.js';
 import { CredentialIssuer, emailLookupHash } from './issuer.js';
@@ -155,7 +155,9 @@ describe('with an Idempotency-Key', () => {
   });
 
   it('answers a key another request holds as in progress once its wait is over, issuing nothing', async () => {
-    await core.persistence.idempotency.claim('uni-a', { key: 'key-1', requestHash: 'h', resultId: 'urn:uuid:held', state: 'pending', createdAt: core.clock.now().toISOString() });
+    const request = issueRequest();
+    const holder = { key: 'key-1', requestHash: contentHash(request), resultId: 'urn:uuid:held', state: 'pending' as const, createdAt: core.clock.now().toISOString() };
+    await core.persistence.idempotency.claim('uni-a', holder);
     // the holder's lease has not run out; the wait passes at once on a clock of its own
     let waitedMs = 0;
     const idempotency = new Idempotency({ store: core.persistence, clock: core.clock });
@@ -170,7 +172,7 @@ describe('with an Idempotency-Key', () => {
       wait: { now: () => waitedMs, sleep: async (ms) => void (waitedMs += ms) },
     });
 
-    await expect(issuer.issue('uni-a', issueRequest(), { ...keyed })).rejects.toBeInstanceOf(IdempotencyInProgressError);
+    await expect(issuer.issue('uni-a', request, keyed)).rejects.toBeInstanceOf(IdempotencyInProgressError);
     expect(waitedMs).toBeGreaterThan(0);
     expect(await credentialsOf('ada@example.org')).toEqual([]);
   });
