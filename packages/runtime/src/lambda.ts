@@ -12,7 +12,7 @@ import type { KeyVault } from '@cx/domain';
 import type { Env, Hono, Schema } from 'hono';
 import { handle, type LambdaEvent } from 'hono/aws-lambda';
 import type { ExchangeDeps } from './deps.js';
-import { createLog, type LambdaInvocationContext } from './log.js';
+import { createLog, type LambdaInvocationContext, type PowertoolsLog } from './log.js';
 
 /** The container's log: every record of an invocation carries its Lambda request id, function name and cold start. */
 export const lambdaLog = createLog();
@@ -59,18 +59,21 @@ export function lambdaDeps(adapters: LambdaAdapters): ExchangeDeps {
  * @example
  * export const handler = onInvocation(chunkWorker(batches, lambdaLog));
  */
-export function onInvocation<E, R>(handler: (event: E) => Promise<R>): (event: E, context: LambdaInvocationContext) => Promise<R> {
+export function onInvocation<E, R>(handler: (event: E) => Promise<R>, log: PowertoolsLog = lambdaLog): (event: E, context: LambdaInvocationContext) => Promise<R> {
   return (event, context) => {
-    lambdaLog.addLambdaContext(context);
+    log.addLambdaContext(context);
     return handler(event);
   };
 }
 
-/** hono's Lambda adapter for an app, with the invocation's context on the container's log. */
-export function lambdaHttp<E extends Env, S extends Schema, B extends string>(app: Hono<E, S, B>): (event: LambdaEvent, context: LambdaInvocationContext) => Promise<unknown> {
+/** hono's Lambda adapter for an app, with the invocation's context put on `log` (the container's) first. */
+export function lambdaHttp<E extends Env, S extends Schema, B extends string>(
+  app: Hono<E, S, B>,
+  log: PowertoolsLog = lambdaLog,
+): (event: LambdaEvent, context: LambdaInvocationContext) => Promise<unknown> {
   const handler = handle(app);
   return (event, context) => {
-    lambdaLog.addLambdaContext(context);
+    log.addLambdaContext(context);
     return handler(event, context);
   };
 }
