@@ -14,7 +14,7 @@ import type { TransferRecord } from '@cx/domain';
 /** 50 signed credentials are about 300 KB of JSON. */
 const TRANSFER_BODY_LIMIT = 2 * 1024 * 1024;
 
-/** A transfer as its institution and its student see it: without the submitted credentials and appeal secrets. */
+/** A transfer as the routes answer it, typed by the contract's schema: its items without their stored `source` and `appeal`. */
 const view = (t: TransferRecord, extra: { trackingToken?: string; trackingUrl?: string } = {}): z.infer<typeof transferViewSchema> => ({
   id: t.id,
   institution: t.institution,
