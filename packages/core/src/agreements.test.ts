@@ -38,7 +38,7 @@ const body = (rules: Array<[string, RuleOptions?]>, partner = 'uni-a'): Agreemen
 
 /** An AgreementService whose reads of an agreement wait until `readers` callers have read it: they all see the same version. */
 function racingService(readers: number): AgreementService {
-  const shared = core.persistence;
+  const shared: Persistence = core.persistence;
   let waiting = 0;
   let release!: () => void;
   const allRead = new Promise<void>((resolve) => (release = resolve));
