@@ -4,7 +4,7 @@
  * (as spreadsheets write it) is ignored. Each record keeps the line it starts on, which is
  * the row number a spreadsheet shows when no cell spans lines.
  */
-import { parse } from 'csv-parse/sync';
+import { parse, type Info } from 'csv-parse/sync';
 import { CliError } from './errors.js';
 
 export interface CsvRecord {
@@ -20,12 +20,16 @@ export interface CsvTable {
   records: CsvRecord[];
 }
 
+/** A row as csv-parse answers it with `info: true`. */
+type RecordWithInfo = { record: string[]; info: Pick<Info, 'bytes'> };
+
 /** Parses CSV text (or bytes); throws `CliError` naming the line of a malformed record. */
 export function parseCsv(input: string | Buffer, source: string): CsvTable {
   const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
-  let parsed: Array<{ record: string[]; info: { bytes: number } }>;
+  let parsed: RecordWithInfo[];
   try {
-    parsed = parse(bytes, { bom: true, info: true, skip_empty_lines: true, relax_column_count: false }) as never;
+    // csv-parse's types do not know that `info: true` turns each row into { record, info }
+    parsed = parse(bytes, { bom: true, info: true, skip_empty_lines: true, relax_column_count: false }) as unknown as RecordWithInfo[];
   } catch (error) {
     const err = error as { message?: string; lines?: number };
     throw new CliError(`${source} is not a valid CSV file${err.lines ? ` (near line ${err.lines})` : ''}: ${err.message ?? String(error)}`);
