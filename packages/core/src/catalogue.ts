@@ -76,7 +76,7 @@ export class CatalogueService {
       status: 'active',
       updatedAt: now,
       contentHash: hash,
-      searchText: searchTextOf(body as never),
+      searchText: searchTextOf(body),
     } as unknown as StoredEntry<K>;
 
     const alongside = [

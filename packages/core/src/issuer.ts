@@ -266,12 +266,12 @@ export class CredentialIssuer {
       const stackableTowards: LinkedAchievement[] | undefined = component.stackableTowards?.map((ref) => ({
         id: catalogueEntryUrl(this.deps.publicUrl, 'micro-degree', ref.institution, ref.code),
       }));
-      return { input: { type, id, entry: component as never, stackableTowards } };
+      return { input: { type, id, entry: component, stackableTowards } };
     }
-    if (type === 'badge') return { input: { type, id, entry: entry as never } };
+    if (type === 'badge') return { input: { type, id, entry: entry as CatalogueEntry<'badge'> } };
     const degree = entry as CatalogueEntry<'micro-degree'>;
     const { components, builtFrom, evidence } = await this.degreeBasis(institution.id, degree, request.recipient);
-    return { input: { type, id, entry: degree as never, components }, builtFrom, evidence };
+    return { input: { type, id, entry: degree, components }, builtFrom, evidence };
   }
 
   /**
