@@ -1,12 +1,27 @@
 /**
  * CredentialIssuer on the in-memory persistence: what it issues and verifies, what it refuses,
- * that the credential and its audit record are written together or not at all, tenancy, and
- * Idempotency-Key retries (completed, reused, in progress, expired, released after a failure).
+ * that the credential and its audit record are written together or not at all, tenancy,
+ * Idempotency-Key retries (completed, reused, in progress, taken over, expired, released after
+ * a failure), micro-degrees built from held and recognised components, and the VC API's signing.
  */
-import { ConflictError, contentHash, ForbiddenError, IDEMPOTENCY_TTL_SECONDS, NotFoundError, UnprocessableError } from '@cx/domain';
+import { randomUUID } from 'node:crypto';
+import {
+  agreementBodySchema,
+  ConflictError,
+  contentHash,
+  ForbiddenError,
+  IDEMPOTENCY_TTL_SECONDS,
+  microDegreeBodySchema,
+  NotFoundError,
+  transferBodySchema,
+  UnprocessableError,
+  ValidationError,
+} from '@cx/domain';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { degreeBody } from '../../../functions/catalogue/src/fixtures.js';
+import { agreementBody, rule, transferBody } from '../../../functions/recognition/src/fixtures.js';
 import { Idempotency, IdempotencyInProgressError, IdempotencyKeyReusedError } from './idempotency.js';
-import { CredentialIssuer, emailLookupHash } from './issuer.js';
+import { CredentialIssuer, emailLookupHash, IDEMPOTENCY_LEASE_MS } from './issuer.js';
 import { asInstitution, conflictOnNextCommit, issueRequest, PUBLIC_URL, testCore, type TestCore } from './test-support.js';
 
 let core: TestCore;
@@ -177,6 +192,19 @@ describe('with an Idempotency-Key', () => {
     expect(await credentialsOf('ada@example.org')).toEqual([]);
   });
 
+  it('takes over a key whose holder’s lease ran out, issuing the credential id the holder reserved', async () => {
+    const request = issueRequest();
+    const reserved = `urn:uuid:${randomUUID()}`;
+    const holder = { key: 'key-1', requestHash: contentHash(request), resultId: reserved, state: 'pending' as const, createdAt: core.clock.now().toISOString() };
+    await core.persistence.idempotency.claim('uni-a', holder);
+    core.clock.advance(IDEMPOTENCY_LEASE_MS + 1000);
+
+    const issued = await core.issuer.issue('uni-a', request, keyed);
+
+    expect(issued.id).toBe(reserved);
+    expect(await core.persistence.idempotency.get('uni-a', 'key-1')).toMatchObject({ state: 'done', resultId: reserved });
+  });
+
   it('issues anew under a key older than its time to live, even with another body', async () => {
     const first = await core.issuer.issue('uni-a', issueRequest(), keyed);
     core.clock.advance(IDEMPOTENCY_TTL_SECONDS * 1000 + 1000);
@@ -206,5 +234,103 @@ describe('with an Idempotency-Key', () => {
 
     expect(b.id).not.toBe(a.id);
     expect(b.record.institution).toBe('uni-b');
+  });
+});
+
+describe('a micro-degree', () => {
+  const recipient = { name: 'Lin', email: 'lin@example.org' };
+  const forLin = (code: string, type: 'component' | 'micro-degree' = 'component') => issueRequest({ type, code, recipient });
+
+  beforeEach(async () => {
+    await core.publishComponent('uni-a', 'DE-1', { ects: 4 });
+    const degree = microDegreeBodySchema.parse(degreeBody([{ institution: 'uni-a', code: 'ML-1' }, { institution: 'uni-a', code: 'DE-1' }]));
+    await core.catalogue.put('micro-degree', 'uni-a', 'ADS', degree, undefined, ctx);
+  });
+
+  it('is composed of the component versions the recipient holds, and names their credentials', async () => {
+    const ml = await core.issuer.issue('uni-a', forLin('ML-1'), ctx);
+    const de = await core.issuer.issue('uni-a', forLin('DE-1'), ctx);
+
+    const degree = await core.issuer.issue('uni-a', forLin('ADS', 'micro-degree'), ctx);
+
+    const achievement = (degree.credential.credentialSubject as { achievement: { achievementType: string; composedOf: Array<{ id: string }> } }).achievement;
+    expect(achievement.achievementType).toBe('Certificate');
+    expect(achievement.composedOf.map((c) => c.id).sort()).toEqual([
+      `${PUBLIC_URL}/v1/institutions/uni-a/components/DE-1/versions/1`,
+      `${PUBLIC_URL}/v1/institutions/uni-a/components/ML-1/versions/1`,
+    ]);
+    expect(degree.record.builtFrom?.sort()).toEqual([ml.id, de.id].sort());
+  });
+
+  it('is refused with an UnprocessableError naming what is missing and what is held', async () => {
+    await core.issuer.issue('uni-a', forLin('ML-1'), ctx);
+
+    const error = await core.issuer.issue('uni-a', forLin('ADS', 'micro-degree'), ctx).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(UnprocessableError);
+    expect(error).toMatchObject({ extensions: { missing: ['uni-a/DE-1'], held: ['uni-a/ML-1'] } });
+  });
+
+  it('does not count a revoked component credential', async () => {
+    const ml = await core.issuer.issue('uni-a', forLin('ML-1'), ctx);
+    await core.issuer.issue('uni-a', forLin('DE-1'), ctx);
+    await core.status.change((await core.persistence.institutions.get('uni-a'))!, ml.record, 'revoked', 'fraud', ctx);
+
+    await expect(core.issuer.issue('uni-a', forLin('ADS', 'micro-degree'), ctx)).rejects.toMatchObject({ extensions: { missing: ['uni-a/ML-1'] } });
+  });
+
+  it('counts a partner’s component recognised as one of its own through a transfer', async () => {
+    await core.publishComponent('uni-b', 'DS-9', { ects: 4 });
+    await core.agreements.put('uni-a', 'ba', agreementBodySchema.parse(agreementBody('uni-b', [rule('DS-9', { component: 'DE-1', ects: 4 })])), undefined, ctx);
+    const partner = await core.issuer.issue('uni-b', forLin('DS-9'), asInstitution('uni-b'));
+    await core.transfers.submit('uni-a', transferBodySchema.parse(transferBody([partner.credential], recipient)), { ...ctx, clientAddress: '192.0.2.1' });
+    await core.issuer.issue('uni-a', forLin('ML-1'), ctx);
+
+    const degree = await core.issuer.issue('uni-a', forLin('ADS', 'micro-degree'), ctx);
+
+    expect(degree.record.builtFrom).toContain(partner.id);
+    expect(degree.credential.evidence).toContainEqual(
+      expect.objectContaining({ id: partner.id, narrative: `Partner credential ${partner.id}, recognised by uni-a through a transfer` }),
+    );
+  });
+});
+
+describe('signing a credential the caller composed (the VC API)', () => {
+  const did = 'did:web:exchange.test:institutions:uni-a';
+  const composed = (issuer: string) => ({
+    '@context': ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'],
+    id: 'urn:uuid:5b1c9f3e-8d0a-4c2b-9e7f-1a2b3c4d5e6f',
+    type: ['VerifiableCredential', 'OpenBadgeCredential'],
+    issuer,
+    validFrom: '2026-01-01T00:00:00Z',
+    name: 'Conference volunteer',
+    credentialSubject: {
+      id: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK',
+      type: ['AchievementSubject'],
+      achievement: {
+        id: 'https://uni-a.example.edu/achievements/volunteer',
+        type: ['Achievement'],
+        name: 'Conference volunteer',
+        description: 'Helped run the annual conference.',
+        criteria: { narrative: 'Two days of volunteering.' },
+      },
+    },
+  });
+
+  it('signs it with the institution’s key and records that it did, keeping no copy', async () => {
+    const signed = await core.issuer.signComposed('uni-a', composed(did), ctx);
+
+    expect((await core.verifier.verify(signed)).verified).toBe(true);
+    expect(await core.audited('uni-a', 'credential.sign-composed')).toEqual([
+      expect.objectContaining({ target: 'institutions/uni-a/vc-api/credentials/urn:uuid:5b1c9f3e-8d0a-4c2b-9e7f-1a2b3c4d5e6f', details: expect.objectContaining({ verificationMethod: `${did}#key-1` }) }),
+    ]);
+  });
+
+  it('refuses a credential whose issuer is not the institution’s DID, naming credential.issuer', async () => {
+    const error = await core.issuer.signComposed('uni-a', composed('did:web:exchange.test:institutions:uni-b'), ctx).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues.map((issue) => issue.field)).toEqual(['credential.issuer']);
+    expect(await core.audited('uni-a', 'credential.sign-composed')).toEqual([]);
   });
 });
