@@ -4,7 +4,7 @@
  * use), a clock the test moves, and a queue that keeps graduation-run chunks for the test
  * to deliver. No engine, no network. Not exported by index.ts.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryPersistence } from '@cx/memory-store';
@@ -18,7 +18,7 @@ import {
   type RequestContext,
   type StoredInstitution,
 } from '@cx/domain';
-import { vi } from 'vitest';
+import { onTestFinished, vi } from 'vitest';
 import { componentBody } from '../../../functions/catalogue/src/fixtures.js';
 import { issueBody, type IssueBodyOptions } from '../../../functions/credentials/src/fixtures.js';
 import type { BatchChunkMessage } from './batch-runner.js';
@@ -72,11 +72,16 @@ export interface TestCore extends CredentialServices {
   audited(institution: string, action: string): Promise<AuditRecord[]>;
 }
 
-/** Core's services over an empty in-memory persistence, as `credentialServices` builds them for the runtimes. */
+/**
+ * Core's services over an empty in-memory persistence, as `credentialServices` builds them
+ * for the runtimes. Call it in a test or a `beforeEach`: its key folder goes when the test ends.
+ */
 export function testCore(): TestCore {
   const persistence = new MemoryPersistence();
   const clock = fixedClock();
-  const keyVault = new LocalKeyVault(mkdtempSync(join(tmpdir(), 'cx-core-keys-')));
+  const keyDirectory = mkdtempSync(join(tmpdir(), 'cx-core-keys-'));
+  onTestFinished(() => rmSync(keyDirectory, { recursive: true, force: true }));
+  const keyVault = new LocalKeyVault(keyDirectory);
   const sent: BatchChunkMessage[] = [];
   const deps = { store: persistence, keyVault, publicUrl: PUBLIC_URL, consortium: 'test', clock };
   const services = credentialServices({ ...deps, batchQueue: { send: async (messages) => void sent.push(...messages) } });
