@@ -35,6 +35,7 @@ export interface TestClock extends Clock {
   advance(ms: number): void;
 }
 
+/** A clock standing at `start` (T0 unless told otherwise). */
 export function fixedClock(start = T0): TestClock {
   let now = Date.parse(start);
   return {
@@ -51,6 +52,7 @@ export const asInstitution = (institutionId: string): RequestContext => ({
   requestId: 'request-1',
 });
 
+/** A request made with the consortium admin's key. */
 export const asAdmin: RequestContext = { principal: { kind: 'admin', keyId: 'admin-key' }, requestId: 'request-1' };
 
 /** A valid issue request: a component (ML-1 unless told otherwise) for ada@example.org. */
