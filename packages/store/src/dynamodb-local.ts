@@ -8,8 +8,9 @@ import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { createTableInput } from './table-definition.js';
+import type { Table } from './table.js';
 
 export interface DynamoDbLocal {
   endpoint: string;
@@ -122,4 +123,19 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   }
   await client.send(new CreateTableCommand(createTableInput(tableName)));
   return 'created';
+}
+
+/**
+ * Every item of a table, in a stable order: for tests that assert "nothing was written".
+ * Tests may scan; request paths never do (a test records every command they send).
+ */
+export async function scanTable(table: Table): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await table.doc.send(new ScanCommand({ TableName: table.name, ConsistentRead: true, ExclusiveStartKey: startKey as ScanCommand['input']['ExclusiveStartKey'] }));
+    items.push(...((out.Items ?? []) as Record<string, unknown>[]));
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  return items.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 }
