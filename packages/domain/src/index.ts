@@ -22,3 +22,4 @@ export * from './untrusted-json.js';
 export * from './seeded-random.js';
 export * from './persistence/index.js';
 export * from './log.js';
+export * from './cursor.js';

@@ -3,7 +3,7 @@
  * sort-key order (UTF-8 byte order, as DynamoDB sorts strings), a cursor naming the last
  * item returned, and a cursor from any other listing refused with a ValidationError.
  */
-import { ValidationError, type Page } from '@cx/domain';
+import { cursorRefused, decodeCursorObject, encodeCursor, type Page } from '@cx/domain';
 
 /** An item with the sort key it is listed under (the one packages/store keys.ts builds). */
 export interface Sorted<T> {
@@ -50,18 +50,12 @@ export function page<T>(listing: string, items: Array<Sorted<T>>, limit: number,
 }
 
 function encode(listing: string, after: string): string {
-  return Buffer.from(JSON.stringify({ listing, after }), 'utf8').toString('base64url');
+  return encodeCursor({ listing, after });
 }
 
 function decode(listing: string, cursor: string | undefined): string | undefined {
   if (cursor === undefined) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw ValidationError.field('cursor', 'is not a cursor this list returned');
-  }
-  const { listing: from, after } = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
-  if (from !== listing || typeof after !== 'string') throw ValidationError.field('cursor', 'is not a cursor this list returned');
+  const { listing: from, after } = decodeCursorObject(cursor);
+  if (from !== listing || typeof after !== 'string') throw cursorRefused();
   return after;
 }
