@@ -6,7 +6,6 @@ import {
   encodeList,
   getBit,
   newBitstring,
-  randomUnusedIndex,
   setBit,
   STATUS_LIST_LENGTH,
   statusEntry,
@@ -58,17 +57,6 @@ describe('status list bitstrings', () => {
 
   it('refuses an encodedList without the multibase prefix', () => {
     expect(() => decodeList(encodeList(newBitstring()).slice(1))).toThrow(/begins with "u"/);
-  });
-});
-
-describe('randomUnusedIndex', () => {
-  it('never answers an index that is in use', async () => {
-    // one free index among 64: 10,000 draws miss it with probability (63/64)^10000, about 1e-68
-    expect(await randomUnusedIndex((i) => i !== 37, { length: 64, maxAttempts: 10_000 })).toBe(37);
-  });
-
-  it('gives up when every draw hits a used index', async () => {
-    await expect(randomUnusedIndex(async () => true, { maxAttempts: 5 })).rejects.toThrow(/no unused status list index/);
   });
 });
 

@@ -3,7 +3,6 @@
  * `BitstringStatusListCredential` whose `encodedList` is the GZIP-compressed bitstring in
  * multibase base64url (`u...`). Bit 0 is the most significant bit of the first byte.
  */
-import { randomInt } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { VC_V2_CONTEXT_URL } from './contexts.js';
 import { dateTime } from './date-time.js';
@@ -51,31 +50,6 @@ export function decodeList(encoded: string): Uint8Array {
   }
   const compressed = Buffer.from(encoded.slice(1), 'base64url');
   return new Uint8Array(gunzipSync(compressed, { maxOutputLength: 16 * 1024 * 1024 }));
-}
-
-export interface RandomIndexOptions {
-  /** Entries in the list; {@link STATUS_LIST_LENGTH} by default. */
-  length?: number;
-  /** Draws before giving up (the list is nearly full). */
-  maxAttempts?: number;
-}
-
-/**
- * A random index for which `isUsed` answers false. Indexes are drawn uniformly so that a
- * credential's position tells nothing about when it was issued; the caller must still reserve
- * the index atomically (another issuer may draw the same one), and never hand it out again.
- *
- * @throws Error when `maxAttempts` draws (100 by default) all hit used indexes: time for a new list
- */
-export async function randomUnusedIndex(
-  isUsed: (index: number) => boolean | Promise<boolean>,
-  { length = STATUS_LIST_LENGTH, maxAttempts = 100 }: RandomIndexOptions = {},
-): Promise<number> {
-  for (let attempt = 0; attempt < maxAttempts; attempt++) {
-    const index = randomInt(length);
-    if (!(await isUsed(index))) return index;
-  }
-  throw new Error(`no unused status list index found in ${maxAttempts} random draws: the list is (nearly) full`);
 }
 
 export interface StatusListCredentialInput {
