@@ -160,6 +160,8 @@ describe('the deployed stack, with the real topology and bundles', () => {
         MaxAge: API_CORS.maxAge,
       },
     });
+    // the headers browser verifiers send on document fetches, and any other a preflight asks for
+    expect(API_CORS.allowHeaders).toEqual(expect.arrayContaining(['cache-control', 'pragma', 'authorization', '*']));
   });
 
   it('serves the API on an auto-deployed default stage that logs every request with its request id', () => {

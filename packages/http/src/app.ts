@@ -33,15 +33,33 @@ export interface ApiAppOptions {
 }
 
 /**
- * Cross-origin access for browser wallets and verifiers (DID documents, status lists, the
- * verify routes): any origin, since keys travel in the Authorization header and never in
- * cookies, so a foreign page can do nothing a plain HTTP client could not. The CDK stack
- * gives API Gateway the same policy; it answers preflights in AWS.
+ * Cross-origin access for browser wallets and verifiers (DID documents, status lists,
+ * contexts, the issuer registry, the verify routes): any origin, since keys travel in the
+ * Authorization header and never in cookies, so a foreign page can do nothing a plain HTTP
+ * client could not. The CDK stack gives API Gateway the same policy; it answers preflights in AWS.
+ *
+ * Request headers: the ones the API reads, the ones stock verifiers send on every document
+ * fetch (the DCC document loader sends `Cache-Control: no-cache` and `Pragma: no-cache`, which
+ * make even a GET preflighted), and `*` for whatever else a verifier's preflight asks for.
+ * The wildcard is valid here because no request carries credentials (cookies); the Fetch
+ * standard never lets it cover `authorization`, which is why that one stays named.
  */
 export const API_CORS = {
   origin: '*',
   allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
-  allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match', 'if-none-match', 'x-request-id'],
+  allowHeaders: [
+    'authorization',
+    'content-type',
+    'idempotency-key',
+    'if-match',
+    'if-none-match',
+    'if-modified-since',
+    'x-request-id',
+    'cache-control',
+    'pragma',
+    'accept',
+    '*',
+  ],
   exposeHeaders: ['etag', 'location', 'retry-after', 'x-request-id', 'x-correlation-id'],
   maxAge: 3600,
 };

@@ -22,4 +22,32 @@ describe('cross-origin access', () => {
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
     expect(response.headers.get('access-control-expose-headers')).toContain('x-request-id');
   });
+
+  // what the DCC document loader (verifier-core, the Learner Credential Wallet) sends on each fetch
+  const VERIFIER_PREFLIGHT = { origin: 'https://verifierplus.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'cache-control,pragma' };
+
+  it.each([
+    ['a DID document', '/institutions/uni-a/did.json'],
+    ['a status list', '/status-lists/uni-a/1'],
+    ['a context', '/contexts/eu-microcredential/v1.jsonld'],
+    ['the issuer registry', '/registry/dcc-legacy.json'],
+  ])('answers a browser verifier\'s preflight for %s that sends Cache-Control and Pragma', async (_, path) => {
+    const cx = await testExchange();
+    const response = await cx.request('OPTIONS', path, { headers: VERIFIER_PREFLIGHT });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('access-control-allow-methods')).toContain('GET');
+    const allowed = response.headers.get('access-control-allow-headers')!.split(',').map((name) => name.trim());
+    expect(allowed).toEqual(expect.arrayContaining(['cache-control', 'pragma']));
+  });
+
+  it('allows any other request header a preflight asks for, and names authorization (which a wildcard never covers)', async () => {
+    const cx = await testExchange();
+    const response = await cx.request('OPTIONS', '/institutions/uni-a/did.json', {
+      headers: { ...VERIFIER_PREFLIGHT, 'access-control-request-headers': 'x-verifier-trace,authorization' },
+    });
+    expect(response.status).toBe(204);
+    const allowed = response.headers.get('access-control-allow-headers')!.split(',').map((name) => name.trim());
+    expect(allowed).toEqual(expect.arrayContaining(['*', 'authorization']));
+  });
 });
