@@ -1,12 +1,13 @@
 /**
- * Institutions: onboarding, the member list (the consortium's trust registry), DID
- * documents, signing-key rotation, API keys, suspension, and the audit log.
+ * Institutions: onboarding, the member list (the consortium's trust registry, also as a DCC
+ * issuer registry), DID documents, signing-key rotation, API keys, suspension, and the audit log.
  */
 import { institutionRoutes as routes, registerSecurity } from '@cx/contract';
 import { institutionDidDocument, systemClock, UnauthorizedError } from '@cx/domain';
 import { createApiApp, principalOf, requestContext, type AuthDeps } from '@cx/http';
 import type { ExchangeDeps } from '@cx/runtime';
 import { InstitutionService } from '@cx/core';
+import { registerRegistryRoutes } from './registry.js';
 
 export type InstitutionsAppDeps = ExchangeDeps;
 
@@ -109,6 +110,9 @@ export function createInstitutionsApp(deps: InstitutionsAppDeps) {
       return c.json(await deps.store.audit.list({ institution }, limit, cursor), 200);
     },
   );
+
+  // the member list again, as the issuer registry stock verifiers read
+  registerRegistryRoutes(app, deps);
 
   return app;
 }

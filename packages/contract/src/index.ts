@@ -5,6 +5,7 @@
  */
 export * from './common.js';
 export * from './institutions.js';
+export * from './registry.js';
 export * from './catalogue.js';
 export * from './credentials.js';
 export * from './recognition.js';

@@ -51,6 +51,7 @@ export const FUNCTIONS: FunctionSpec[] = [
       'ANY /v1/institutions/{id}/suspend',
       'ANY /v1/institutions/{id}/reinstate',
       'ANY /institutions/{id}/did.json',
+      'GET /registry/dcc-legacy.json',
       'ANY /v1/audit',
       'GET /v1/me',
     ],
