@@ -3,11 +3,13 @@
  * who can read the data folder (signing keys, API key hashes, DynamoDB Local's files).
  */
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, inject } from 'vitest';
 import { listeningAddresses } from '../../../test/support/listening.js';
 import { startLocalExchange, type LocalExchange } from './exchange.js';
+import { tlsFromSettings } from './tls.js';
 
 const running: LocalExchange[] = [];
 afterEach(async () => {
@@ -93,5 +95,27 @@ describe('the data folder', () => {
     const found = modes(dataDir);
     expect(found.some(([name]) => name.startsWith('./dynamodb/') && name.endsWith('.db'))).toBe(true);
     for (const [name, kind, mode] of found) expect([name, mode.toString(8)]).toEqual([name, kind === 'dir' ? '700' : '600']);
+  });
+});
+
+describe('HTTPS', () => {
+  it('serves the API over TLS with the certificate it is given, and builds DIDs on its https URL', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cx-local-'));
+    const tls = tlsFromSettings({ CX_TLS: 'self-signed' }, dataDir)!;
+    const exchange = await start({ dataDir, tls });
+    expect(exchange.url).toMatch(/^https:\/\/localhost:\d+$/);
+
+    // a client that trusts exactly this certificate, as a wallet told to trust it would
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      https
+        .get(`${exchange.url}/v1/institutions`, { ca: tls.cert }, (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          response.on('end', () => resolve({ status: response.statusCode!, body }));
+        })
+        .on('error', reject);
+    });
+    expect(answer).toEqual({ status: 200, body: JSON.stringify({ items: [] }) });
+    expect(exchange.deps.publicUrl).toBe(exchange.url);
   });
 });

@@ -3,6 +3,7 @@
  * every function app behind one port. `pnpm start` and the end-to-end tests use this.
  */
 import { mkdirSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
@@ -21,6 +22,7 @@ import { KmsKeyVault, LocalKeyVault } from '@cx/signing';
 import { Store } from '@cx/store';
 import { ensureTable, localClient, startDynamoDbLocal, type DynamoDbLocal } from '@cx/store/dynamodb-local';
 import { ownerOnly } from './data-dir.js';
+import type { TlsFiles } from './self-signed.js';
 import { createLocalGateway, type FetchApp } from './router.js';
 
 export interface LocalExchangeOptions {
@@ -32,7 +34,7 @@ export interface LocalExchangeOptions {
    */
   host?: string;
   dataDir: string;
-  /** Base URL for DIDs and links; defaults to http://localhost:<port>. */
+  /** Base URL for DIDs and links; defaults to http(s)://localhost:<port>. */
   publicUrl?: string;
   adminToken?: string;
   /** Use this engine instead of starting one (tests share one engine). */
@@ -46,6 +48,11 @@ export interface LocalExchangeOptions {
   clock?: Clock;
   /** Make this share of DynamoDB and KMS calls fail as AWS does (CX_FAULTS); off when absent. */
   faults?: FaultSpec;
+  /**
+   * Serve HTTPS with this certificate and key (PEM) instead of plain HTTP: did:web always
+   * resolves over https, so wallets and test suites on this machine need it to resolve a DID.
+   */
+  tls?: TlsFiles;
 }
 
 export interface LocalExchange {
@@ -119,16 +126,16 @@ export async function startLocalExchange(options: LocalExchangeOptions): Promise
 
     // the public URL (and so every DID) depends on the port, which is known only once listening
     let gateway: FetchApp | undefined;
-    const server: ServerType = serve({
-      fetch: (request: Request, env: object) => gateway!.fetch(request, env),
-      port: options.port,
-      hostname: options.host ?? '127.0.0.1',
-    });
+    const handle = (request: Request, env: object) => gateway!.fetch(request, env);
+    const hostname = options.host ?? '127.0.0.1';
+    const server: ServerType = options.tls
+      ? serve({ fetch: handle, port: options.port, hostname, createServer: createHttpsServer, serverOptions: { cert: options.tls.cert, key: options.tls.key } })
+      : serve({ fetch: handle, port: options.port, hostname });
     const { port, address: host } = await new Promise<AddressInfo>((resolveAddress, reject) => {
       server.once('listening', () => resolveAddress(server.address() as AddressInfo));
       server.once('error', reject);
     });
-    const url = `http://${urlHost(host)}:${port}`;
+    const url = `${options.tls ? 'https' : 'http'}://${urlHost(host)}:${port}`;
     const publicUrl = (options.publicUrl ?? url).replace(/\/+$/, '');
     const deps: ExchangeDeps = {
       store,

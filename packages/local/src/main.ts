@@ -5,10 +5,13 @@
  * every interface), CX_DATA_DIR (.exchange-data/, owner-only), CX_PUBLIC_URL
  * (http://localhost:$PORT), CX_ADMIN_TOKEN (an admin key of your choosing; otherwise one
  * is generated on first start and printed once), CX_SIGNER (local | kms), CX_FAULTS (make a
- * share of DynamoDB and KMS calls fail as AWS does, e.g. dynamodb=0.1,kms=0.1,seed=7; off by default).
+ * share of DynamoDB and KMS calls fail as AWS does, e.g. dynamodb=0.1,kms=0.1,seed=7; off by default),
+ * CX_TLS=self-signed (serve HTTPS with a certificate made once and kept in CX_DATA_DIR/tls/) or
+ * CX_TLS_CERT and CX_TLS_KEY (PEM files of your own); plain HTTP when none is set.
  */
 import { describeFaults, parseFaultSpec, type FaultSpec } from '@cx/runtime/faults';
 import { startLocalExchange } from './exchange.js';
+import { tlsDir, tlsFromSettings } from './tls.js';
 
 // everything the exchange and its DynamoDB Local engine write (keys, table data) is for the owner only
 process.umask(0o077);
@@ -30,10 +33,20 @@ try {
   process.exit(2);
 }
 
+const dataDir = process.env.CX_DATA_DIR ?? '.exchange-data';
+let tls: ReturnType<typeof tlsFromSettings>;
+try {
+  tls = tlsFromSettings(process.env, dataDir);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
+
 const exchange = await startLocalExchange({
   port,
   host: process.env.CX_HOST || undefined,
-  dataDir: process.env.CX_DATA_DIR ?? '.exchange-data',
+  dataDir,
+  tls,
   publicUrl: process.env.CX_PUBLIC_URL,
   adminToken: process.env.CX_ADMIN_TOKEN || undefined,
   signer: process.env.CX_SIGNER === 'kms' ? 'kms' : 'local',
@@ -45,6 +58,7 @@ console.log(`Consortium exchange listening on ${exchange.url}`);
 console.log(`  public URL (DIDs, links): ${exchange.deps.publicUrl}`);
 console.log(`  API docs:                 ${exchange.url}/docs  (OpenAPI: ${exchange.url}/openapi.json)`);
 console.log(`  pages:                    ${exchange.url}/verify  ${exchange.url}/catalogue  ${exchange.url}/transfer`);
+if (tls) console.log(`  HTTPS: ${process.env.CX_TLS ? `self-signed certificate in ${tlsDir(dataDir)}/cert.pem (trust it, or tell your client to)` : `certificate ${process.env.CX_TLS_CERT}`}`);
 if (faults) console.log(`  FAULTS INJECTED (CX_FAULTS): ${describeFaults(faults)}`);
 if (exchange.resumedBatches > 0) console.log(`  resumed ${exchange.resumedBatches} unfinished graduation run(s)`);
 if (exchange.generatedAdminKey) {
