@@ -1,12 +1,16 @@
 /**
- * What makes a JSON value not a VC 2.0 credential, or not an Open Badges 3.0
+ * What makes a JSON value not a VC 2.0 (or VC 1.1) credential, or not an Open Badges 3.0
  * `OpenBadgeCredential`: the reasons behind a 400 answer, before any cryptography.
  */
 import type { FieldIssue } from '@cx/domain';
 import { OB_V3_CONTEXT_URLS, VC_V1_CONTEXT_URL, VC_V2_CONTEXT_URL } from './contexts.js';
+import { checkRelatedResources } from './related-resources.js';
 
 export interface ShapeOptions {
-  /** `open-badge` (default) also asks for what OB 3.0 requires; `vc` only for VC 2.0. */
+  /**
+   * `open-badge` (default) also asks for what OB 3.0 requires, on VC 2.0; `vc` for a VC 2.0 or
+   * VC 1.1 credential.
+   */
   profile?: 'vc' | 'open-badge';
   /** Ask for a `proof` (verifying); by default a credential may be unsigned (issuing). */
   requireProof?: boolean;
@@ -22,6 +26,11 @@ const isUri = (value: unknown): value is string => typeof value === 'string' && 
 /** An XML Schema dateTime with a time zone, as VC 2.0 requires for validFrom/validUntil. */
 const DATE_TIME = /^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const isDateTime = (value: unknown): value is string => typeof value === 'string' && DATE_TIME.test(value) && !Number.isNaN(Date.parse(value));
+/** VC 1.1 dates are XML Schema dateTimes, where the time zone is optional. */
+const XSD_DATE_TIME = /^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
+const isXsdDateTime = (value: unknown): value is string => typeof value === 'string' && XSD_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value));
+/** Bitstring Status List: "an arbitrary size integer greater than or equal to 0, expressed as a string in base 10". */
+const STATUS_LIST_INDEX = /^(0|[1-9][0-9]*)$/;
 
 /**
  * Every problem found with `value` as a credential, each with the dotted path of its field;
@@ -41,11 +50,13 @@ export function checkCredentialShape(value: unknown, { profile = 'open-badge', r
   const openBadge = profile === 'open-badge';
 
   const context = value['@context'];
+  const v1 = Array.isArray(context) && context[0] === VC_V1_CONTEXT_URL && !openBadge;
   if (!Array.isArray(context) || context.length === 0) {
     problem('@context', `must be a list beginning with "${VC_V2_CONTEXT_URL}"`);
   } else {
-    if (context[0] === VC_V1_CONTEXT_URL) problem('@context.0', `VC 1.1 credentials are not accepted: the first context must be "${VC_V2_CONTEXT_URL}"`);
-    else if (context[0] !== VC_V2_CONTEXT_URL) problem('@context.0', `must be "${VC_V2_CONTEXT_URL}"`);
+    if (context[0] === VC_V1_CONTEXT_URL && openBadge) {
+      problem('@context.0', `Open Badges 3.0 credentials are VC 2.0 credentials: the first context must be "${VC_V2_CONTEXT_URL}"`);
+    } else if (context[0] !== VC_V2_CONTEXT_URL && !v1) problem('@context.0', `must be "${VC_V2_CONTEXT_URL}" (or "${VC_V1_CONTEXT_URL}" for VC 1.1)`);
     context.forEach((entry, index) => {
       if (typeof entry !== 'string' && !isObject(entry)) problem(`@context.${index}`, 'must be a URL or a context object');
     });
@@ -66,6 +77,13 @@ export function checkCredentialShape(value: unknown, { profile = 'open-badge', r
 
   checkIssuer(value.issuer, openBadge, problem);
 
+  if (v1) {
+    // VC 1.1: "A credential MUST have an issuanceDate property"; its validity fields are these two
+    if (value.issuanceDate === undefined) problem('issuanceDate', 'is required in a VC 1.1 credential');
+    for (const field of ['issuanceDate', 'expirationDate'] as const) {
+      if (value[field] !== undefined && !isXsdDateTime(value[field])) problem(field, 'must be a date-time, e.g. 2025-01-31T12:00:00Z');
+    }
+  }
   for (const field of ['validFrom', 'validUntil'] as const) {
     if (value[field] !== undefined && !isDateTime(value[field])) problem(field, 'must be a date-time with a time zone, e.g. 2025-01-31T12:00:00Z');
   }
@@ -79,11 +97,18 @@ export function checkCredentialShape(value: unknown, { profile = 'open-badge', r
   for (const field of ['credentialStatus', 'evidence', 'termsOfUse', 'credentialSchema', 'refreshService'] as const) {
     asList(value[field]).forEach((entry, index) => {
       const path = Array.isArray(value[field]) ? `${field}.${index}` : field;
-      if (!isObject(entry)) problem(path, 'must be an object');
-      else if (typesOf(entry).length === 0) problem(`${path}.type`, 'is required');
+      if (!isObject(entry)) return problem(path, 'must be an object');
+      const types = typesOf(entry);
+      if (types.length === 0) problem(`${path}.type`, 'is required');
+      else if (types.some((t) => typeof t !== 'string')) problem(`${path}.type`, 'must be a string or a list of strings');
+      // VC 2.0: "Each credentialSchema MUST specify its type ... and an id property that MUST be a URL"
+      if (field === 'credentialSchema' && entry.id === undefined) problem(`${path}.id`, 'is required: the URL of the schema');
       else if (entry.id !== undefined && !isUri(entry.id)) problem(`${path}.id`, 'must be a URI');
+      if (field === 'credentialStatus' && types.includes('BitstringStatusListEntry')) checkStatusListEntry(entry, path, problem);
     });
   }
+
+  if (value.relatedResource !== undefined) issues.push(...checkRelatedResources(value.relatedResource).issues);
 
   if (value.proof === undefined) {
     if (requireProof) problem('proof', 'is required: the credential is not signed');
@@ -104,6 +129,15 @@ export function checkCredentialShape(value: unknown, { profile = 'open-badge', r
 }
 
 type Problem = (field: string, message: string) => void;
+
+/** The fields a `BitstringStatusListEntry` must have, in their forms (Bitstring Status List v1.0 §2.1). */
+function checkStatusListEntry(entry: Json, path: string, problem: Problem): void {
+  if (typeof entry.statusPurpose !== 'string' || !entry.statusPurpose) problem(`${path}.statusPurpose`, 'is required');
+  if (typeof entry.statusListIndex !== 'string' || !STATUS_LIST_INDEX.test(entry.statusListIndex)) {
+    problem(`${path}.statusListIndex`, 'must be a non-negative integer written as a base-10 string, e.g. "94567"');
+  }
+  if (!isUri(entry.statusListCredential)) problem(`${path}.statusListCredential`, 'must be the URL of a BitstringStatusListCredential');
+}
 
 function checkIssuer(issuer: unknown, openBadge: boolean, problem: Problem): void {
   if (issuer === undefined) return problem('issuer', 'is required');
@@ -145,4 +179,53 @@ function checkAchievement(achievement: unknown, path: string, problem: Problem):
   const criteria = achievement.criteria;
   if (!isObject(criteria)) problem(`${path}.criteria`, 'is required, with an id or a narrative');
   else if (criteria.id === undefined && criteria.narrative === undefined) problem(`${path}.criteria`, 'needs an id or a narrative');
+}
+
+/**
+ * Every problem found with `value` as a verifiable presentation (VC 2.0 §4.13), each with its
+ * field: `@context` beginning with the VC context, a `type` including `VerifiablePresentation`,
+ * an `id` and `holder` that are URLs (or a holder object with one), credentials that are objects,
+ * and proofs with their required fields. Its credentials' own shapes are checked one by one
+ * when they are verified.
+ */
+export function checkPresentationShape(value: unknown): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const problem = (field: string, message: string) => issues.push({ field, message });
+  if (!isObject(value)) return [{ field: '', message: 'a presentation is a JSON object' }];
+
+  const context = value['@context'];
+  if (!Array.isArray(context) || context.length === 0) {
+    problem('@context', `must be a list beginning with "${VC_V2_CONTEXT_URL}"`);
+  } else {
+    if (context[0] !== VC_V2_CONTEXT_URL && context[0] !== VC_V1_CONTEXT_URL) problem('@context.0', `must be "${VC_V2_CONTEXT_URL}"`);
+    context.forEach((entry, index) => {
+      if (typeof entry !== 'string' && !isObject(entry)) problem(`@context.${index}`, 'must be a URL or a context object');
+    });
+  }
+
+  const types = asList(value.type);
+  if (types.length === 0) problem('type', 'is required');
+  else if (!types.includes('VerifiablePresentation')) problem('type', 'must include "VerifiablePresentation"');
+  if (types.some((t) => typeof t !== 'string')) problem('type', 'must hold strings only');
+
+  if (value.id !== undefined && !isUri(value.id)) problem('id', 'must be a URL, e.g. urn:uuid:...');
+  if (value.holder !== undefined) {
+    if (isObject(value.holder)) {
+      if (!isUri(value.holder.id)) problem('holder.id', 'must be a URL (the holder DID)');
+    } else if (!isUri(value.holder)) problem('holder', 'must be a URL (the holder DID) or an object with an id');
+  }
+
+  asList(value.verifiableCredential).forEach((entry, index) => {
+    const path = Array.isArray(value.verifiableCredential) ? `verifiableCredential.${index}` : 'verifiableCredential';
+    if (!isObject(entry)) problem(path, 'must be a verifiable credential object, not a number, string or URL');
+  });
+
+  asList(value.proof).forEach((proof, index) => {
+    const path = Array.isArray(value.proof) ? `proof.${index}` : 'proof';
+    if (!isObject(proof)) return problem(path, 'must be an object');
+    if (typeof proof.type !== 'string') problem(`${path}.type`, 'is required');
+    if (!isUri(proof.verificationMethod)) problem(`${path}.verificationMethod`, 'must be a URL');
+    if (typeof proof.proofPurpose !== 'string') problem(`${path}.proofPurpose`, 'is required');
+  });
+  return issues;
 }

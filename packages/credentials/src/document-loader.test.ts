@@ -5,6 +5,7 @@ import {
   MULTIKEY_V1_CONTEXT_URL,
   OB_V3_CONTEXT_URL,
   STATUS_LIST_V1_CONTEXT_URL,
+  VC_EXAMPLES_V2_CONTEXT_URL,
   VC_V2_CONTEXT_URL,
 } from './contexts.js';
 import { createDocumentLoader, httpDidWebResolver, UnknownDocumentError } from './document-loader.js';
@@ -64,6 +65,30 @@ describe('createDocumentLoader', () => {
     });
   });
 
+  it('serves the W3C examples v2 context, vendored', async () => {
+    expect((await loader().load(VC_EXAMPLES_V2_CONTEXT_URL)).document).toEqual({ '@context': { '@vocab': 'https://www.w3.org/ns/credentials/examples#' } });
+  });
+
+  it('resolves an Ed25519 did:key DID and its key URL locally, asking no resolver', async () => {
+    const { load, resolveDid } = loader();
+    const did = 'did:key:z6MkpJySvETLnxhQG9DzEdmKJtysBDjuuTeDfUj1uNNCUqcj';
+    const keyUrl = `${did}#z6MkpJySvETLnxhQG9DzEdmKJtysBDjuuTeDfUj1uNNCUqcj`;
+    expect((await load(did)).document).toMatchObject({ id: did, assertionMethod: [keyUrl], authentication: [keyUrl] });
+    expect((await load(keyUrl)).document).toEqual({
+      '@context': MULTIKEY_V1_CONTEXT_URL,
+      id: keyUrl,
+      type: 'Multikey',
+      controller: did,
+      publicKeyMultibase: 'z6MkpJySvETLnxhQG9DzEdmKJtysBDjuuTeDfUj1uNNCUqcj',
+    });
+    expect(resolveDid).not.toHaveBeenCalled();
+  });
+
+  it('refuses a did:key key URL naming another key', async () => {
+    const did = 'did:key:z6MkpJySvETLnxhQG9DzEdmKJtysBDjuuTeDfUj1uNNCUqcj';
+    await expect(loader().load(`${did}#z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK`)).rejects.toThrow(/lists no verification method/);
+  });
+
   it('refuses a key the DID document does not list', async () => {
     await expect(loader().load(`${DID}#key-9`)).rejects.toThrow(/lists no verification method/);
   });
@@ -73,7 +98,7 @@ describe('createDocumentLoader', () => {
     await expect(load(DID)).rejects.toThrow(/not that DID's document/);
   });
 
-  it.each(['https://example.org/context.jsonld', 'https://www.w3.org/ns/credentials/v3', 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK'])(
+  it.each(['https://example.org/context.jsonld', 'https://www.w3.org/ns/credentials/v3', 'did:example:123', 'did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme'])(
     'refuses %s without resolving anything',
     async (url) => {
       const { load, resolveDid } = loader();

@@ -1,11 +1,12 @@
 /**
  * The JSON-LD document loader for signing and verifying: bundled contexts, the exchange's EU
- * context, and did:web DIDs through an injected resolver. It never fetches an arbitrary URL:
+ * context, did:web DIDs through an injected resolver and did:key DIDs resolved locally. It never fetches an arbitrary URL:
  * a context from the network could change what a signed credential says.
  */
 import { RECOGNITION_CONTEXT_V1, recognitionContextUrl } from './recognition-context.js';
 import { checkJsonLimits, didDocumentUrl, type DidDocument } from '@cx/domain';
 import { MULTIKEY_V1_CONTEXT_URL, STATIC_CONTEXTS } from './contexts.js';
+import { didKeyDocument, isEd25519DidKey } from './did-key.js';
 import { EU_MICROCREDENTIAL_CONTEXT_V1, euContextUrl } from './eu-microcredential-context.js';
 
 /** What jsonld.js and jsonld-signatures expect from a document loader. */
@@ -29,7 +30,7 @@ export interface MultikeyDocument {
   publicKeyMultibase: string;
 }
 
-/** A URL the loader will not load: neither a bundled context nor a did:web DID (URL). */
+/** A URL the loader will not load: neither a bundled context nor a did:web or did:key DID (URL). */
 export class UnknownDocumentError extends Error {
   constructor(
     readonly url: string,
@@ -51,7 +52,8 @@ export interface DocumentLoaderOptions {
  * Multikey, Bitstring Status List), the EU micro-credential context at
  * `${publicUrl}/contexts/eu-microcredential/v1.jsonld`, `did:web` DIDs (the DID document) and
  * their key URLs `did:web:...#key-1` (a Multikey document with `@context` and `controller`, as
- * @digitalbazaar/ed25519-multikey expects). Anything else is refused with an
+ * @digitalbazaar/ed25519-multikey expects), and Ed25519 `did:key` DIDs and key URLs, derived
+ * from the DID itself. Anything else is refused with an
  * {@link UnknownDocumentError}. DID documents are resolved on every call: cache in `resolveDid`.
  *
  * @example
@@ -66,13 +68,20 @@ export function createDocumentLoader({ publicUrl, resolveDid }: DocumentLoaderOp
     if (typeof url !== 'string') throw new UnknownDocumentError(String(url), 'not a URL');
     const context = contexts.get(url);
     if (context) return { contextUrl: null, documentUrl: url, document: context };
-    if (url.startsWith('did:web:')) return { contextUrl: null, documentUrl: url, document: await loadDidWeb(url, resolveDid) };
-    if (url.startsWith('did:')) throw new UnknownDocumentError(url, 'only did:web DIDs are resolved');
+    if (url.startsWith('did:web:')) return { contextUrl: null, documentUrl: url, document: await loadDid(url, resolveDid) };
+    if (url.startsWith('did:key:')) {
+      if (!isEd25519DidKey(url.split('#')[0]!)) throw new UnknownDocumentError(url, 'only did:key DIDs of Ed25519 keys (did:key:z6Mk...) are resolved');
+      return { contextUrl: null, documentUrl: url, document: await loadDid(url, resolveDidKey) };
+    }
+    if (url.startsWith('did:')) throw new UnknownDocumentError(url, 'only did:web and did:key DIDs are resolved');
     throw new UnknownDocumentError(url, 'not a bundled JSON-LD context');
   };
 }
 
-async function loadDidWeb(url: string, resolveDid: DidResolver): Promise<object> {
+/** did:key DIDs name their key: resolved from the DID itself, never fetched. */
+const resolveDidKey: DidResolver = async (did) => didKeyDocument(did);
+
+async function loadDid(url: string, resolveDid: DidResolver): Promise<object> {
   const hash = url.indexOf('#');
   const did = hash < 0 ? url : url.slice(0, hash);
   const fragment = hash < 0 ? undefined : url.slice(hash + 1);

@@ -13,3 +13,7 @@ export * from './identity-hash.js';
 export * from './date-time.js';
 export * from './open-badge.js';
 export * from './recognition-context.js';
+export * from './did-key.js';
+export * from './related-resources.js';
+export * from './proof-set.js';
+export * from './presentation-proof.js';

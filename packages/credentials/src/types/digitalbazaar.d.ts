@@ -61,6 +61,13 @@ declare module '@digitalbazaar/data-integrity' {
     constructor(options: { signer?: DataIntegritySigner; date?: string | Date | number | null; cryptosuite: unknown; legacyContext?: boolean });
     readonly verificationMethod?: string;
     readonly cryptosuite: string;
+    /** One proof over `document` (without its proofs); no proof purpose is checked. */
+    verifyProof(options: {
+      proof: Record<string, unknown>;
+      document: Record<string, unknown>;
+      proofSet?: unknown[];
+      documentLoader: (url: string) => Promise<{ document: unknown }>;
+    }): Promise<{ verified: boolean; verificationMethod?: Record<string, unknown>; error?: Error }>;
   }
 }
 
