@@ -54,7 +54,8 @@ describe('issuing a credential for a published component', () => {
       id: issued.id,
       issuer: { id: 'did:web:exchange.test:institutions:uni-a' },
       credentialSubject: { achievement: { id: `${PUBLIC_URL}/v1/institutions/uni-a/components/ML-1/versions/1` } },
-      proof: { type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022', verificationMethod: 'did:web:exchange.test:institutions:uni-a#key-1' },
+      // a proof set of one: 1EdTech's OB 3.0 schema wants proof as an array
+      proof: [{ type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022', verificationMethod: 'did:web:exchange.test:institutions:uni-a#key-1' }],
     });
   });
 

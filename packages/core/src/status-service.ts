@@ -1,18 +1,25 @@
 /**
  * Revocation and suspension through Bitstring Status Lists. Every credential holds one
- * index, drawn at random and never reused, in the institution's current pair of lists
- * (`revocation-N`, `suspension-N`). Lists are signed when they are made and again on
- * every change, so serving a list never signs and a change is visible once answered.
+ * index, drawn at random and never reused, in the institution's current list `message-N`:
+ * one `BitstringStatusListEntry` of purpose `message` whose 2-bit value is active, revoked or
+ * suspended (Open Badges 3.0 allows one `credentialStatus`). Credentials issued before carry
+ * two entries, the same index in `revocation-N` and `suspension-N`; those lists stay served
+ * and are changed for them. A change updates whichever lists the credential's entries name.
+ * Lists are signed when they are made and again on every change, so serving a list never
+ * signs and a change is visible once answered.
  */
 import { randomInt } from 'node:crypto';
 import {
   encodeList,
   getBit,
-  newBitstring,
+  MESSAGE_INDEX_RANGE,
+  messageStatusEntry,
+  newMessageBitstring,
+  readMessageStatus,
   setBit,
-  statusEntry,
+  setMessageStatus,
   statusListCredential,
-  STATUS_LIST_LENGTH,
+  type BitstringStatusListEntry,
 } from '@cx/credentials';
 import {
   ConflictError,
@@ -72,11 +79,9 @@ export class StatusService {
     return `${this.deps.publicUrl}/status-lists/${institution}/${listId}`;
   }
 
-  /** The two `credentialStatus` entries of a credential holding `slot`. */
-  entries(institution: string, slot: StatusSlotAllocation) {
-    return (['revocation', 'suspension'] as const).map((purpose) =>
-      statusEntry({ statusListCredential: this.listUrl(institution, statusListId(purpose, slot.listNumber)), index: slot.index, purpose }),
-    );
+  /** The one `credentialStatus` entry of a credential holding `slot`: purpose `message`, in `message-N`. */
+  entry(institution: string, slot: StatusSlotAllocation): BitstringStatusListEntry {
+    return messageStatusEntry({ statusListCredential: this.listUrl(institution, statusListId('message', slot.listNumber)), index: slot.index });
   }
 
   /** Reserves a random, never used index for a new credential, making the lists if needed. */
@@ -85,7 +90,7 @@ export class StatusService {
     const at = this.deps.clock.now().toISOString();
     for (;;) {
       for (let draw = 0; draw < DRAWS_PER_LIST; draw++) {
-        const index = randomInt(STATUS_LIST_LENGTH);
+        const index = randomInt(MESSAGE_INDEX_RANGE.from, MESSAGE_INDEX_RANGE.to);
         if (await this.deps.store.statusLists.claimIndex(institution.id, listNumber, index, credentialId, at)) {
           await this.ensureLists(institution, listNumber);
           return { listNumber, index };
@@ -97,18 +102,15 @@ export class StatusService {
     }
   }
 
-  /** Makes the signed, empty revocation and suspension lists of `listNumber` if they do not exist. */
+  /** Makes the signed, all-active `message` list of `listNumber` if it does not exist. */
   async ensureLists(institution: InstitutionRecord, listNumber: number): Promise<void> {
-    for (const purpose of ['revocation', 'suspension'] as const) {
-      const listId = statusListId(purpose, listNumber);
-      const cacheKey = `${institution.id}/${listId}`;
-      if (this.knownLists.has(cacheKey)) continue;
-      if (!(await this.deps.store.statusLists.get(institution.id, listId, true))) {
-        const bits = newBitstring();
-        await this.deps.store.statusLists.create(await this.signedList(institution, purpose, listNumber, bits, 1));
-      }
-      this.knownLists.add(cacheKey);
+    const listId = statusListId('message', listNumber);
+    const cacheKey = `${institution.id}/${listId}`;
+    if (this.knownLists.has(cacheKey)) return;
+    if (!(await this.deps.store.statusLists.get(institution.id, listId, true))) {
+      await this.deps.store.statusLists.create(await this.signedList(institution, 'message', listNumber, newMessageBitstring(), 1));
     }
+    this.knownLists.add(cacheKey);
   }
 
   /**
@@ -161,15 +163,13 @@ export class StatusService {
     ctx: RequestContext,
   ): Promise<CredentialRecord> {
     const now = this.deps.clock.now();
-    const wanted: Record<StatusPurpose, boolean> = { revocation: to === 'revoked', suspension: to === 'suspended' };
     const lists: Array<{ next: StatusListRecord; revision: number }> = [];
-    for (const purpose of ['revocation', 'suspension'] as const) {
+    for (const purpose of entryPurposes(current)) {
       const listId = statusListId(purpose, current.statusListNumber);
       const list = await this.deps.store.statusLists.get(institution.id, listId, true);
       if (!list) throw new Error(`status list ${listId} of ${institution.id} is missing`);
       const bits = new Uint8Array(Buffer.from(list.bits, 'base64'));
-      if (getBit(bits, current.statusIndex) === wanted[purpose]) continue;
-      setBit(bits, current.statusIndex, wanted[purpose]);
+      if (!writeStatus(bits, purpose, current.statusIndex, to)) continue;
       lists.push({ next: await this.signedList(institution, purpose, current.statusListNumber, bits, list.revision + 1, now), revision: list.revision });
     }
     await this.deps.store.commit([
@@ -217,4 +217,32 @@ export class StatusService {
       credential: credential as unknown as Record<string, unknown>,
     };
   }
+}
+
+/**
+ * The purposes of the status entries the credential was issued with: `message` for credentials
+ * issued with one entry, `revocation` and `suspension` for older ones (read from the signed
+ * credential itself, so every credential keeps the lists it names).
+ */
+function entryPurposes(record: CredentialRecord): StatusPurpose[] {
+  const status = record.credential.credentialStatus;
+  const entries = (Array.isArray(status) ? status : status ? [status] : []) as Array<{ statusPurpose?: unknown }>;
+  const purposes = new Set<StatusPurpose>();
+  for (const entry of entries) {
+    if (entry?.statusPurpose === 'message' || entry?.statusPurpose === 'revocation' || entry?.statusPurpose === 'suspension') purposes.add(entry.statusPurpose);
+  }
+  return [...purposes];
+}
+
+/** Writes status `to` for `index` into a list of `purpose`, in place; false when the list already says so. */
+function writeStatus(bits: Uint8Array, purpose: StatusPurpose, index: number, to: CredentialStatus): boolean {
+  if (purpose === 'message') {
+    if (readMessageStatus(bits, index) === to) return false;
+    setMessageStatus(bits, index, to);
+    return true;
+  }
+  const wanted = purpose === 'revocation' ? to === 'revoked' : to === 'suspended';
+  if (getBit(bits, index) === wanted) return false;
+  setBit(bits, index, wanted);
+  return true;
 }

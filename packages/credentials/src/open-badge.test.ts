@@ -138,11 +138,21 @@ describe('buildOpenBadgeCredential', () => {
     expect(() => buildOpenBadgeCredential(componentInput(institution, { recipient: { name: 'Nobody' } }))).toThrow(ValidationError);
   });
 
-  it('lists a revocation and a suspension status entry', () => {
-    expect(buildOpenBadgeCredential(componentInput(institution)).credentialStatus).toEqual([
-      expect.objectContaining({ type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: '4242' }),
-      expect.objectContaining({ type: 'BitstringStatusListEntry', statusPurpose: 'suspension', statusListIndex: '99001' }),
-    ]);
+  it('carries one status entry, an object (OB 3.0 allows at most one): purpose message, 2 bits for active, revoked, suspended', () => {
+    expect(buildOpenBadgeCredential(componentInput(institution)).credentialStatus).toEqual({
+      id: `${PUBLIC_URL}/status-lists/${institution.id}/message-1#142424`,
+      type: 'BitstringStatusListEntry',
+      statusPurpose: 'message',
+      statusListIndex: '142424',
+      statusListCredential: `${PUBLIC_URL}/status-lists/${institution.id}/message-1`,
+      statusSize: 2,
+      statusMessage: [
+        { status: '0x0', message: 'active' },
+        { status: '0x1', message: 'revoked' },
+        { status: '0x2', message: 'suspended' },
+        { status: '0x3', message: 'undefined' },
+      ],
+    });
   });
 
   it.each([

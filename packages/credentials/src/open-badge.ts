@@ -9,7 +9,7 @@ import { OB_V3_CONTEXT_URL, VC_V2_CONTEXT_URL } from './contexts.js';
 import { dateTime } from './date-time.js';
 import { euContextUrl } from './eu-microcredential-context.js';
 import { hashEmail, newSalt } from './identity-hash.js';
-import { statusEntry, type BitstringStatusListEntry } from './status-list.js';
+import type { BitstringStatusListEntry } from './status-list.js';
 
 /** The issuing institution, as its `Profile`. */
 export interface IssuerInput {
@@ -105,12 +105,6 @@ export type AchievementInput =
   | { type: 'badge'; id: string; entry: BadgeEntry }
   | { type: 'micro-degree'; id: string; entry: MicroDegreeEntry; components: LinkedAchievement[] };
 
-/** A bit reserved in a status list. */
-export interface StatusSlot {
-  statusListCredential: string;
-  index: number;
-}
-
 export interface OpenBadgeInput {
   /** The exchange's public URL: the EU context is served under it. */
   publicUrl: string;
@@ -123,7 +117,8 @@ export interface OpenBadgeInput {
   validUntil?: Date | string;
   result?: { grade?: string; ectsEarned?: number };
   evidence?: Array<{ name: string; narrative?: string; url?: string }>;
-  status: { revocation: StatusSlot; suspension: StatusSlot };
+  /** The credential's one status entry (OB 3.0 allows at most one), as the status service makes it. */
+  status: BitstringStatusListEntry;
 }
 
 export interface ProfileNode {
@@ -162,7 +157,7 @@ export interface OpenBadgeCredential {
     result?: Array<{ type: ['Result']; resultDescription: string; value: string }>;
   };
   evidence?: Array<{ id?: string; type: ['Evidence']; name: string; narrative?: string }>;
-  credentialStatus: [BitstringStatusListEntry, BitstringStatusListEntry];
+  credentialStatus: BitstringStatusListEntry;
 }
 
 const ACHIEVEMENT_TYPES = { component: 'MicroCredential', badge: 'Badge', 'micro-degree': 'Certificate' } as const;
@@ -176,8 +171,8 @@ export function newCredentialId(): string {
  * Builds the unsigned `OpenBadgeCredential` for a component, badge or micro-degree:
  * `@context` [VC v2, OB 3.0.3, the EU context], an issuer `Profile` with its country, an
  * `AchievementSubject` (the recipient's DID as `id`, or else a salted hash of the email),
- * the achievement with every EU element, result and credits earned, evidence, and two
- * `BitstringStatusListEntry` entries (revocation, then suspension).
+ * the achievement with every EU element, result and credits earned, evidence, and one
+ * `credentialStatus` object (OB 3.0's multiplicity is 0..1).
  *
  * @throws ValidationError when the recipient has neither a DID nor an email
  */
@@ -229,10 +224,7 @@ export function buildOpenBadgeCredential(input: OpenBadgeInput): OpenBadgeCreden
           })),
         }
       : {}),
-    credentialStatus: [
-      statusEntry({ ...input.status.revocation, purpose: 'revocation' }),
-      statusEntry({ ...input.status.suspension, purpose: 'suspension' }),
-    ],
+    credentialStatus: { ...input.status },
   };
 }
 

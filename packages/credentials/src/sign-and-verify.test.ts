@@ -13,7 +13,17 @@ import { EU_MICROCREDENTIAL_CONTEXT_V1, euContextUrl } from './eu-microcredentia
 import { buildOpenBadgeCredential } from './open-badge.js';
 import { signCredential } from './sign.js';
 import { keyVaultSigner } from './signer.js';
-import { encodeList, newBitstring, setBit, statusListCredential } from './status-list.js';
+import {
+  encodeList,
+  newBitstring,
+  newMessageBitstring,
+  setBit,
+  setMessageStatus,
+  STATUS_MESSAGES,
+  statusEntry,
+  statusListCredential,
+  type MessageStatus,
+} from './status-list.js';
 import {
   badgeInput,
   componentInput,
@@ -93,15 +103,23 @@ beforeAll(async () => {
 afterAll(() => cleanup());
 
 describe('signing an OpenBadgeCredential through the key vault signer', () => {
-  it('adds an eddsa-rdfc-2022 DataIntegrityProof for assertionMethod made by the active key', () => {
-    expect(signed.proof).toMatchObject({
-      type: 'DataIntegrityProof',
-      cryptosuite: 'eddsa-rdfc-2022',
-      proofPurpose: 'assertionMethod',
-      verificationMethod: `${didOf(institution)}#key-1`,
-    });
-    expect(signed.proof.proofValue).toMatch(/^z[1-9A-HJ-NP-Za-km-z]+$/);
-    expect(Date.parse(signed.proof.created)).not.toBeNaN();
+  it('adds an eddsa-rdfc-2022 DataIntegrityProof for assertionMethod made by the active key, as a proof set of one', () => {
+    expect(signed.proof).toEqual([
+      expect.objectContaining({
+        type: 'DataIntegrityProof',
+        cryptosuite: 'eddsa-rdfc-2022',
+        proofPurpose: 'assertionMethod',
+        verificationMethod: `${didOf(institution)}#key-1`,
+      }),
+    ]);
+    expect(signed.proof[0].proofValue).toMatch(/^z[1-9A-HJ-NP-Za-km-z]+$/);
+    expect(Date.parse(signed.proof[0].created)).not.toBeNaN();
+  });
+
+  it('signs the same bytes whether the proof is listed in an array or given as one object', async () => {
+    const single = { ...signed, proof: signed.proof[0] };
+    expect(await independentlyVerify(single, [didDocumentOf(institution)])).toMatchObject({ verified: true });
+    expect(await independentlyVerify(signed, [didDocumentOf(institution)])).toMatchObject({ verified: true });
   });
 
   it('asks the key vault for exactly one signature per credential', async () => {
@@ -150,7 +168,7 @@ describe('a signed credential changed in any single field', () => {
     ['a learning outcome (EU element)', (c) => (c.credentialSubject.achievement.learningOutcomes[1] = 'Writes code')],
     ['the assessment supervision (EU element)', (c) => (c.credentialSubject.achievement.assessmentSupervision = 'unsupervised')],
     ['the grade', (c) => (c.credentialSubject.result[0].value = '9.5')],
-    ['the revocation index', (c) => (c.credentialStatus[0].statusListIndex = '4243')],
+    ['the status index', (c) => (c.credentialStatus.statusListIndex = '142425')],
     ['the credential type list', (c) => c.type.pop()],
   ];
 
@@ -274,7 +292,7 @@ describe('verifyCredentialProof', () => {
 
   it('answers verified false for a garbled proof value', async () => {
     const garbled = structuredClone(signed);
-    garbled.proof.proofValue = 'z' + '1'.repeat(40);
+    garbled.proof[0].proofValue = 'z' + '1'.repeat(40);
     expect((await verifyCredentialProof(garbled, { documentLoader: loaderFor(institution) })).verified).toBe(false);
   });
 
@@ -295,36 +313,73 @@ describe('verifyCredentialProof', () => {
 });
 
 describe('status lists checked by @digitalbazaar/vc-bitstring-status-list', () => {
-  it('reports the revoked credential revoked and the other not, from a status list credential signed by the same issuer', async () => {
-    const bits = newBitstring();
-    setBit(bits, 4242);
-    const listUrl = `${PUBLIC_URL}/status-lists/${institution.id}/rev-1`;
+  /** A signed `message` list at message-1 with the given statuses, and a loader that serves it. */
+  async function messageList(statuses: Array<[index: number, status: MessageStatus]>) {
+    const bits = newMessageBitstring();
+    for (const [index, status] of statuses) setMessageStatus(bits, index, status);
+    const listUrl = signed.credentialStatus.statusListCredential as string;
     const list = await signAs(
       institution,
-      statusListCredential({ id: listUrl, issuer: didOf(institution), statusPurpose: 'revocation', encodedList: encodeList(bits), validFrom: new Date() }),
+      statusListCredential({ id: listUrl, issuer: didOf(institution), statusPurpose: 'message', encodedList: encodeList(bits), validFrom: new Date() }),
     );
-    const suspensionList = await signAs(
-      institution,
-      statusListCredential({
-        id: `${PUBLIC_URL}/status-lists/${institution.id}/sus-1`,
-        issuer: didOf(institution),
-        statusPurpose: 'suspension',
-        encodedList: encodeList(newBitstring()),
-        validFrom: new Date(),
-      }),
-    );
-    const documentLoader = independentLoader([didDocumentOf(institution)], { [listUrl]: list, [suspensionList.id]: suspensionList });
+    return { bits, list, documentLoader: independentLoader([didDocumentOf(institution)], { [listUrl]: list }) };
+  }
+
+  it('reads a revoked or suspended message entry as set, although it ignores statusSize, and an active one as unset', async () => {
+    const badge = await signAs(institution, buildOpenBadgeCredential(badgeInput(institution)));
+    const degree = await signAs(institution, buildOpenBadgeCredential(microDegreeInput(institution)));
+    const { documentLoader } = await messageList([
+      [Number(signed.credentialStatus.statusListIndex), 'revoked'],
+      [Number(badge.credentialStatus.statusListIndex), 'suspended'],
+    ]);
     const suite = new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 });
-    const other = await signAs(institution, buildOpenBadgeCredential(componentInput(institution, { status: microDegreeInput(institution).status })));
 
-    const revoked = await checkStatus({ credential: signed, documentLoader, suite });
-    const notRevoked = await checkStatus({ credential: other, documentLoader, suite });
+    const results = await Promise.all([signed, badge, degree].map((credential) => checkStatus({ credential, documentLoader, suite })));
 
-    expect(revoked.verified).toBe(true);
-    expect(revoked.results?.map((r) => [(r.credentialStatus as Json).statusPurpose, r.status])).toEqual([
+    expect(results.map((r) => r.verified)).toEqual([true, true, true]);
+    expect(results.map((r) => r.results?.map((e) => [(e.credentialStatus as Json).statusPurpose, e.status]))).toEqual([
+      [['message', true]],
+      [['message', true]],
+      [['message', false]],
+    ]);
+  });
+
+  it('signs a message list that states its statusSize and statusMessages, and verifies independently', async () => {
+    const { list } = await messageList([]);
+    expect(list.credentialSubject).toMatchObject({ statusPurpose: 'message', statusSize: 2, statusMessages: [...STATUS_MESSAGES] });
+    expect(await independentlyVerify(list, [didDocumentOf(institution)])).toMatchObject({ verified: true });
+  });
+
+  it('keeps the two single-bit lists of credentials issued before readable: revocation and suspension', async () => {
+    const bits = newBitstring();
+    setBit(bits, 4242);
+    const lists = await Promise.all(
+      (['revocation', 'suspension'] as const).map((purpose) =>
+        signAs(
+          institution,
+          statusListCredential({
+            id: `${PUBLIC_URL}/status-lists/${institution.id}/${purpose}-1`,
+            issuer: didOf(institution),
+            statusPurpose: purpose,
+            encodedList: encodeList(purpose === 'revocation' ? bits : newBitstring()),
+            validFrom: new Date(),
+          }),
+        ),
+      ),
+    );
+    const older = await signAs(institution, {
+      ...buildOpenBadgeCredential(componentInput(institution)),
+      credentialStatus: (['revocation', 'suspension'] as const).map((purpose, n) =>
+        statusEntry({ statusListCredential: lists[n]!.id, index: 4242, purpose }),
+      ),
+    });
+    const documentLoader = independentLoader([didDocumentOf(institution)], Object.fromEntries(lists.map((l) => [l.id, l])));
+
+    const result = await checkStatus({ credential: older, documentLoader, suite: new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }) });
+
+    expect(result.results?.map((r) => [(r.credentialStatus as Json).statusPurpose, r.status])).toEqual([
       ['revocation', true],
       ['suspension', false],
     ]);
-    expect(notRevoked.results?.map((r) => r.status)).toEqual([false, false]);
   });
 });

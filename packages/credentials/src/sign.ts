@@ -26,7 +26,9 @@ export interface SignOptions {
 
 /**
  * Signs a credential: adds a `DataIntegrityProof` (cryptosuite `eddsa-rdfc-2022`, `proofPurpose`
- * `assertionMethod`, `verificationMethod` the signer's id) through @digitalbazaar/vc `issue`.
+ * `assertionMethod`, `verificationMethod` the signer's id) through @digitalbazaar/vc `issue`,
+ * as `proof: [proof]`: a proof set of one, the same signature. 1EdTech's OB 3.0 JSON Schema
+ * requires `proof` to be an array (the JSON-LD compacted form, one object, does not pass it).
  * The input is not changed. Canonicalisation runs in JSON-LD safe mode, so a term that none of
  * the credential's contexts defines, or a context the loader does not serve, is refused.
  *
@@ -36,7 +38,7 @@ export interface SignOptions {
 export async function signCredential<T extends object>(
   credential: T,
   { signer, documentLoader, date }: SignOptions,
-): Promise<T & { proof: DataIntegrityProofValue }> {
+): Promise<T & { proof: DataIntegrityProofValue[] }> {
   const failures: unknown[] = [];
   const watchedSigner: CredentialSigner = {
     id: signer.id,
@@ -51,8 +53,11 @@ export async function signCredential<T extends object>(
   const bounded = boundedCryptosuite();
   const suite = new DataIntegrityProof({ signer: watchedSigner, cryptosuite: bounded.cryptosuite, date: date ?? new Date() });
   try {
-    const signed = await issue({ credential: structuredClone(credential), suite, documentLoader });
-    return signed as T & { proof: DataIntegrityProofValue };
+    const signed = (await issue({ credential: structuredClone(credential), suite, documentLoader })) as T & {
+      proof: DataIntegrityProofValue | DataIntegrityProofValue[];
+    };
+    // a proof is not part of what it signs, so listing it in an array changes no signature
+    return { ...signed, proof: Array.isArray(signed.proof) ? signed.proof : [signed.proof] };
   } catch (error) {
     if (failures.length > 0) throw failures[0];
     const exceeded = bounded.exceeded();

@@ -5,8 +5,14 @@ import {
   decodeList,
   encodeList,
   getBit,
+  MESSAGE_INDEX_RANGE,
+  MESSAGE_LIST_ENTRIES,
+  messageStatusEntry,
   newBitstring,
+  newMessageBitstring,
+  readMessageStatus,
   setBit,
+  setMessageStatus,
   STATUS_LIST_LENGTH,
   statusEntry,
   statusListCredential,
@@ -92,5 +98,76 @@ describe('status list credentials and entries', () => {
       statusListIndex: '42',
       statusListCredential: 'https://x.example/status-lists/a/sus-1',
     });
+  });
+});
+
+describe('message status lists (one entry of 2 bits per credential)', () => {
+  const index = 150_001;
+
+  it('hold 262,144 entries of 2 bits (64 KB), so 131,072 entries remain after dividing by statusSize', () => {
+    expect(newMessageBitstring()).toHaveLength(64 * 1024);
+    expect((newMessageBitstring().length * 8) / 2).toBe(MESSAGE_LIST_ENTRIES);
+    expect(MESSAGE_INDEX_RANGE.to - MESSAGE_INDEX_RANGE.from).toBe(131_072);
+  });
+
+  it.each([
+    ['active', [false, false]],
+    ['revoked', [false, true]],
+    ['suspended', [true, false]],
+  ] as const)('writes %s as its value in the two bits at index * 2, most significant first', (status, pair) => {
+    const bits = newMessageBitstring();
+    setMessageStatus(bits, index, status);
+    expect([getBit(bits, index * 2), getBit(bits, index * 2 + 1)]).toEqual(pair);
+    expect(readMessageStatus(bits, index)).toBe(status);
+  });
+
+  it('sets the bit at the index itself while revoked or suspended, for verifiers that ignore statusSize, and clears it when active again', () => {
+    const bits = newMessageBitstring();
+    setMessageStatus(bits, index, 'suspended');
+    expect(getBit(bits, index)).toBe(true);
+    setMessageStatus(bits, index, 'active');
+    expect(getBit(bits, index)).toBe(false);
+    expect(bits.every((byte) => byte === 0)).toBe(true);
+  });
+
+  it('keeps every credential\'s two bits apart from the single bits: neighbours in the range read their own status', () => {
+    const bits = newMessageBitstring();
+    const { from, to } = MESSAGE_INDEX_RANGE;
+    for (const i of [from, from + 1, to - 2, to - 1]) setMessageStatus(bits, i, 'revoked');
+    expect([from, from + 1, to - 2, to - 1].map((i) => readMessageStatus(bits, i))).toEqual(['revoked', 'revoked', 'revoked', 'revoked']);
+    expect([from + 2, to - 3].map((i) => readMessageStatus(bits, i))).toEqual(['active', 'active']);
+  });
+
+  it('refuses to write an index outside the upper half of the list', () => {
+    expect(() => setMessageStatus(newMessageBitstring(), MESSAGE_INDEX_RANGE.from - 1, 'revoked')).toThrow(RangeError);
+    expect(() => setMessageStatus(newMessageBitstring(), MESSAGE_INDEX_RANGE.to, 'revoked')).toThrow(RangeError);
+  });
+
+  it('reads no status for the unused value 0x3 or an index past the list', () => {
+    const bits = newMessageBitstring();
+    setBit(bits, index * 2);
+    setBit(bits, index * 2 + 1);
+    expect(readMessageStatus(bits, index)).toBeUndefined();
+    expect(readMessageStatus(bits, MESSAGE_LIST_ENTRIES)).toBeUndefined();
+  });
+
+  it('builds the entry with statusSize 2 and one statusMessage per value', () => {
+    const entry = messageStatusEntry({ statusListCredential: 'https://x.example/status-lists/a/message-1', index });
+    expect(entry).toMatchObject({ type: 'BitstringStatusListEntry', statusPurpose: 'message', statusListIndex: '150001', statusSize: 2 });
+    expect(entry.statusMessage).toHaveLength(2 ** entry.statusSize!);
+    expect(entry.id).not.toBe(entry.statusListCredential);
+  });
+
+  it('builds a message list credential stating statusSize and statusMessages, with the terms they need', () => {
+    const credential = statusListCredential({
+      id: 'https://x.example/status-lists/a/message-1',
+      issuer: 'did:web:x.example:institutions:a',
+      statusPurpose: 'message',
+      encodedList: encodeList(newMessageBitstring()),
+      validFrom: '2026-01-01T00:00:00Z',
+    });
+    expect(credential['@context']).toEqual(['https://www.w3.org/ns/credentials/v2', expect.objectContaining({ statusSize: expect.any(Object), statusMessages: expect.any(Object) })]);
+    expect(credential.credentialSubject).toMatchObject({ type: 'BitstringStatusList', statusPurpose: 'message', statusSize: 2 });
+    expect(credential.credentialSubject.statusMessages).toHaveLength(4);
   });
 });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { ed25519ToMultibase, institutionDid, institutionDidDocument, type InstitutionRecord, type KeyVault } from '@cx/domain';
 import { LocalKeyVault } from '@cx/signing';
 import type { ComponentEntry, BadgeEntry, MicroDegreeEntry, OpenBadgeInput } from './open-badge.js';
+import { messageStatusEntry } from './status-list.js';
 
 export const PUBLIC_URL = 'https://exchange.example.eu';
 export const INSTITUTION_ID = 'uni-leiden';
@@ -89,10 +90,8 @@ export const microDegree: MicroDegreeEntry = {
 const entryUrl = (kind: string, code: string, version: number) =>
   `${PUBLIC_URL}/v1/institutions/${INSTITUTION_ID}/${kind}/${code}/versions/${version}`;
 
-const statusSlots = (revocationIndex = 4242, suspensionIndex = 99_001) => ({
-  revocation: { statusListCredential: `${PUBLIC_URL}/status-lists/${INSTITUTION_ID}/rev-1`, index: revocationIndex },
-  suspension: { statusListCredential: `${PUBLIC_URL}/status-lists/${INSTITUTION_ID}/sus-1`, index: suspensionIndex },
-});
+/** The credential's one status entry, at `index` of the institution's `message-1` list. */
+const statusSlot = (index = 142_424) => messageStatusEntry({ statusListCredential: `${PUBLIC_URL}/status-lists/${INSTITUTION_ID}/message-1`, index });
 
 /** A complete component credential input: DID recipient, grade, ECTS earned, evidence, validUntil. */
 export function componentInput(institution: InstitutionRecord, overrides: Partial<OpenBadgeInput> = {}): OpenBadgeInput {
@@ -110,7 +109,7 @@ export function componentInput(institution: InstitutionRecord, overrides: Partia
     validUntil: '2035-06-30T10:00:00Z',
     result: { grade: '8.5', ectsEarned: 5 },
     evidence: [{ name: 'Final project', narrative: 'A threat model and fixes for an open-source web shop.', url: 'https://example.org/projects/ada' }],
-    status: statusSlots(),
+    status: statusSlot(),
     ...overrides,
   };
 }
@@ -123,7 +122,7 @@ export function badgeInput(institution: InstitutionRecord): OpenBadgeInput {
     result: undefined,
     evidence: undefined,
     validUntil: undefined,
-    status: statusSlots(17, 18),
+    status: statusSlot(131_089),
   };
 }
 
@@ -140,6 +139,6 @@ export function microDegreeInput(institution: InstitutionRecord): OpenBadgeInput
       ],
     },
     result: { ectsEarned: 15 },
-    status: statusSlots(2024, 2025),
+    status: statusSlot(200_024),
   };
 }

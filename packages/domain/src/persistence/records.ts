@@ -61,14 +61,15 @@ export type RecipientLookup = { kind: 'email'; emailHash: string } | { kind: 'di
 export interface CredentialRecord {
   id: string;
   institution: string;
-  achievement: { type: 'component' | 'badge' | 'micro-degree' | 'recognition'; institution: string; code: string; version: number };
+  /** What it was issued for; `composed`: a credential a VC API caller composed (no catalogue entry: `code` empty, `version` 0). */
+  achievement: { type: 'component' | 'badge' | 'micro-degree' | 'recognition' | 'composed'; institution: string; code: string; version: number };
   recipient: { name: string; email?: string; did?: string; studentId?: string };
   /** SHA-256 (hex) of the lowercased email, for lookups; the credential itself carries a salted hash. */
   emailHash?: string;
   status: CredentialStatus;
   statusReason?: string;
   statusChangedAt?: string;
-  /** Where the credential's two status entries point: the same index in the revocation and suspension lists. */
+  /** Where the credential's status entry points (`message-<n>`), or, for credentials issued before, its two entries (the same index in `revocation-<n>` and `suspension-<n>`). */
   statusListNumber: number;
   statusIndex: number;
   issuedAt: string;
@@ -78,7 +79,8 @@ export interface CredentialRecord {
   credential: Record<string, unknown>;
 }
 
-export type StatusPurpose = 'revocation' | 'suspension';
+/** `message`: the one 2-bit list of credentials issued with one status entry; `revocation`/`suspension`: older credentials' two lists. */
+export type StatusPurpose = 'revocation' | 'suspension' | 'message';
 
 export interface StatusListRecord {
   institution: string;
