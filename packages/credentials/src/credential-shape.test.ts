@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCredentialShape } from './credential-shape.js';
+import { checkCredentialShape, checkPresentationShape } from './credential-shape.js';
 
 type Json = Record<string, any>;
 
@@ -75,5 +75,68 @@ describe('checkCredentialShape', () => {
     expect(fieldsOf(openBadge(), { requireProof: true })).toEqual(['proof']);
     const signed = { ...openBadge(), proof: { type: 'DataIntegrityProof', verificationMethod: 'did:web:x#key-1', proofPurpose: 'assertionMethod' } };
     expect(fieldsOf(signed, { requireProof: true })).toEqual(['proof.cryptosuite', 'proof.proofValue']);
+  });
+});
+
+describe('checkCredentialShape, VC 2.0 data model rules', () => {
+  const vc = (): Json => ({
+    '@context': ['https://www.w3.org/ns/credentials/v2'],
+    type: ['VerifiableCredential'],
+    issuer: 'did:example:issuer',
+    credentialSubject: { id: 'did:example:ada' },
+  });
+  const entry = (statusListIndex: unknown) => ({
+    type: 'BitstringStatusListEntry',
+    statusPurpose: 'revocation',
+    statusListIndex,
+    statusListCredential: 'https://exchange.example.eu/status-lists/uni-leiden/revocation-1',
+  });
+
+  it.each<[string, Json, string]>([
+    ['a credentialSchema without id', { credentialSchema: { type: 'JsonSchema' } }, 'credentialSchema.id'],
+    ['a credentialSchema without type', { credentialSchema: { id: 'https://example.org/schema.json' } }, 'credentialSchema.type'],
+    ['a credentialSchema id that is no URL', { credentialSchema: [{ id: 'https ://x', type: 'JsonSchema' }] }, 'credentialSchema.0.id'],
+    ['a status type that is a number', { credentialStatus: { id: 'did:example:status', type: 2 } }, 'credentialStatus.type'],
+    ['a statusListIndex that is a number', { credentialStatus: entry(94567) }, 'credentialStatus.statusListIndex'],
+    ['a statusListIndex with a leading zero', { credentialStatus: entry('0945') }, 'credentialStatus.statusListIndex'],
+    ['a negative statusListIndex', { credentialStatus: entry('-1') }, 'credentialStatus.statusListIndex'],
+    ['a relatedResource without digest', { relatedResource: [{ id: 'https://www.w3.org/ns/credentials/v2' }] }, 'relatedResource.0'],
+  ])('reports %s', (_what, extra, field) => {
+    expect(fieldsOf({ ...vc(), ...extra }, { profile: 'vc' })).toContain(field);
+  });
+
+  it('accepts a status entry whose index is a base-10 string', () => {
+    expect(checkCredentialShape({ ...vc(), credentialStatus: entry('94567') }, { profile: 'vc' })).toEqual([]);
+  });
+
+  it('accepts VC 1.1 under the vc profile, asking for its issuanceDate', () => {
+    const v1 = { ...vc(), '@context': ['https://www.w3.org/2018/credentials/v1'], issuanceDate: '2020-03-16T22:37:26.544Z' };
+    expect(checkCredentialShape(v1, { profile: 'vc' })).toEqual([]);
+    delete (v1 as Json).issuanceDate;
+    expect(fieldsOf(v1, { profile: 'vc' })).toEqual(['issuanceDate']);
+  });
+});
+
+describe('checkPresentationShape', () => {
+  const vp = (): Json => ({ '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiablePresentation'] });
+
+  it('finds nothing wrong with a minimal presentation', () => {
+    expect(checkPresentationShape(vp())).toEqual([]);
+    expect(checkPresentationShape({ ...vp(), id: 'urn:uuid:9c9a36f8-518f-4976-a934-6649502d0008', holder: { id: 'did:example:holder' } })).toEqual([]);
+  });
+
+  it.each<[string, (p: Json) => void, string]>([
+    ['no @context', (p) => delete p['@context'], '@context'],
+    ['the VC context not first', (p) => p['@context'].unshift('https://www.w3.org/ns/credentials/examples/v2'), '@context.0'],
+    ['a context that is a number', (p) => p['@context'].push(123192875), '@context.1'],
+    ['no type', (p) => delete p.type, 'type'],
+    ['a type without VerifiablePresentation', (p) => (p.type = ['CredentialManagerPresentation']), 'type'],
+    ['a holder that is no URL', (p) => (p.holder = 'z6MkpJySvETLnxhQG9DzEdmKJtysBDjuuTeDfUj1uNNCUqcj'), 'holder'],
+    ['a holder object without an id', (p) => (p.holder = { name: 'Acme' }), 'holder.id'],
+    ['a credential that is a URL', (p) => (p.verifiableCredential = ['https://example.org/vc/1']), 'verifiableCredential.0'],
+  ])('reports %s', (_what, change, field) => {
+    const presentation = vp();
+    change(presentation);
+    expect(checkPresentationShape(presentation).map((i) => i.field)).toContain(field);
   });
 });

@@ -43,6 +43,15 @@ declare module '@digitalbazaar/vc' {
     controller?: object;
   }): Promise<VerifyCredentialResult>;
 
+  /** Signs a presentation as its holder (proof purpose authentication, with the challenge and domain). */
+  export function signPresentation(options: {
+    presentation: object;
+    suite: unknown;
+    challenge: string;
+    domain?: string;
+    documentLoader?: DocumentLoader;
+  }): Promise<Record<string, any>>;
+
   export const defaultDocumentLoader: DocumentLoader;
   export const dateRegex: RegExp;
   export class CredentialIssuancePurpose {
