@@ -1,11 +1,20 @@
 /**
  * Credentials: issuing Open Badges 3.0 credentials for catalogue entries, reading what an
- * institution issued, revoking and suspending, graduation runs, and the VC API's issue
- * endpoint. Every route here belongs to one institution and needs its key.
+ * institution issued, revoking and suspending, graduation runs, and the VC API's issue and
+ * status endpoints. Every route here belongs to one institution and needs its key.
  */
 import type { OpenAPIHono, z } from '@hono/zod-openapi';
 import { credentialRoutes as routes, registerSecurity, type credentialViewSchema } from '@cx/contract';
-import { credentialServices, recipientLookup, requireActiveMember, requireMember, type CredentialServices, type ServiceOptions } from '@cx/core';
+import {
+  credentialServices,
+  recipientLookup,
+  requireActiveMember,
+  requireMember,
+  statusAfter,
+  statusBits,
+  type CredentialServices,
+  type ServiceOptions,
+} from '@cx/core';
 import { actorOf, NotFoundError, recipientKind } from '@cx/domain';
 import { createApiApp, principalOf, requestContext, type ApiEnv } from '@cx/http';
 import type { ExchangeDeps } from '@cx/runtime';
@@ -119,8 +128,26 @@ export function createCredentialsApp(deps: ExchangeDeps, options: ServiceOptions
     routes.vcApiIssue,
     async (c) => {
       const { id } = c.req.valid('param');
-      const signed = await services.issuer.signComposed(id, c.req.valid('json').credential, requestContext(c));
+      const { credential, options } = c.req.valid('json');
+      const signed = await services.issuer.signComposed(id, credential, requestContext(c), options);
       return c.json({ verifiableCredential: signed }, 201);
+    },
+  );
+
+  app.openapi(
+    routes.vcApiStatus,
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const { credentialId, credentialStatus } = c.req.valid('json');
+      const institution = await requireMember(deps.store, id);
+      // the VC API names a credential by its id exactly; a bare UUID also finds a urn:uuid id
+      const record =
+        (await deps.store.credentials.get(id, credentialId, true)) ??
+        (/^[0-9a-f-]{36}$/.test(credentialId) ? await deps.store.credentials.get(id, normaliseId(credentialId), true) : undefined);
+      if (!record) throw new NotFoundError(`${id} issued no credential ${credentialId}`);
+      const to = statusAfter(record, credentialStatus);
+      const changed = await services.status.change(institution, record, to, 'set through the VC API', requestContext(c));
+      return c.json(statusBits(changed), 200);
     },
   );
 

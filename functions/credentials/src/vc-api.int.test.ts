@@ -1,8 +1,10 @@
 /**
- * The VC API's issue endpoint, POST /vc-api/institutions/{id}/credentials/issue: it signs a
- * credential the caller composed, only as the institution's own DID, and what it signs
- * verifies.
+ * The VC API's issuing side. POST /vc-api/institutions/{id}/credentials/issue signs a credential
+ * the caller composed (VC 2.0 or 1.1), only as the institution's own DID, adds the exchange's
+ * status entries unless options.credentialStatus says otherwise and records the credential;
+ * POST /vc-api/institutions/{id}/credentials/status revokes, suspends and reinstates it.
  */
+import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableSnapshot } from '../../../test/support/dynamo.js';
 import { testExchange, type TestExchange } from '../../../test/support/exchange.js';
@@ -23,7 +25,8 @@ beforeAll(async () => {
 function composed(issuer: unknown = didOf('uni-a'), extra: Json = {}): Json {
   return {
     '@context': ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'],
-    id: 'urn:uuid:5b1c9f3e-8d0a-4c2b-9e7f-1a2b3c4d5e6f',
+    // a credential id names one credential: every composed credential gets its own
+    id: `urn:uuid:${randomUUID()}`,
     type: ['VerifiableCredential', 'OpenBadgeCredential'],
     issuer,
     validFrom: '2026-01-01T00:00:00Z',
@@ -56,14 +59,17 @@ async function refused(credential: unknown, status: number, institution = 'uni-a
 }
 
 describe('signing', () => {
-  it('answers 201 with the credential as composed plus an eddsa-rdfc-2022 proof by the institution’s key', async () => {
+  it('answers 201 with the credential as composed plus status entries and an eddsa-rdfc-2022 proof by the institution’s key', async () => {
     const credential = composed();
     const response = await issue(credential);
     expect(response.status).toBe(201);
     const { verifiableCredential } = (await response.json()) as Json;
-    const { proof, ...rest } = verifiableCredential;
+    const { proof, credentialStatus, ...rest } = verifiableCredential;
     expect(rest).toEqual(credential);
-    expect(proof).toMatchObject({ type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022', proofPurpose: 'assertionMethod', verificationMethod: `${didOf('uni-a')}#key-1` });
+    expect(credentialStatus).toBeDefined();
+    expect([proof].flat()).toEqual([
+      expect.objectContaining({ type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022', proofPurpose: 'assertionMethod', verificationMethod: `${didOf('uni-a')}#key-1` }),
+    ]);
   });
 
   it('takes the issuer as an object with the DID as id, and options', async () => {
@@ -109,9 +115,9 @@ describe('refusals', () => {
     await refused(noIssuer, 400);
   });
 
-  it('refuses something that is not a VC 2.0 credential: 400', async () => {
-    await refused({ ...composed(), '@context': ['https://www.w3.org/2018/credentials/v1'] }, 400);
+  it('refuses something that is not a credential: 400', async () => {
     await refused({ ...composed(), type: ['OpenBadgeCredential'] }, 400);
+    await refused({ ...composed(), '@context': ['https://example.org/not-a-vc-context'] }, 400);
   });
 
   it('refuses a credential using a term none of its contexts defines: 400', async () => {
@@ -138,5 +144,260 @@ describe('refusals', () => {
 
   it('refuses a suspended institution: 403', async () => {
     await refused(composed(didOf('uni-s')), 403, 'uni-s');
+  });
+
+  it('refuses another institution’s key: 403, and signs nothing', async () => {
+    const before = await tableSnapshot(cx.deps.store);
+    const response = await cx.request('POST', '/vc-api/institutions/uni-a/credentials/issue', { key: key['uni-b'], body: { credential: composed() } });
+    await expectProblem(response, 403);
+    expect(await tableSnapshot(cx.deps.store)).toEqual(before);
+  });
+
+  it('refuses a second credential with an id already issued: 409', async () => {
+    const credential = composed();
+    expect((await issue(credential)).status).toBe(201);
+    await refused(credential, 409);
+  });
+
+  it('refuses options.credentialStatus of a type the exchange does not issue: 400 naming options.credentialStatus', async () => {
+    const before = await tableSnapshot(cx.deps.store);
+    for (const credentialStatus of [{ type: 'StatusList2021Entry' }, { type: 'BitstringStatusListEntry', statusPurpose: 'refresh' }, 'revocation']) {
+      const problem = await expectProblem(await issue(undefined, 'uni-a', { credential: composed(), options: { credentialStatus } }), 400);
+      expect(fieldsOf(problem)).toEqual(['options.credentialStatus']);
+    }
+    expect(await tableSnapshot(cx.deps.store)).toEqual(before);
+  });
+
+  it('refuses options.credentialId for a credential that has another id: 400 naming options.credentialId', async () => {
+    const before = await tableSnapshot(cx.deps.store);
+    const problem = await expectProblem(await issue(undefined, 'uni-a', { credential: composed(), options: { credentialId: 'urn:example:other' } }), 400);
+    expect(fieldsOf(problem)).toEqual(['options.credentialId']);
+    expect(await tableSnapshot(cx.deps.store)).toEqual(before);
+  });
+});
+
+/** The status entries of a signed credential, as a list. */
+const entriesOf = (credential: Json): Json[] => [credential.credentialStatus ?? []].flat();
+
+async function issued(body: Json, institution = 'uni-a'): Promise<Json> {
+  const response = await issue(undefined, institution, body);
+  expect(response.status, await response.clone().text()).toBe(201);
+  return ((await response.json()) as Json).verifiableCredential;
+}
+
+async function verified(verifiableCredential: Json): Promise<boolean> {
+  const response = await cx.request('POST', '/vc-api/credentials/verify', { body: { verifiableCredential } });
+  return ((await response.json()) as Json).verified === true;
+}
+
+describe('status entries and the credential record', () => {
+  it('adds the exchange’s status entry (revocation and suspension) to a credential that has none, and records it under its id', async () => {
+    const credential = await issued({ credential: composed() });
+
+    const entries = entriesOf(credential);
+    expect(entries.length).toBeGreaterThan(0);
+    for (const entry of entries) {
+      expect(entry).toMatchObject({ type: 'BitstringStatusListEntry', statusListCredential: expect.stringMatching(/^http:\/\/exchange\.test:8080\/status-lists\/uni-a\//) });
+      expect(entry.statusListIndex).toMatch(/^\d+$/);
+    }
+    const purposes = new Set(entries.map((entry) => entry.statusPurpose));
+    expect(purposes.has('message') || (purposes.has('revocation') && purposes.has('suspension'))).toBe(true);
+    const record = await cx.deps.store.credentials.get('uni-a', credential.id, true);
+    expect(record).toMatchObject({ id: credential.id, status: 'active', achievement: { type: 'composed' }, credential });
+  });
+
+  it('gives a credential without an id a urn:uuid id, as the exchange’s own credentials have, and records it under that id', async () => {
+    const { id: _id, ...anonymous } = composed();
+    const credential = await issued({ credential: anonymous });
+
+    expect(credential.id).toMatch(/^urn:uuid:[0-9a-f-]{36}$/);
+    expect(Object.keys(credential).slice(0, 2)).toEqual(['@context', 'id']);
+    expect(await cx.deps.store.credentials.get('uni-a', credential.id, true)).toMatchObject({ status: 'active' });
+  });
+
+  it('records a credential without an id under options.credentialId, leaving it without an id', async () => {
+    const { id: _id, ...anonymous } = composed();
+    const credentialId = `urn:example:vc-api:${randomUUID()}`;
+    const credential = await issued({ credential: anonymous, options: { credentialId } });
+
+    expect(credential.id).toBeUndefined();
+    expect(await cx.deps.store.credentials.get('uni-a', credentialId, true)).toMatchObject({ status: 'active', credential });
+  });
+
+  it('adds the exchange’s status entry, serving revocation and suspension, for options.credentialStatus of either purpose', async () => {
+    for (const statusPurpose of ['revocation', 'suspension', undefined]) {
+      const credential = await issued({ credential: composed(), options: { credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose } } });
+      expect(entriesOf(credential).length).toBeGreaterThan(0);
+      expect(await cx.deps.store.credentials.get('uni-a', credential.id, true)).toMatchObject({ status: 'active' });
+    }
+  });
+
+  it('adds no status entry and records nothing for options.credentialStatus []', async () => {
+    const credential = composed();
+    const signed = await issued({ credential, options: { credentialStatus: [] } });
+
+    expect(signed.credentialStatus).toBeUndefined();
+    expect(await cx.deps.store.credentials.get('uni-a', credential.id, true)).toBeUndefined();
+  });
+
+  it('signs a credentialStatus the caller composed as it is, adding none of its own', async () => {
+    const credential = composed(didOf('uni-a'), {
+      '@context': ['https://www.w3.org/ns/credentials/v2', { CredentialStatusList2017: 'https://example.org/examples#CredentialStatusList2017' }],
+      type: ['VerifiableCredential'],
+      credentialSubject: { id: 'did:example:subject' },
+      credentialStatus: { id: 'did:example:status', type: 'CredentialStatusList2017' },
+    });
+    delete credential.name;
+    const signed = await issued({ credential });
+
+    expect(signed.credentialStatus).toEqual({ id: 'did:example:status', type: 'CredentialStatusList2017' });
+  });
+
+  it('signs a credential with the exchange’s entries that then verifies', async () => {
+    expect(await verified(await issued({ credential: composed() }))).toBe(true);
+  });
+});
+
+describe('VC 1.1 credentials', () => {
+  const v1 = (extra: Json = {}): Json => ({
+    '@context': ['https://www.w3.org/2018/credentials/v1'],
+    id: `urn:uuid:${randomUUID()}`,
+    type: ['VerifiableCredential'],
+    issuer: didOf('uni-a'),
+    issuanceDate: '2026-01-01T00:00:00Z',
+    credentialSubject: { id: 'did:key:z6MkhTNL7i2etLerDK8Acz5t528giE5KA4p75T6ka1E1D74r' },
+    ...extra,
+  });
+
+  it('signs a VC 1.1 credential as VC 1.1 with eddsa-rdfc-2022, with the status entries and the contexts that define them', async () => {
+    const credential = v1();
+    const signed = await issued({ credential });
+
+    expect(signed['@context'][0]).toBe('https://www.w3.org/2018/credentials/v1');
+    expect(signed['@context']).toEqual(expect.arrayContaining(['https://www.w3.org/ns/credentials/status/v1', 'https://w3id.org/security/data-integrity/v2']));
+    expect(signed.issuanceDate).toBe('2026-01-01T00:00:00Z');
+    expect(signed.validFrom).toBeUndefined();
+    expect(entriesOf(signed).length).toBeGreaterThan(0);
+    expect([signed.proof].flat()[0]).toMatchObject({ type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022', verificationMethod: `${didOf('uni-a')}#key-1` });
+    expect(await cx.deps.store.credentials.get('uni-a', credential.id, true)).toMatchObject({ status: 'active' });
+  });
+
+  it('signs a VC 1.1 credential that then verifies', async () => {
+    expect(await verified(await issued({ credential: v1() }))).toBe(true);
+  });
+
+  it('refuses VC 2.0 dates, malformed VC 1.1 dates and a missing issuanceDate in a VC 1.1 credential: 400 naming the field', async () => {
+    expect(fieldsOf(await refused(v1({ validFrom: '2026-01-01T00:00:00Z' }), 400))).toEqual(['credential.validFrom']);
+    expect(fieldsOf(await refused(v1({ issuanceDate: 'yesterday' }), 400))).toEqual(['credential.issuanceDate']);
+    expect(fieldsOf(await refused(v1({ expirationDate: '2027-01-01' }), 400))).toEqual(['credential.expirationDate']);
+    const { issuanceDate: _date, ...undated } = v1();
+    expect(fieldsOf(await refused(undated, 400))).toEqual(['credential.issuanceDate']);
+  });
+
+  it('refuses a VC 1.1 credential whose issuer is not the institution’s DID: 400 naming credential.issuer', async () => {
+    expect(fieldsOf(await refused(v1({ issuer: didOf('uni-b') }), 400))).toEqual(['credential.issuer']);
+  });
+});
+
+describe('POST /vc-api/institutions/{id}/credentials/status', () => {
+  const setStatus = (credentialId: string, credentialStatus: unknown, institution = 'uni-a', as = institution) =>
+    cx.request('POST', `/vc-api/institutions/${institution}/credentials/status`, { key: key[as], body: { credentialId, credentialStatus } });
+  const bit = (statusPurpose: string, status: boolean) => ({ type: 'BitstringStatusListEntry', statusPurpose, status });
+  const statusOf = async (id: string) => (await cx.deps.store.credentials.get('uni-a', id, true))?.status;
+
+  it('revokes a credential: 200 with its status bits, the record revoked, and it no longer verifies', async () => {
+    const credential = await issued({ credential: composed() });
+
+    const response = await setStatus(credential.id, [bit('revocation', true)]);
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      credentialId: credential.id,
+      credentialStatus: expect.arrayContaining([bit('revocation', true), bit('suspension', false)]),
+    });
+    expect(await statusOf(credential.id)).toBe('revoked');
+    expect(await verified(credential)).toBe(false);
+  });
+
+  it('suspends a credential and lifts the suspension', async () => {
+    const credential = await issued({ credential: composed() });
+
+    expect((await setStatus(credential.id, [bit('suspension', true)])).status).toBe(200);
+    expect(await statusOf(credential.id)).toBe('suspended');
+    expect(await verified(credential)).toBe(false);
+
+    const lifted = await setStatus(credential.id, [bit('suspension', false)]);
+    expect(lifted.status).toBe(200);
+    expect(((await lifted.json()) as Json).credentialStatus).toEqual(expect.arrayContaining([bit('suspension', false)]));
+    expect(await statusOf(credential.id)).toBe('active');
+    expect(await verified(credential)).toBe(true);
+  });
+
+  it('finds a credential by the options.credentialId it was issued with', async () => {
+    const { id: _id, ...anonymous } = composed();
+    const credentialId = `urn:example:vc-api:${randomUUID()}`;
+    await issued({ credential: anonymous, options: { credentialId } });
+
+    expect((await setStatus(credentialId, [bit('suspension', true)])).status).toBe(200);
+    expect(await statusOf(credentialId)).toBe('suspended');
+  });
+
+  it('keeps revocation final: 409 for lifting it or for a suspension afterwards, and nothing changes', async () => {
+    const credential = await issued({ credential: composed() });
+    expect((await setStatus(credential.id, [bit('revocation', true)])).status).toBe(200);
+    const before = await tableSnapshot(cx.deps.store);
+
+    await expectProblem(await setStatus(credential.id, [bit('revocation', false)]), 409);
+    await expectProblem(await setStatus(credential.id, [bit('suspension', true)]), 409);
+    await expectProblem(await setStatus(credential.id, [bit('suspension', false)]), 409);
+    expect(await tableSnapshot(cx.deps.store)).toEqual(before);
+  });
+
+  it('answers 200 and changes nothing when the credential already has the status asked for', async () => {
+    const credential = await issued({ credential: composed() });
+    const before = await tableSnapshot(cx.deps.store);
+
+    expect((await setStatus(credential.id, [bit('suspension', false), bit('revocation', false)])).status).toBe(200);
+    expect(await tableSnapshot(cx.deps.store)).toEqual(before);
+  });
+
+  it('answers 404 for a credential signed without status entries: the exchange recorded nothing to change', async () => {
+    const credential = await issued({ credential: composed(), options: { credentialStatus: [] } });
+    const problem = await expectProblem(await setStatus(credential.id, [bit('revocation', true)]), 404);
+    expect(problem.detail).toContain(credential.id);
+  });
+
+  it('answers 404 for a credential the institution did not issue, and for another institution’s credential', async () => {
+    await expectProblem(await setStatus('urn:uuid:00000000-0000-4000-8000-000000000000', [bit('revocation', true)]), 404);
+    const theirs = await issued({ credential: composed(didOf('uni-b')) }, 'uni-b');
+    await expectProblem(await setStatus(theirs.id, [bit('revocation', true)]), 404);
+    expect(await cx.deps.store.credentials.get('uni-b', theirs.id, true)).toMatchObject({ status: 'active' });
+  });
+
+  it('refuses another institution’s key: 403, and changes nothing', async () => {
+    const credential = await issued({ credential: composed() });
+    const before = await tableSnapshot(cx.deps.store);
+
+    await expectProblem(await setStatus(credential.id, [bit('revocation', true)], 'uni-a', 'uni-b'), 403);
+    expect(await tableSnapshot(cx.deps.store)).toEqual(before);
+  });
+
+  it('refuses a malformed request: 400 naming the field', async () => {
+    const credential = await issued({ credential: composed() });
+    const before = await tableSnapshot(cx.deps.store);
+    const cases: Array<[unknown, string]> = [
+      [{ credentialStatus: [bit('revocation', true)] }, 'credentialId'],
+      [{ credentialId: credential.id }, 'credentialStatus'],
+      [{ credentialId: credential.id, credentialStatus: [] }, 'credentialStatus'],
+      [{ credentialId: credential.id, credentialStatus: [{ type: 'BitstringStatusListEntry', statusPurpose: 'revocation' }] }, 'credentialStatus.0.status'],
+      [{ credentialId: credential.id, credentialStatus: [bit('message', true)] }, 'credentialStatus.0.statusPurpose'],
+      [{ credentialId: credential.id, credentialStatus: [{ ...bit('revocation', true), type: 'StatusList2021Entry' }] }, 'credentialStatus.0.type'],
+      [{ credentialId: credential.id, credentialStatus: [bit('revocation', true), bit('revocation', false)] }, 'credentialStatus.1.statusPurpose'],
+    ];
+    for (const [body, field] of cases) {
+      const response = await cx.request('POST', '/vc-api/institutions/uni-a/credentials/status', { key: key['uni-a'], body });
+      expect(fieldsOf(await expectProblem(response, 400)), JSON.stringify(body)).toEqual([field]);
+    }
+    expect(await tableSnapshot(cx.deps.store)).toEqual(before);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Credentials: issuing Open Badges 3.0 credentials for catalogue entries, reading what an
- * institution issued, revoking and suspending, graduation runs, and the VC API's issue
- * endpoint. Every route here belongs to one institution and needs its key.
+ * institution issued, revoking and suspending, graduation runs, and the VC API's issue and
+ * status endpoints. Every route here belongs to one institution and needs its key.
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { institutionIdSchema, issueRequestSchema, pageQuerySchema, pageSchema, statusChangeSchema } from '@cx/domain';
@@ -55,6 +55,52 @@ export const batchViewSchema = z
   })
   .meta({ id: 'CredentialBatch' });
 export const batchSubmittedSchema = z.object({ id: z.string(), status: batchStatusSchema, total: z.number() });
+
+/** The status purposes a credential of the exchange can carry. */
+const statusPurposeSchema = z.enum(['revocation', 'suspension']);
+/** VC API IssueCredentialOptions.credentialStatus: which status entries to add. */
+const statusOptionSchema = z.strictObject({
+  type: z.literal('BitstringStatusListEntry', { error: 'must be "BitstringStatusListEntry", the only status the exchange issues' }),
+  statusPurpose: z.union([statusPurposeSchema, z.array(statusPurposeSchema).min(1).max(2)]).optional(),
+});
+export const vcApiIssueRequestSchema = z
+  .strictObject({
+    credential: z.record(z.string(), z.unknown()),
+    options: z
+      .looseObject({
+        credentialStatus: z
+          .union([statusOptionSchema, z.array(statusOptionSchema).max(2)], {
+            error: 'must be { "type": "BitstringStatusListEntry", "statusPurpose"?: "revocation" | "suspension" } or a list of them',
+          })
+          .optional()
+          .meta({ description: 'The exchange adds its `BitstringStatusListEntry` (serving revocation and suspension) unless this is `[]`.' }),
+        credentialId: z
+          .string()
+          .max(1000)
+          .regex(/^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$/, 'must be a URI')
+          .optional()
+          .meta({ description: 'Identifies a credential without an `id` in status requests (the VC API’s credentialId).' }),
+      })
+      .optional(),
+  })
+  .meta({ id: 'VcApiIssueRequest' });
+const statusUpdateSchema = z.strictObject({
+  type: z.literal('BitstringStatusListEntry', { error: 'must be "BitstringStatusListEntry"' }),
+  statusPurpose: statusPurposeSchema,
+  status: z.boolean(),
+});
+export const vcApiStatusRequestSchema = z
+  .strictObject({
+    credentialId: z.string().min(1).max(1000).meta({ description: 'The credential’s id (or the credentialId it was issued with).' }),
+    credentialStatus: z.array(statusUpdateSchema).min(1).max(2).meta({ description: 'One entry per purpose: the status bit to set.' }),
+  })
+  .meta({ id: 'VcApiStatusRequest' });
+export const vcApiStatusResultSchema = z
+  .object({
+    credentialId: z.string(),
+    credentialStatus: z.array(z.object({ type: z.literal('BitstringStatusListEntry'), statusPurpose: statusPurposeSchema, status: z.boolean() })),
+  })
+  .meta({ id: 'VcApiStatusResult' });
 
 export const credentialRoutes = {
   issue: createRoute({
@@ -150,13 +196,27 @@ export const credentialRoutes = {
     path: '/vc-api/institutions/{id}/credentials/issue',
     tags: ['VC API'],
     summary: 'VC API: sign a credential the caller composed (the institution)',
-    description: 'The credential’s issuer must be the institution’s DID. Answers `{ verifiableCredential }` with an eddsa-rdfc-2022 Data Integrity proof.',
+    description:
+      'The credential’s issuer must be the institution’s DID; VC 2.0 and VC 1.1 (`https://www.w3.org/2018/credentials/v1`, `issuanceDate`) are both signed with an eddsa-rdfc-2022 Data Integrity proof. The exchange adds the status entry its own credentials carry, which serves revocation and suspension (`options.credentialStatus` `[]`: none) and records the credential under its `id` (or `options.credentialId`; one without either is given a `urn:uuid` id), so that `/vc-api/institutions/{id}/credentials/status` can revoke or suspend it. A credential that brings its own `credentialStatus` is signed as composed. Answers `{ verifiableCredential }`.',
     security: bearerSecurity,
     middleware: ownerOnly,
     request: {
       params: institutionParams,
-      ...jsonBody(z.strictObject({ credential: z.record(z.string(), z.unknown()), options: z.record(z.string(), z.unknown()).optional() }).meta({ id: 'VcApiIssueRequest' })),
+      ...jsonBody(vcApiIssueRequestSchema),
     },
-    responses: { 201: jsonContent(z.object({ verifiableCredential: verifiableCredentialSchema }), 'Signed'), ...problems(400, 401, 403) },
+    responses: { 201: jsonContent(z.object({ verifiableCredential: verifiableCredentialSchema }), 'Signed'), ...problems(400, 401, 403, 409, 413) },
+  }),
+
+  vcApiStatus: createRoute({
+    method: 'post',
+    path: '/vc-api/institutions/{id}/credentials/status',
+    tags: ['VC API'],
+    summary: 'VC API: revoke, suspend or reinstate a credential (the institution)',
+    description:
+      'Sets the status of a credential the institution issued (through the VC API or `/v1`): `revocation` `true` revokes it, which is final (409 for any change afterwards); `suspension` `true` suspends it and `false` lifts the suspension. Asking for the status it already has answers 200 and changes nothing. 404 when the institution issued no credential with that id.',
+    security: bearerSecurity,
+    middleware: ownerOnly,
+    request: { params: institutionParams, ...jsonBody(vcApiStatusRequestSchema) },
+    responses: { 200: jsonContent(vcApiStatusResultSchema, 'Credential status successfully updated'), ...problems(400, 401, 403, 404, 409) },
   }),
 };

@@ -2,6 +2,8 @@ export * from './document-loader.js';
 export * from './signing.js';
 export * from './status-service.js';
 export * from './issuer.js';
+export * from './composed-credential.js';
+export * from './vc-api-status.js';
 export * from './verifier.js';
 export * from './batch-runner.js';
 export * from './services.js';

@@ -8,13 +8,15 @@ import { createHash } from 'node:crypto';
 import {
   assertCredentialBudget,
   buildOpenBadgeCredential,
-  checkCredentialShape,
   newCredentialId,
+  signCredential,
   type AchievementInput,
+  type CredentialSigner,
   type DocumentLoader,
   type LinkedAchievement,
 } from '@cx/credentials';
 import {
+  activeKey,
   catalogueEntryUrl,
   type CatalogueKind,
   contentHash,
@@ -38,6 +40,7 @@ import {
   type MicroDegreeBody,
 } from '@cx/domain';
 import { auditEntry } from './audit-entry.js';
+import { addsStatusEntry, composedShapeIssues, withStatusEntries, type ComposedOptions } from './composed-credential.js';
 import { IdempotencyInProgressError, type Claim, type Idempotency } from './idempotency.js';
 import { requireActiveMember } from './membership.js';
 import { signAsInstitution } from './signing.js';
@@ -215,31 +218,93 @@ export class CredentialIssuer {
   }
 
   /**
-   * The VC API's issue: signs a credential the caller composed, whose issuer must be the
-   * institution's DID. The exchange keeps no copy of it, but records that it signed one.
+   * The VC API's issue: signs a credential the caller composed (VC 2.0 or VC 1.1), whose issuer
+   * must be the institution's DID. Unless `options.credentialStatus` is `[]` (or the caller
+   * composed its own `credentialStatus`), the credential gets the status entry the exchange's
+   * own credentials carry and is recorded under its id, `options.credentialId` or a
+   * new `urn:uuid` id (written into it), so that it can be revoked and suspended like any
+   * other. A refused credential stores nothing.
    */
-  async signComposed(institutionId: string, credential: Record<string, unknown>, ctx: RequestContext): Promise<Record<string, unknown>> {
+  async signComposed(institutionId: string, credential: Record<string, unknown>, ctx: RequestContext, options: ComposedOptions = {}): Promise<Record<string, unknown>> {
     const institution = await requireActiveMember(this.deps.store, institutionId, 'can issue nothing new');
     // a caller-composed credential is canonicalised to be signed: bound its cost first
     assertCredentialBudget(credential, ['credential']);
-    const issues = checkCredentialShape(credential, { profile: 'vc' }).map((i) => ({ ...i, field: i.field ? `credential.${i.field}` : 'credential' }));
+    const issues = composedShapeIssues(credential);
     if (issues.length) throw new ValidationError(`not a credential that can be signed: ${issues.map((i) => i.field).join(', ')}`, issues);
     const did = institutionDid(this.deps.publicUrl, institutionId);
     const issuer = typeof credential.issuer === 'string' ? credential.issuer : (credential.issuer as { id?: unknown } | undefined)?.id;
     if (issuer !== did) throw ValidationError.field('credential.issuer', `must be ${did}, the DID of ${institutionId}`);
-    const signed = (await signAsInstitution(this.deps, institution, credential)) as Record<string, unknown>;
-    await this.deps.store.commit([
-      this.deps.store.audit.entry(
-        auditEntry(ctx, {
-          at: this.deps.clock.now().toISOString(),
-          action: 'credential.sign-composed',
-          institution: institutionId,
-          target: `institutions/${institutionId}/vc-api/credentials/${typeof credential.id === 'string' ? credential.id : 'unidentified'}`,
-          details: { type: credential.type ?? null, verificationMethod: (signed as { proof?: { verificationMethod?: string } }).proof?.verificationMethod ?? null },
-        }),
-      ),
-    ]);
+    if (options.credentialId !== undefined && credential.id !== undefined && options.credentialId !== credential.id) {
+      throw ValidationError.field('options.credentialId', 'is for a credential without an id; this one has credential.id');
+    }
+    if (!addsStatusEntry(credential, options.credentialStatus)) return this.signUnrecorded(institution, credential, ctx);
+
+    // as the exchange's own credentials, one without an id (or credentialId) is given one
+    const id = options.credentialId ?? (typeof credential.id === 'string' ? credential.id : newCredentialId());
+    const composed = credential.id === undefined && options.credentialId === undefined ? { '@context': credential['@context'], id, ...credential } : credential;
+    if (await this.deps.store.credentials.get(institutionId, id, true)) {
+      throw new ConflictError(`${institutionId} already issued a credential ${id}; a credential id names one credential`);
+    }
+    // claiming an index is a write: first make sure the credential, its entry included, can be signed
+    await this.assertSignable(institution, withStatusEntries(composed, [this.deps.status.entry(institutionId, { listNumber: 1, index: 0 })]));
+    const now = this.deps.clock.now();
+    const slot = await this.deps.status.allocate(institution, id);
+    const signed = (await signAsInstitution(this.deps, institution, withStatusEntries(composed, [this.deps.status.entry(institutionId, slot)]), now)) as Record<string, unknown>;
+    const subject = (Array.isArray(signed.credentialSubject) ? signed.credentialSubject[0] : signed.credentialSubject) as { id?: unknown; name?: unknown } | undefined;
+    const record: CredentialRecord = {
+      id,
+      institution: institutionId,
+      achievement: { type: 'composed', institution: institutionId, code: '', version: 0 },
+      recipient: {
+        name: typeof subject?.name === 'string' ? subject.name : '',
+        ...(typeof subject?.id === 'string' && subject.id.startsWith('did:') ? { did: subject.id } : {}),
+      },
+      status: 'active',
+      statusListNumber: slot.listNumber,
+      statusIndex: slot.index,
+      issuedAt: now.toISOString(),
+      credential: signed,
+    };
+    await this.deps.store.commit([this.deps.store.credentials.create(record), this.signedComposedAudit(ctx, institutionId, signed, id)]);
     return signed;
+  }
+
+  /** Signs a composed credential that carries no status entries of the exchange: nothing to record but the audit. */
+  private async signUnrecorded(institution: InstitutionRecord, credential: Record<string, unknown>, ctx: RequestContext): Promise<Record<string, unknown>> {
+    const signed = (await signAsInstitution(this.deps, institution, credential)) as Record<string, unknown>;
+    await this.deps.store.commit([this.signedComposedAudit(ctx, institution.id, signed, typeof credential.id === 'string' ? credential.id : 'unidentified')]);
+    return signed;
+  }
+
+  private signedComposedAudit(ctx: RequestContext, institution: string, signed: Record<string, unknown>, id: string) {
+    const proofs = Array.isArray(signed.proof) ? signed.proof : [signed.proof];
+    return this.deps.store.audit.entry(
+      auditEntry(ctx, {
+        at: this.deps.clock.now().toISOString(),
+        action: 'credential.sign-composed',
+        institution,
+        target: `institutions/${institution}/vc-api/credentials/${id}`,
+        details: { type: signed.type ?? null, verificationMethod: (proofs.at(-1) as { verificationMethod?: string } | undefined)?.verificationMethod ?? null },
+      }),
+    );
+  }
+
+  /**
+   * Canonicalises `credential` as signing it would, stopping before the signature: throws the
+   * ValidationError signing would (a term no context defines, a context not bundled), at no
+   * key vault call.
+   */
+  private async assertSignable(institution: InstitutionRecord, credential: Record<string, unknown>): Promise<void> {
+    const canonicalised = new Error('canonicalised');
+    const key = activeKey(institution);
+    const dryRun: CredentialSigner = {
+      id: `${institutionDid(this.deps.publicUrl, institution.id)}#${key.id}`,
+      algorithm: 'Ed25519',
+      sign: () => Promise.reject(canonicalised),
+    };
+    await signCredential(credential, { signer: dryRun, documentLoader: this.deps.documentLoader }).catch((error: unknown) => {
+      if (error !== canonicalised) throw error;
+    });
   }
 
   /** The catalogue entry at the asked (or latest) version: 404 when unknown, 409 when withdrawn. */

@@ -82,6 +82,7 @@ export const FUNCTIONS: FunctionSpec[] = [
       'ANY /v1/institutions/{id}/credential-batches',
       'ANY /v1/institutions/{id}/credential-batches/{proxy+}',
       'POST /vc-api/institutions/{id}/credentials/issue',
+      'POST /vc-api/institutions/{id}/credentials/status',
     ],
     memoryMb: 1024,
     signs: true,
