@@ -114,6 +114,7 @@ const CHECK_NAMES: Record<CheckName, string> = {
   revocation: 'Revocation',
   suspension: 'Suspension',
   'validity-period': 'Validity period',
+  'related-resources': 'Related resources',
 };
 
 /** One check in plain words, with the verifier's detail kept for the curious. */
@@ -139,6 +140,10 @@ export function checkWording(item: Check, issuerName: string | undefined): { nam
         : { name, text: detail === 'the credential is suspended' ? 'Suspended: the issuer has put it on hold.' : 'Its suspension status could not be confirmed.', detail };
     case 'validity-period':
       return item.ok ? { name, text: 'Within its validity period.' } : { name, text: /^expired/.test(detail ?? '') ? 'Expired.' : 'Outside its validity period.', detail };
+    case 'related-resources':
+      return item.ok
+        ? { name, text: 'The linked resources it pins match, or are named as not checked.', detail }
+        : { name, text: 'A linked resource it pins does not match its digest.', detail };
   }
 }
 

@@ -1,6 +1,7 @@
 /**
- * Verification for anyone: the exchange's verify route, the VC API's verify endpoint,
- * the institutions' status lists, and the exchange's JSON-LD context. No key needed.
+ * Verification for anyone: the exchange's verify route, the VC API's verify endpoints for
+ * credentials and presentations, the institutions' status lists, and the exchange's JSON-LD
+ * contexts. No key needed.
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { verifyRoutes as routes } from '@cx/contract';
@@ -11,14 +12,15 @@ import { createApiApp, type ApiEnv } from '@cx/http';
 import type { ExchangeDeps } from '@cx/runtime';
 
 /**
- * Anything that is not a JSON object is not a credential, and one beyond the credential budget
- * costs too much to check: 400 or 413 naming the field, before any check runs.
+ * Anything that is not a JSON object is not a credential (or presentation), and one beyond the
+ * credential budget costs too much to check: 400 or 413 naming the field, before any check runs.
  */
-function credentialObject(value: unknown): Record<string, unknown> {
+function jsonObject(value: unknown, field: 'verifiableCredential' | 'verifiablePresentation'): Record<string, unknown> {
+  const what = field === 'verifiableCredential' ? 'a credential' : 'a presentation';
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw ValidationError.field('verifiableCredential', value === undefined ? 'is required' : 'must be a credential (a JSON object)');
+    throw ValidationError.field(field, value === undefined ? 'is required' : `must be ${what} (a JSON object)`);
   }
-  assertCredentialBudget(value, ['verifiableCredential']);
+  assertCredentialBudget(value, [field]);
   return value as Record<string, unknown>;
 }
 
@@ -29,7 +31,7 @@ export function createVerifyApp(deps: ExchangeDeps, options: { services?: Creden
   app.openapi(
     routes.verify,
     async (c) => {
-      const vc = credentialObject(c.req.valid('json').verifiableCredential);
+      const vc = jsonObject(c.req.valid('json').verifiableCredential, 'verifiableCredential');
       return c.json(await services.verifier.verify(vc), 200);
     },
   );
@@ -37,8 +39,22 @@ export function createVerifyApp(deps: ExchangeDeps, options: { services?: Creden
   app.openapi(
     routes.vcApiVerify,
     async (c) => {
-      const vc = credentialObject(c.req.valid('json').verifiableCredential);
-      const result = await services.verifier.verify(vc);
+      const vc = jsonObject(c.req.valid('json').verifiableCredential, 'verifiableCredential');
+      const result = await services.verifier.verify(vc, { membership: 'reported' });
+      return c.json(result, result.verified ? 200 : 400);
+    },
+  );
+
+  app.openapi(
+    routes.vcApiVerifyPresentation,
+    async (c) => {
+      const body = c.req.valid('json');
+      const vp = jsonObject(body.verifiablePresentation, 'verifiablePresentation');
+      const { challenge, domain } = body.options ?? {};
+      const result = await services.verifier.verifyPresentation(vp, {
+        ...(challenge !== undefined ? { challenge } : {}),
+        ...(domain !== undefined ? { domain } : {}),
+      });
       return c.json(result, result.verified ? 200 : 400);
     },
   );

@@ -2,13 +2,24 @@
  * Verifying a credential as the consortium does: its shape, its proof (the key must be
  * one the issuer's DID document lists, retired keys included), the issuer being a member,
  * its revocation and suspension bits, and its validity period. Answers every check in
- * plain words; never throws on what a client sent.
+ * plain words; never throws on what a client sent. Presentations too: the holder's proof
+ * and every credential they enclose.
  */
-import { checkCredentialShape, checkValidityPeriod, getBit, verifyCredentialProof, type DocumentLoader } from '@cx/credentials';
+import {
+  checkCredentialShape,
+  checkPresentationShape,
+  checkRelatedResources,
+  checkValidityPeriod,
+  getBit,
+  readMessageStatus,
+  verifyCredentialProof,
+  verifyPresentationProof,
+  type DocumentLoader,
+} from '@cx/credentials';
 import type { Clock, Persistence, StatusListRecord, StoredInstitution } from '@cx/domain';
 import { exchangeDocumentLoader, memberIdOfDid } from './document-loader.js';
 
-export type CheckName = 'schema' | 'proof' | 'issuer-member' | 'revocation' | 'suspension' | 'validity-period';
+export type CheckName = 'schema' | 'proof' | 'issuer-member' | 'revocation' | 'suspension' | 'validity-period' | 'related-resources';
 
 export interface Check {
   check: CheckName;
@@ -23,6 +34,32 @@ export interface Verification {
   warnings: string[];
   /** The member the issuer DID names, as the member list has it (never the name claimed in the credential). */
   issuer?: { id: string; name: string; did: string; status: string };
+}
+
+/** A presentation's own checks: its shape, the holder's proof, and its credentials as a whole. */
+export interface PresentationCheck {
+  check: 'schema' | 'proof' | 'credentials';
+  ok: boolean;
+  detail?: string;
+}
+
+export interface PresentationVerification {
+  verified: boolean;
+  checks: PresentationCheck[];
+  errors: string[];
+  warnings: string[];
+  /** Each enclosed credential's verification, in the presentation's order. */
+  credentialResults: Verification[];
+}
+
+export interface VerifyOptions {
+  profile?: 'vc' | 'open-badge';
+  session?: VerificationSession;
+  /**
+   * `required` (the exchange's own routes and pages): a credential verifies only when a member
+   * issued it. `reported` (the VC API): membership is a check of its own, shown but not deciding.
+   */
+  membership?: 'required' | 'reported';
 }
 
 export interface VerifierDeps {
@@ -68,17 +105,20 @@ export class CredentialVerifier {
     return new VerificationSession(this.deps.store, this.deps.publicUrl);
   }
 
-  async verify(vc: unknown, options: { profile?: 'vc' | 'open-badge'; session?: VerificationSession } = {}): Promise<Verification> {
+  async verify(vc: unknown, options: VerifyOptions = {}): Promise<Verification> {
     const session = options.session ?? this.session();
     const checks: Check[] = [];
     const warnings: string[] = [];
-    const shape = checkCredentialShape(vc, { profile: options.profile ?? 'vc', requireProof: true });
+    const allIssues = checkCredentialShape(vc, { profile: options.profile ?? 'vc', requireProof: true });
+    // related resources get a check of their own, which also names the ones that were not checked
+    const shape = allIssues.filter((i) => !i.field.startsWith('relatedResource'));
     checks.push(
       shape.length === 0
         ? { check: 'schema', ok: true }
         : { check: 'schema', ok: false, detail: shape.map((i) => `${i.field || 'credential'}: ${i.message}`).join('; ') },
     );
     const credential = (typeof vc === 'object' && vc !== null ? vc : {}) as Json;
+    if (credential.relatedResource !== undefined) checks.push(relatedResourcesCheck(credential.relatedResource, warnings));
 
     const proof = await verifyCredentialProof(vc, { documentLoader: session.documentLoader });
     checks.push(proof.verified ? { check: 'proof', ok: true, detail: `signed by ${proof.verificationMethod}` } : { check: 'proof', ok: false, detail: proof.error });
@@ -94,16 +134,70 @@ export class CredentialVerifier {
       checks.push({ check: 'issuer-member', ok: true, detail: `${member.name} (${member.id}) is a member of the consortium` });
       if (member.status === 'suspended') warnings.push(`${member.name} is currently suspended; it issued this credential before or regardless of that`);
     } else {
-      checks.push({ check: 'issuer-member', ok: false, detail: issuerDid ? `${issuerDid} is not a member of this consortium` : 'the credential names no issuer' });
+      const detail = issuerDid ? `${issuerDid} is not a member of this consortium` : 'the credential names no issuer';
+      checks.push({ check: 'issuer-member', ok: false, detail });
+      if (options.membership === 'reported' && issuerDid) warnings.push(detail);
     }
 
     for (const purpose of ['revocation', 'suspension'] as const) checks.push(await this.statusCheck(credential, purpose, memberId, warnings, session));
 
-    const validity = checkValidityPeriod(credential as { validFrom?: unknown; validUntil?: unknown }, this.deps.clock.now());
+    // VC 1.1 names its validity period issuanceDate..expirationDate
+    const validity = checkValidityPeriod(
+      { validFrom: credential.validFrom ?? credential.issuanceDate, validUntil: credential.validUntil ?? credential.expirationDate },
+      this.deps.clock.now(),
+    );
     checks.push({ check: 'validity-period', ok: validity.ok, detail: validity.detail });
 
-    const errors = checks.filter((c) => !c.ok).map((c) => `${c.check}: ${c.detail ?? 'failed'}`);
+    // under the VC API an issuer outside the consortium is reported, not failed
+    const deciding = checks.filter((c) => !(options.membership === 'reported' && c.check === 'issuer-member' && issuerDid));
+    const errors = deciding.filter((c) => !c.ok).map((c) => `${c.check}: ${c.detail ?? 'failed'}`);
     return { verified: errors.length === 0, checks, errors, warnings, issuer };
+  }
+
+  /**
+   * Verifies a presentation as the VC API does: its shape; its proofs, when it has any, as the
+   * holder's (`authentication`, the `challenge` and `domain` asked for); and every credential it
+   * encloses, with membership reported. A presentation without a proof verifies on its
+   * credentials alone, unless a challenge or domain was asked for: then nothing carries it.
+   */
+  async verifyPresentation(vp: unknown, options: { challenge?: string; domain?: string } = {}): Promise<PresentationVerification> {
+    const session = this.session();
+    const checks: PresentationCheck[] = [];
+    const warnings: string[] = [];
+    const shape = checkPresentationShape(vp);
+    checks.push(
+      shape.length === 0
+        ? { check: 'schema', ok: true }
+        : { check: 'schema', ok: false, detail: shape.map((i) => `${i.field || 'presentation'}: ${i.message}`).join('; ') },
+    );
+    const presentation = (typeof vp === 'object' && vp !== null && !Array.isArray(vp) ? vp : {}) as Json;
+
+    if (presentation.proof !== undefined && presentation.proof !== null) {
+      const proof = await verifyPresentationProof(presentation, { documentLoader: session.documentLoader, ...options });
+      checks.push(proof.verified ? { check: 'proof', ok: true, detail: `signed by ${proof.verificationMethod}` } : { check: 'proof', ok: false, detail: proof.error });
+    } else if (options.challenge !== undefined || options.domain !== undefined) {
+      const asked = options.challenge !== undefined ? 'challenge' : 'domain';
+      checks.push({ check: 'proof', ok: false, detail: `the presentation has no proof, so nothing carries the ${asked} asked for` });
+    } else {
+      warnings.push('the presentation has no proof: its holder is not authenticated');
+    }
+
+    const list = presentation.verifiableCredential;
+    const enclosed: unknown[] = Array.isArray(list) ? list : list === undefined ? [] : [list];
+    const credentialResults: Verification[] = [];
+    // one at a time: each canonicalisation is CPU work with its own time limit
+    for (const credential of enclosed) credentialResults.push(await this.verify(credential, { session, membership: 'reported' }));
+    if (enclosed.length > 0) {
+      const failed = credentialResults.flatMap((r, index) => (r.verified ? [] : [`credential ${index}: ${r.errors.join('; ')}`]));
+      checks.push(
+        failed.length === 0
+          ? { check: 'credentials', ok: true, detail: `${enclosed.length} credential${enclosed.length === 1 ? '' : 's'} verified` }
+          : { check: 'credentials', ok: false, detail: failed.join(' | ') },
+      );
+    }
+
+    const errors = checks.filter((c) => !c.ok).map((c) => `${c.check}: ${c.detail ?? 'failed'}`);
+    return { verified: errors.length === 0, checks, errors, warnings, credentialResults };
   }
 
   private async statusCheck(
@@ -114,7 +208,9 @@ export class CredentialVerifier {
     session: VerificationSession,
   ): Promise<Check> {
     const entries = (Array.isArray(credential.credentialStatus) ? credential.credentialStatus : credential.credentialStatus ? [credential.credentialStatus] : []) as Json[];
-    const entry = entries.find((e) => e && e.type === 'BitstringStatusListEntry' && e.statusPurpose === purpose);
+    // credentials issued before carry one entry per purpose; those issued now one `message` entry for both
+    const isEntry = (e: Json, statusPurpose: string) => e && e.type === 'BitstringStatusListEntry' && e.statusPurpose === statusPurpose;
+    const entry = entries.find((e) => isEntry(e, purpose)) ?? entries.find((e) => isEntry(e, 'message'));
     if (!entry) {
       warnings.push(`the credential has no ${purpose} status entry`);
       return { check: purpose, ok: true, detail: `no ${purpose} status entry` };
@@ -122,17 +218,35 @@ export class CredentialVerifier {
     const prefix = `${this.deps.publicUrl}/status-lists/`;
     const url = typeof entry.statusListCredential === 'string' ? entry.statusListCredential : '';
     const [listInstitution, listId] = url.startsWith(prefix) ? url.slice(prefix.length).split('/') : [];
+    // "an arbitrary size integer ... expressed as a string in base 10": never coerced from another form
+    if (typeof entry.statusListIndex !== 'string' || !/^(0|[1-9][0-9]{0,15})$/.test(entry.statusListIndex)) {
+      return { check: purpose, ok: false, detail: `the ${purpose} status entry's statusListIndex is malformed: not a base-10 integer string` };
+    }
     const index = Number(entry.statusListIndex);
     if (!listInstitution || !listId || listInstitution !== memberId) {
       return { check: purpose, ok: false, detail: `the ${purpose} list is not one of the issuer's lists on this exchange` };
     }
     const list = await session.statusList(listInstitution, listId);
-    if (!list || list.purpose !== purpose || !Number.isInteger(index) || index < 0 || index >= Buffer.from(list.bits, 'base64').length * 8) {
+    const bits = list ? new Uint8Array(Buffer.from(list.bits, 'base64')) : new Uint8Array();
+    const message = list?.purpose === 'message' ? readMessageStatus(bits, index) : undefined;
+    if (!list || list.purpose !== entry.statusPurpose || !Number.isInteger(index) || index < 0 || index >= bits.length * 8 || (list.purpose === 'message' && !message)) {
       return { check: purpose, ok: false, detail: `the ${purpose} status entry points at no list entry` };
     }
-    const set = getBit(new Uint8Array(Buffer.from(list.bits, 'base64')), index);
+    const set = message ? message === (purpose === 'revocation' ? 'revoked' : 'suspended') : getBit(bits, index);
     return set
       ? { check: purpose, ok: false, detail: purpose === 'revocation' ? 'the credential has been revoked' : 'the credential is suspended' }
       : { check: purpose, ok: true, detail: purpose === 'revocation' ? 'not revoked' : 'not suspended' };
   }
+}
+
+/**
+ * The digests of a credential's related resources: checked against the resources the exchange
+ * holds; the others named as not checked (a warning), since the exchange fetches no URL.
+ */
+function relatedResourcesCheck(relatedResource: unknown, warnings: string[]): Check {
+  const { issues, checked, unchecked } = checkRelatedResources(relatedResource);
+  if (issues.length > 0) return { check: 'related-resources', ok: false, detail: issues.map((i) => `${i.field}: ${i.message}`).join('; ') };
+  if (unchecked.length > 0) warnings.push(`related resources not checked (the exchange fetches no URL): ${unchecked.join(', ')}`);
+  const parts = [checked.length ? `digests match for ${checked.join(', ')}` : '', unchecked.length ? `not checked: ${unchecked.join(', ')}` : ''];
+  return { check: 'related-resources', ok: true, detail: parts.filter(Boolean).join('; ') };
 }

@@ -6,9 +6,11 @@
  */
 import { ValidationError } from '@cx/domain';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
+import { signPresentation as signWithVc } from '@digitalbazaar/vc';
 import { boundedCryptosuite } from './bounded-cryptosuite.js';
 import type { DocumentLoader } from './document-loader.js';
 import { describeJsonLdError } from './jsonld-errors.js';
+import type { CredentialSigner } from './signer.js';
 
 export interface PresentationProofOptions {
   documentLoader: DocumentLoader;
@@ -94,6 +96,32 @@ async function verifyOne(proof: unknown, document: Json, proofSet: unknown[], op
     if (error instanceof ValidationError) throw error;
     tooCostly(bounded.exceeded());
     return { verified: false, error: describeJsonLdError(error).message };
+  }
+}
+
+export interface SignPresentationOptions {
+  /** The holder's key: its id is the verification method, e.g. `did:key:z6Mk...#z6Mk...`. */
+  signer: CredentialSigner;
+  documentLoader: DocumentLoader;
+  /** The verifier's challenge, which the proof carries. */
+  challenge: string;
+  domain?: string;
+}
+
+/**
+ * Signs a presentation as its holder, as a wallet does: a `DataIntegrityProof`
+ * (eddsa-rdfc-2022, proof purpose `authentication`) carrying the verifier's challenge and
+ * domain. The input is not changed; its credentials keep their own proofs.
+ *
+ * @throws ValidationError when the presentation is not one its contexts can express
+ */
+export async function signPresentation(presentation: Json, { signer, documentLoader, challenge, domain }: SignPresentationOptions): Promise<Json> {
+  const suite = new DataIntegrityProof({ signer, cryptosuite: boundedCryptosuite().cryptosuite, date: new Date() });
+  try {
+    return await signWithVc({ presentation: structuredClone(presentation), suite, challenge, ...(domain ? { domain } : {}), documentLoader });
+  } catch (error) {
+    const { message, field } = describeJsonLdError(error);
+    throw new ValidationError(`the presentation cannot be signed: ${message}`, field ? [{ field, message }] : []);
   }
 }
 

@@ -126,7 +126,7 @@ export const FUNCTIONS: FunctionSpec[] = [
   },
   {
     name: 'verify',
-    routes: ['POST /v1/credentials/verify', 'POST /vc-api/credentials/verify', 'GET /status-lists/{proxy+}', 'GET /contexts/{proxy+}'],
+    routes: ['POST /v1/credentials/verify', 'POST /vc-api/credentials/verify', 'POST /vc-api/presentations/verify', 'GET /status-lists/{proxy+}', 'GET /contexts/{proxy+}'],
     memoryMb: 1024,
     signs: false,
     createsKeys: false,

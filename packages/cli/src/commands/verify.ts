@@ -12,6 +12,7 @@ const CHECK_WORDS: Record<CheckName, { ok: string; failed: string }> = {
   revocation: { ok: 'It has not been revoked', failed: 'It has been revoked' },
   suspension: { ok: 'It is not suspended', failed: 'It is suspended' },
   'validity-period': { ok: 'It is within its validity period', failed: 'It is outside its validity period' },
+  'related-resources': { ok: 'The resources it pins match their digests, or are named as not checked', failed: 'A resource it pins does not match its digest' },
 };
 
 /** The credential in a file: the credential itself, or an answer that wraps it (`credential`, `verifiableCredential`). */
