@@ -168,6 +168,10 @@ describe('refusals', () => {
     expect(await tableSnapshot(cx.deps.store)).toEqual(before);
   });
 
+  it('refuses a credential id too long to be recorded: 400 naming credential.id', async () => {
+    expect(fieldsOf(await refused(composed(didOf('uni-a'), { id: `urn:example:${'x'.repeat(1000)}` }), 400))).toEqual(['credential.id']);
+  });
+
   it('refuses options.credentialId for a credential that has another id: 400 naming options.credentialId', async () => {
     const before = await tableSnapshot(cx.deps.store);
     const problem = await expectProblem(await issue(undefined, 'uni-a', { credential: composed(), options: { credentialId: 'urn:example:other' } }), 400);

@@ -89,6 +89,19 @@ const IDEMPOTENCY_WAIT_MS = 10_000;
  */
 export const IDEMPOTENCY_LEASE_MS = 60_000;
 
+/** The longest credential id a composed credential is recorded under (a key of the store). */
+const MAX_RECORDED_ID_LENGTH = 1000;
+
+/**
+ * Who a composed credential names: its (first) subject's name, and its DID, by which recipient
+ * lookups find it (unless it is too long for an index key).
+ */
+function composedRecipient(credential: Record<string, unknown>): CredentialRecord['recipient'] {
+  const subject = (Array.isArray(credential.credentialSubject) ? credential.credentialSubject[0] : credential.credentialSubject) as { id?: unknown; name?: unknown } | undefined;
+  const did = typeof subject?.id === 'string' && subject.id.startsWith('did:') && subject.id.length <= MAX_RECORDED_ID_LENGTH ? subject.id : undefined;
+  return { name: typeof subject?.name === 'string' ? subject.name : '', ...(did ? { did } : {}) };
+}
+
 export const emailLookupHash = (email: string): string => createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
 
 export function recipientLookup(recipient: { did?: string; email?: string; studentId?: string }): RecipientLookup {
@@ -241,6 +254,7 @@ export class CredentialIssuer {
 
     // as the exchange's own credentials, one without an id (or credentialId) is given one
     const id = options.credentialId ?? (typeof credential.id === 'string' ? credential.id : newCredentialId());
+    if (id.length > MAX_RECORDED_ID_LENGTH) throw ValidationError.field('credential.id', `must be at most ${MAX_RECORDED_ID_LENGTH} characters long to be recorded`);
     const composed = credential.id === undefined && options.credentialId === undefined ? { '@context': credential['@context'], id, ...credential } : credential;
     if (await this.deps.store.credentials.get(institutionId, id, true)) {
       throw new ConflictError(`${institutionId} already issued a credential ${id}; a credential id names one credential`);
@@ -250,15 +264,11 @@ export class CredentialIssuer {
     const now = this.deps.clock.now();
     const slot = await this.deps.status.allocate(institution, id);
     const signed = (await signAsInstitution(this.deps, institution, withStatusEntries(composed, [this.deps.status.entry(institutionId, slot)]), now)) as Record<string, unknown>;
-    const subject = (Array.isArray(signed.credentialSubject) ? signed.credentialSubject[0] : signed.credentialSubject) as { id?: unknown; name?: unknown } | undefined;
     const record: CredentialRecord = {
       id,
       institution: institutionId,
       achievement: { type: 'composed', institution: institutionId, code: '', version: 0 },
-      recipient: {
-        name: typeof subject?.name === 'string' ? subject.name : '',
-        ...(typeof subject?.id === 'string' && subject.id.startsWith('did:') ? { did: subject.id } : {}),
-      },
+      recipient: composedRecipient(signed),
       status: 'active',
       statusListNumber: slot.listNumber,
       statusIndex: slot.index,
