@@ -378,11 +378,14 @@ describe('POST /vc-api/institutions/{id}/credentials/status', () => {
     expect(await cx.deps.store.credentials.get('uni-b', theirs.id, true)).toMatchObject({ status: 'active' });
   });
 
-  it('refuses another institution’s key: 403, and changes nothing', async () => {
+  it('refuses another institution’s key and the admin key with 403, no key with 401, and changes nothing', async () => {
     const credential = await issued({ credential: composed() });
     const before = await tableSnapshot(cx.deps.store);
 
     await expectProblem(await setStatus(credential.id, [bit('revocation', true)], 'uni-a', 'uni-b'), 403);
+    const body = { credentialId: credential.id, credentialStatus: [bit('revocation', true)] };
+    await expectProblem(await cx.request('POST', '/vc-api/institutions/uni-a/credentials/status', { key: cx.adminKey, body }), 403);
+    await expectProblem(await cx.request('POST', '/vc-api/institutions/uni-a/credentials/status', { body }), 401);
     expect(await tableSnapshot(cx.deps.store)).toEqual(before);
   });
 
