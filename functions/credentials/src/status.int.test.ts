@@ -3,7 +3,7 @@
  * the status, revocation is final, suspension can be lifted, and the institution's signed
  * status lists show every change as soon as the change call has answered.
  */
-import { decodeList, getBit } from '@cx/credentials';
+import { decodeList, readMessageStatus } from '@cx/credentials';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableSnapshot } from '../../../test/support/dynamo.js';
 import { testExchange, type TestExchange } from '../../../test/support/exchange.js';
@@ -48,13 +48,18 @@ async function list(recipient: string, institution = 'uni-a', query = ''): Promi
   return (await response.json()) as Json;
 }
 
-/** The bit of `credential` in its list for `purpose`, as the public status list shows it now. */
+/**
+ * Whether the public status list shows `credential` revoked (`revocation`) or suspended
+ * (`suspension`) now: its one `message` entry's 2-bit value, read at index * statusSize.
+ */
 async function publishedBit(credential: Json, purpose: 'revocation' | 'suspension'): Promise<boolean> {
-  const entry = credential.credentialStatus.find((e: Json) => e.statusPurpose === purpose);
+  const entry = credential.credentialStatus;
+  expect(entry).toMatchObject({ statusPurpose: 'message', statusSize: 2 });
   const response = await cx.request('GET', new URL(entry.statusListCredential).pathname);
   expect(response.status).toBe(200);
   const list = (await response.json()) as Json;
-  return getBit(decodeList(list.credentialSubject.encodedList), Number(entry.statusListIndex));
+  const status = readMessageStatus(decodeList(list.credentialSubject.encodedList), Number(entry.statusListIndex));
+  return status === (purpose === 'revocation' ? 'revoked' : 'suspended');
 }
 
 describe('GET /v1/institutions/{id}/credentials/{credentialId}', () => {

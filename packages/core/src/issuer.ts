@@ -177,7 +177,6 @@ export class CredentialIssuer {
       throw ValidationError.field('validUntil', `must be later than the time of issuing (${now.toISOString()})`);
     }
     const slot = await this.deps.status.allocate(institution, id);
-    const [revocation, suspension] = this.deps.status.entries(institution.id, slot);
     const unsigned = buildOpenBadgeCredential({
       publicUrl: this.deps.publicUrl,
       id,
@@ -195,10 +194,7 @@ export class CredentialIssuer {
       result: request.result,
       // a micro-degree names the credentials it was built from, own and recognised
       evidence: [...(request.evidence ?? []), ...(achievement.evidence ?? [])],
-      status: {
-        revocation: { statusListCredential: revocation!.statusListCredential, index: slot.index },
-        suspension: { statusListCredential: suspension!.statusListCredential, index: slot.index },
-      },
+      status: this.deps.status.entry(institution.id, slot),
     });
     const credential = (await signAsInstitution(this.deps, institution, unsigned, now)) as unknown as Record<string, unknown>;
     const record: CredentialRecord = {
