@@ -27,11 +27,26 @@ beforeAll(async () => {
   signer.id = `${did}#${key.publicKeyMultibase}`;
 });
 
-/** A DataIntegrityProof suite for the test key, with extra proof options (id, previousProof, challenge...). */
-function suite(proof: Json = {}): DataIntegrityProof {
-  const s = new DataIntegrityProof({ signer: { ...signer, id: signer.id!, algorithm: 'Ed25519' }, cryptosuite });
-  Object.assign(s, { proof });
+/** A DataIntegrityProof suite for a key, with extra proof options (id, previousProof...). */
+function suite(proof: Json = {}, key = signer): DataIntegrityProof {
+  const s = new DataIntegrityProof({ signer: { ...key, id: key.id!, algorithm: 'Ed25519' }, cryptosuite });
+  s.proof = proof;
   return s;
+}
+
+const assertion = { update: async (proof: Json) => ({ ...proof, proofPurpose: 'assertionMethod' }) };
+
+/**
+ * Adds a proof as VC Data Integrity §4.2 does for a chain: a proof naming previous proofs
+ * secures the document together with them.
+ */
+async function addChainedProof(vc: Json, options: Json, key = signer): Promise<Json> {
+  const { proof: existing, ...unsecured } = vc;
+  const all = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
+  const previous = options.previousProof === undefined ? [] : [options.previousProof].flat();
+  const document = previous.length ? { ...unsecured, proof: all.filter((p: Json) => previous.includes(p.id)) } : unsecured;
+  const proof = await suite(options, key).createProof({ document, purpose: assertion, proofSet: all, documentLoader });
+  return { ...vc, proof: [...all, proof] };
 }
 
 const v2 = (): Json => ({
@@ -90,7 +105,7 @@ describe('proof sets and chains', () => {
   it('fail when one proof of the set does not verify', async () => {
     const vc = await signed(v2(), {}, {});
     vc.proof[1].proofValue = vc.proof[0].proofValue.replace(/.$/, (c: string) => (c === 'A' ? 'B' : 'A'));
-    expect(await verifyCredentialProof(vc, { documentLoader })).toMatchObject({ verified: false, error: expect.stringMatching(/one of the credential's 2 proofs/) });
+    expect(await verifyCredentialProof(vc, { documentLoader })).toMatchObject({ verified: false, error: expect.stringMatching(/^proof 1 of 2: /) });
   });
 
   it('fail when one proof of the set is of a kind the exchange cannot check', async () => {
@@ -100,18 +115,40 @@ describe('proof sets and chains', () => {
   });
 
   it.each([['a string', 'urn:uuid:first'], ['a list', ['urn:uuid:first']]])('verify a chain whose previousProof is %s naming a proof of the set', async (_what, previous) => {
-    const vc = await signed(v2(), { id: 'urn:uuid:first' }, { previousProof: previous });
+    const vc = await addChainedProof(await signed(v2(), { id: 'urn:uuid:first' }), { previousProof: previous });
     expect((await verifyCredentialProof(vc, { documentLoader })).verified).toBe(true);
   });
 
+  it('fail when a chained proof does not secure the proof it names', async () => {
+    // jsonld-signatures' way: the second proof signed over the document without the first
+    const vc = await signed(v2(), { id: 'urn:uuid:first' }, { previousProof: 'urn:uuid:first' });
+    expect((await verifyCredentialProof(vc, { documentLoader })).verified).toBe(false);
+  });
+
+  it('verify a set with another signer beside the issuer, and fail one the issuer did not sign', async () => {
+    const other = await Ed25519Multikey.generate();
+    const otherSigner = other.signer();
+    otherSigner.id = `did:key:${other.publicKeyMultibase}#${other.publicKeyMultibase}`;
+    const endorsed = await addChainedProof(await signed(v2(), { id: 'urn:uuid:first' }), { previousProof: 'urn:uuid:first' }, otherSigner);
+    expect(await verifyCredentialProof(endorsed, { documentLoader })).toEqual({ verified: true, verificationMethod: signer.id });
+    const notByIssuer = await addChainedProof(await addChainedProof(v2(), { id: 'urn:uuid:a' }, otherSigner), {}, otherSigner);
+    expect(await verifyCredentialProof(notByIssuer, { documentLoader })).toMatchObject({ verified: false, error: expect.stringMatching(/none of the credential's 2 proofs is by its issuer/) });
+  });
+
+  it('verify a VC 1.1 chain, as the W3C Data Integrity suite sends it', async () => {
+    const vc = { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential'], issuer: did, issuanceDate: '2020-03-16T22:37:26.544Z', credentialSubject: { id: did } };
+    const chained = await addChainedProof(await signed(vc, { id: 'urn:uuid:test:first:proof' }), { previousProof: 'urn:uuid:test:first:proof' });
+    expect(await verifyCredentialProof(chained, { documentLoader })).toMatchObject({ verified: true });
+  });
+
   it.each([['a string', 'urn:uuid:missing'], ['a list', ['urn:uuid:missing']]])('fail when previousProof (%s) names no proof of the set', async (_what, previous) => {
-    const vc = await signed(v2(), { id: 'urn:uuid:first' }, { previousProof: previous });
+    const vc = await addChainedProof(await signed(v2(), { id: 'urn:uuid:first' }), { previousProof: previous });
     expect(await verifyCredentialProof(vc, { documentLoader })).toMatchObject({ verified: false, error: expect.stringContaining('urn:uuid:missing names no proof') });
   });
 
   it('fail when the proof a chain names does not verify', async () => {
-    const vc = await signed(v2(), { id: 'urn:uuid:first' }, { previousProof: 'urn:uuid:first' });
-    vc.proof[0].created = '2001-01-01T00:00:00Z';
+    const vc = await addChainedProof(await signed(v2(), { id: 'urn:uuid:first' }), { previousProof: 'urn:uuid:first' });
+    vc.proof[0].proofValue = 'invalidProofValue';
     expect((await verifyCredentialProof(vc, { documentLoader })).verified).toBe(false);
   });
 });

@@ -70,6 +70,15 @@ declare module '@digitalbazaar/data-integrity' {
     constructor(options: { signer?: DataIntegritySigner; date?: string | Date | number | null; cryptosuite: unknown; legacyContext?: boolean });
     readonly verificationMethod?: string;
     readonly cryptosuite: string;
+    /** Extra proof options the next proof is created with (`id`, `previousProof`, ...). */
+    proof?: Record<string, unknown>;
+    /** One proof over `document` as given (a chain's proof: with the proofs it names). */
+    createProof(options: {
+      document: Record<string, unknown>;
+      purpose: { update(proof: Record<string, unknown>, options: unknown): Promise<Record<string, unknown>> };
+      proofSet?: unknown[];
+      documentLoader: (url: string) => Promise<{ document: unknown }>;
+    }): Promise<Record<string, unknown>>;
     /** One proof over `document` (without its proofs); no proof purpose is checked. */
     verifyProof(options: {
       proof: Record<string, unknown>;
