@@ -273,21 +273,31 @@ describe('VC 1.1 credentials', () => {
     ...extra,
   });
 
-  it('signs a VC 1.1 credential as VC 1.1 with eddsa-rdfc-2022, with the status entries and the contexts that define them', async () => {
+  it('signs a VC 1.1 credential as VC 1.1 with eddsa-rdfc-2022, without a status entry (Bitstring Status List is defined on VC 2.0)', async () => {
     const credential = v1();
     const signed = await issued({ credential });
 
-    expect(signed['@context'][0]).toBe('https://www.w3.org/2018/credentials/v1');
-    expect(signed['@context']).toEqual(expect.arrayContaining(['https://www.w3.org/ns/credentials/status/v1', 'https://w3id.org/security/data-integrity/v2']));
+    expect(signed['@context']).toEqual(['https://www.w3.org/2018/credentials/v1', 'https://w3id.org/security/data-integrity/v2']);
     expect(signed.issuanceDate).toBe('2026-01-01T00:00:00Z');
     expect(signed.validFrom).toBeUndefined();
-    expect(entriesOf(signed).length).toBeGreaterThan(0);
+    expect(signed.credentialStatus).toBeUndefined();
     expect([signed.proof].flat()[0]).toMatchObject({ type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022', verificationMethod: `${didOf('uni-a')}#key-1` });
+    expect(await cx.deps.store.credentials.get('uni-a', credential.id, true)).toBeUndefined();
+  });
+
+  it('adds the status entry to a VC 1.1 credential when options.credentialStatus asks, with the status list context, and records it', async () => {
+    const credential = v1();
+    const signed = await issued({ credential, options: { credentialStatus: { type: 'BitstringStatusListEntry' } } });
+
+    expect(signed['@context'][0]).toBe('https://www.w3.org/2018/credentials/v1');
+    expect(signed['@context']).toContain('https://www.w3.org/ns/credentials/status/v1');
+    expect(entriesOf(signed).length).toBeGreaterThan(0);
     expect(await cx.deps.store.credentials.get('uni-a', credential.id, true)).toMatchObject({ status: 'active' });
   });
 
-  it('signs a VC 1.1 credential that then verifies', async () => {
+  it('signs a VC 1.1 credential that then verifies, with its status entry or without', async () => {
     expect(await verified(await issued({ credential: v1() }))).toBe(true);
+    expect(await verified(await issued({ credential: v1(), options: { credentialStatus: { type: 'BitstringStatusListEntry' } } }))).toBe(true);
   });
 
   it('refuses VC 2.0 dates, malformed VC 1.1 dates and a missing issuanceDate in a VC 1.1 credential: 400 naming the field', async () => {

@@ -197,7 +197,7 @@ export const credentialRoutes = {
     tags: ['VC API'],
     summary: 'VC API: sign a credential the caller composed (the institution)',
     description:
-      'The credential’s issuer must be the institution’s DID; VC 2.0 and VC 1.1 (`https://www.w3.org/2018/credentials/v1`, `issuanceDate`) are both signed with an eddsa-rdfc-2022 Data Integrity proof. The exchange adds the status entry its own credentials carry, which serves revocation and suspension (`options.credentialStatus` `[]`: none) and records the credential under its `id` (or `options.credentialId`; one without either is given a `urn:uuid` id), so that `/vc-api/institutions/{id}/credentials/status` can revoke or suspend it. A credential that brings its own `credentialStatus` is signed as composed. Answers `{ verifiableCredential }`.',
+      'The credential’s issuer must be the institution’s DID; VC 2.0 and VC 1.1 (`https://www.w3.org/2018/credentials/v1`, `issuanceDate`) are both signed with an eddsa-rdfc-2022 Data Integrity proof. The exchange adds the status entry its own credentials carry, which serves revocation and suspension, to a VC 2.0 credential (to a VC 1.1 one when `options.credentialStatus` asks; `[]`: to none) and records the credential under its `id` (or `options.credentialId`; one without either is given a `urn:uuid` id), so that `/vc-api/institutions/{id}/credentials/status` can revoke or suspend it. A credential that brings its own `credentialStatus` is signed as composed. Answers `{ verifiableCredential }`.',
     security: bearerSecurity,
     middleware: ownerOnly,
     request: {

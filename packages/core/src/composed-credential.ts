@@ -48,11 +48,14 @@ export function composedShapeIssues(credential: Json): FieldIssue[] {
 
 /**
  * Whether the exchange adds its status entry (one entry of purpose `message`, which serves
- * revocation and suspension alike): unless `options.credentialStatus` is `[]`, or, without the
- * option, the caller composed a `credentialStatus` of its own.
+ * revocation and suspension alike): when `options.credentialStatus` asks for one (not `[]`);
+ * without the option, to a VC 2.0 credential without a `credentialStatus` of its caller's.
+ * Bitstring Status List entries are expressed "in a conforming verifiable credential as defined
+ * in [VC-DATA-MODEL-2.0]", so a VC 1.1 credential gets one only when asked (with the status
+ * list context that defines its terms there).
  */
 export function addsStatusEntry(credential: Json, option: ComposedOptions['credentialStatus']): boolean {
-  if (option === undefined) return credential.credentialStatus === undefined;
+  if (option === undefined) return credential.credentialStatus === undefined && vcVersion(credential) === '2.0';
   return !Array.isArray(option) || option.length > 0;
 }
 

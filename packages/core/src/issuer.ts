@@ -228,10 +228,10 @@ export class CredentialIssuer {
 
   /**
    * The VC API's issue: signs a credential the caller composed (VC 2.0 or VC 1.1), whose issuer
-   * must be the institution's DID. Unless `options.credentialStatus` is `[]` (or the caller
-   * composed its own `credentialStatus`), the credential gets the status entry the exchange's
-   * own credentials carry and is recorded under its id, `options.credentialId` or a
-   * new `urn:uuid` id (written into it), so that it can be revoked and suspended like any
+   * must be the institution's DID. When {@link addsStatusEntry} says so (by default a VC 2.0
+   * credential without a `credentialStatus` of its own), the credential gets the status entry
+   * the exchange's own credentials carry and is recorded under its id, `options.credentialId`
+   * or a new `urn:uuid` id (written into it), so that it can be revoked and suspended like any
    * other. A refused credential stores nothing.
    */
   async signComposed(institutionId: string, credential: Record<string, unknown>, ctx: RequestContext, options: ComposedOptions = {}): Promise<Record<string, unknown>> {
