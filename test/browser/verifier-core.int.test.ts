@@ -102,4 +102,21 @@ describe('verifier-core in Chromium', () => {
     expect(paths).toEqual(expect.arrayContaining(['GET /institutions/uni-a/did.json', 'GET /registry/dcc-legacy.json']));
     expect(paths.some((path) => path.startsWith('GET /status-lists/uni-a/'))).toBe(true);
   });
+
+  it("verifies every kind with the exchange's context URLs unreachable: the credentials carry their contexts inline", async () => {
+    await page.route(`${wallet.exchange.url}/contexts/**`, (route) => route.abort('connectionrefused'));
+    try {
+      const credentials = KINDS.map((kind) => wallet.credentials[kind]);
+      const answers = await page.evaluate(
+        ([list, registryUrl]) => (globalThis as unknown as VerifierCorePage).verifyWithVerifierCore(list, registryUrl),
+        [credentials, wallet.registryUrl] as const,
+      );
+      for (const outcome of answers) {
+        expect(outcome.errors, shown(outcome)).toEqual([]);
+        expect(outcome.steps, shown(outcome)).toMatchObject({ valid_signature: true, registered_issuer: true });
+      }
+    } finally {
+      await page.unroute(`${wallet.exchange.url}/contexts/**`);
+    }
+  });
 });

@@ -4,6 +4,7 @@
  * exchange refuses to issue, with nothing written.
  */
 import { createHash } from 'node:crypto';
+import { EU_MICROCREDENTIAL_CONTEXT_V1 } from '@cx/credentials';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableSnapshot } from '../../../test/support/dynamo.js';
 import { PUBLIC_URL, testExchange, type TestExchange } from '../../../test/support/exchange.js';
@@ -64,11 +65,11 @@ describe('an issued credential', () => {
     issued = await issue(issueBody({ result: { grade: '8.5', ectsEarned: 5 } }));
   });
 
-  it('lists the VC v2, Open Badges 3.0.3 and the exchange EU contexts, in that order', () => {
+  it('lists the VC v2 and Open Badges 3.0.3 contexts, then the EU context inline, in that order', () => {
     expect(issued.credential['@context']).toEqual([
       'https://www.w3.org/ns/credentials/v2',
       'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
-      `${PUBLIC_URL}/contexts/eu-microcredential/v1.jsonld`,
+      EU_MICROCREDENTIAL_CONTEXT_V1['@context'],
     ]);
   });
 

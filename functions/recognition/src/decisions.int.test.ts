@@ -4,6 +4,7 @@
  * view by tracking token, the audit trail, and the signed recognition record once nothing
  * is pending.
  */
+import { RECOGNITION_CONTEXT_V1 } from '@cx/credentials';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableSnapshot } from '../../../test/support/dynamo.js';
 import { PUBLIC_URL, testExchange, type TestExchange } from '../../../test/support/exchange.js';
@@ -319,10 +320,11 @@ describe('the recognition record', () => {
     transfer = await ok(decide(transfer.id, reject(refused.id, 'learning-outcomes')));
     const record = transfer.recognitionCredential;
     expect(record).toMatchObject({
-      '@context': ['https://www.w3.org/ns/credentials/v2', `${PUBLIC_URL}/contexts/recognition/v1.jsonld`],
+      '@context': ['https://www.w3.org/ns/credentials/v2', RECOGNITION_CONTEXT_V1['@context']],
       type: ['VerifiableCredential', 'RecognitionRecord'],
       issuer: DID_B,
-      proof: { type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022', proofPurpose: 'assertionMethod', verificationMethod: `${DID_B}#key-1` },
+      // a proof set of one (9d46caa issues proof as an array)
+      proof: [{ type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022', proofPurpose: 'assertionMethod', verificationMethod: `${DID_B}#key-1` }],
     });
     expect(record.id).toMatch(/^urn:uuid:/);
   });

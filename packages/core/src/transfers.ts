@@ -7,7 +7,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { assertCredentialBudget, emailMatches, hashEmail, newSalt, recognitionContextUrl, VC_V2_CONTEXT_URL } from '@cx/credentials';
+import { assertCredentialBudget, emailMatches, hashEmail, newSalt, RECOGNITION_INLINE_CONTEXT, VC_V2_CONTEXT_URL } from '@cx/credentials';
 import {
   actorOf,
   catalogueEntryUrl,
@@ -351,7 +351,8 @@ export class TransferService {
     const reference = (value: string) => (isAbsoluteIri(value) ? value : `${this.transferUrl(transfer.id)}#${encodeURIComponent(value)}`);
     const lastDecision = (item: TransferItem) => [...item.history].reverse().find((h): h is TransferDecision => 'outcome' in h);
     const unsigned = {
-      '@context': [VC_V2_CONTEXT_URL, recognitionContextUrl(this.deps.publicUrl)],
+      // the recognition context inline: no verifier depends on this deployment being reachable
+      '@context': [VC_V2_CONTEXT_URL, RECOGNITION_INLINE_CONTEXT],
       id: `urn:uuid:${randomUUID()}`,
       type: ['VerifiableCredential', 'RecognitionRecord'],
       issuer: institutionDid(this.deps.publicUrl, institution.id),

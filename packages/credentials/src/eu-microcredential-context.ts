@@ -8,8 +8,11 @@
  * country of the issuer (`Profile.address.addressCountryCode`), the date of issuing
  * (`validFrom`, `awardedDate`) and the grade (`Result.value`).
  *
- * The context is versioned by its URL: once published, v1 never changes (credentials signed
- * with it must keep verifying); a change means a v2 beside it.
+ * Credentials carry it inline ({@link EU_MICROCREDENTIAL_INLINE_CONTEXT}), so a verifier never
+ * has to reach the deployment that issued them to read them. Credentials issued before that name
+ * it by URL ({@link euContextUrl}); the exchange keeps serving it there and bundling it in its
+ * document loader, so they keep verifying. That document is versioned by its URL: once
+ * published, v1 never changes; a change means a v2 beside it.
  */
 
 /**
@@ -65,11 +68,19 @@ export const EU_MICROCREDENTIAL_CONTEXT_V1 = {
   },
 } as const;
 
+/**
+ * The context as credentials embed it (an inline context object in their `@context`): the
+ * same term definitions as the v1 document, so a term means exactly what it meant by URL, and
+ * no verifier needs the issuing deployment to be reachable, or to know this context, to check one.
+ */
+export const EU_MICROCREDENTIAL_INLINE_CONTEXT = EU_MICROCREDENTIAL_CONTEXT_V1['@context'];
+
 /** The terms {@link EU_MICROCREDENTIAL_CONTEXT_V1} defines. */
 export const EU_MICROCREDENTIAL_TERMS = Object.keys(EU_MICROCREDENTIAL_CONTEXT_V1['@context']).filter((key) => !key.startsWith('@'));
 
 /**
- * Where the exchange serves {@link EU_MICROCREDENTIAL_CONTEXT_V1}.
+ * Where the exchange serves {@link EU_MICROCREDENTIAL_CONTEXT_V1}: the `@context` entry of
+ * credentials issued before the context was embedded.
  * @example euContextUrl('https://exchange.example.eu') // 'https://exchange.example.eu/contexts/eu-microcredential/v1.jsonld'
  */
 export function euContextUrl(publicUrl: string): string {

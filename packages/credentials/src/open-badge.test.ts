@@ -4,7 +4,7 @@ import { ValidationError, type InstitutionRecord } from '@cx/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCredentialShape } from './credential-shape.js';
 import { createDocumentLoader } from './document-loader.js';
-import { EU_MICROCREDENTIAL_VOCAB, euContextUrl } from './eu-microcredential-context.js';
+import { EU_MICROCREDENTIAL_INLINE_CONTEXT, EU_MICROCREDENTIAL_VOCAB } from './eu-microcredential-context.js';
 import { emailMatches, hashEmail } from './identity-hash.js';
 import { buildOpenBadgeCredential } from './open-badge.js';
 import { signCredential } from './sign.js';
@@ -39,7 +39,8 @@ describe('buildOpenBadgeCredential', () => {
     expect(credential['@context']).toEqual([
       'https://www.w3.org/ns/credentials/v2',
       'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
-      euContextUrl(PUBLIC_URL),
+      // inline, so no verifier depends on the exchange being reachable (it used to be euContextUrl)
+      EU_MICROCREDENTIAL_INLINE_CONTEXT,
     ]);
     expect(credential.type).toEqual(['VerifiableCredential', 'OpenBadgeCredential']);
     expect(credential.id).toMatch(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -152,6 +153,7 @@ describe('buildOpenBadgeCredential', () => {
         { status: '0x2', message: 'suspended' },
         { status: '0x3', message: 'undefined' },
       ],
+      statusReference: 'https://www.w3.org/TR/vc-bitstring-status-list/#bitstringstatuslistentry',
     });
   });
 

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { ValidationError } from '@cx/domain';
 import { OB_V3_CONTEXT_URL, VC_V2_CONTEXT_URL } from './contexts.js';
 import { dateTime } from './date-time.js';
-import { euContextUrl } from './eu-microcredential-context.js';
+import { EU_MICROCREDENTIAL_INLINE_CONTEXT } from './eu-microcredential-context.js';
 import { hashEmail, newSalt } from './identity-hash.js';
 import type { BitstringStatusListEntry } from './status-list.js';
 
@@ -106,7 +106,7 @@ export type AchievementInput =
   | { type: 'micro-degree'; id: string; entry: MicroDegreeEntry; components: LinkedAchievement[] };
 
 export interface OpenBadgeInput {
-  /** The exchange's public URL: the EU context is served under it. */
+  /** The exchange's public URL (older credentials named the EU context under it; it is embedded now). */
   publicUrl: string;
   /** `urn:uuid:...`; a new one when absent. */
   id?: string;
@@ -140,7 +140,7 @@ export interface IdentityObject {
 
 /** The unsigned credential {@link buildOpenBadgeCredential} builds. */
 export interface OpenBadgeCredential {
-  '@context': [typeof VC_V2_CONTEXT_URL, typeof OB_V3_CONTEXT_URL, string];
+  '@context': [typeof VC_V2_CONTEXT_URL, typeof OB_V3_CONTEXT_URL, typeof EU_MICROCREDENTIAL_INLINE_CONTEXT];
   id: string;
   type: ['VerifiableCredential', 'OpenBadgeCredential'];
   name: string;
@@ -198,7 +198,8 @@ export function buildOpenBadgeCredential(input: OpenBadgeInput): OpenBadgeCreden
   }
 
   return {
-    '@context': [VC_V2_CONTEXT_URL, OB_V3_CONTEXT_URL, euContextUrl(input.publicUrl)],
+    // the EU context inline: no verifier depends on this deployment being reachable
+    '@context': [VC_V2_CONTEXT_URL, OB_V3_CONTEXT_URL, EU_MICROCREDENTIAL_INLINE_CONTEXT],
     id: input.id ?? newCredentialId(),
     type: ['VerifiableCredential', 'OpenBadgeCredential'],
     name: achievement.name,

@@ -2,7 +2,8 @@
  * The exchange's JSON-LD context for recognition records: the credential a receiving
  * institution signs when it has decided a transfer, listing what it recognised (and as
  * what, for how many ECTS) and what it refused, with the substantial difference named.
- * Versioned by its URL: v1 never changes once published.
+ * Records carry it inline ({@link RECOGNITION_INLINE_CONTEXT}); records issued before name it
+ * by URL, where the exchange keeps serving it. Versioned by its URL: v1 never changes once published.
  */
 
 export const RECOGNITION_VOCAB = 'urn:cx:vocab:recognition:v1#';
@@ -45,7 +46,13 @@ export const RECOGNITION_CONTEXT_V1 = {
   },
 } as const;
 
-/** Where the exchange serves {@link RECOGNITION_CONTEXT_V1}. */
+/**
+ * The context as recognition records embed it (an inline context object): the v1 document's
+ * term definitions, so a record verifies without the issuing deployment being reachable.
+ */
+export const RECOGNITION_INLINE_CONTEXT = RECOGNITION_CONTEXT_V1['@context'];
+
+/** Where the exchange serves {@link RECOGNITION_CONTEXT_V1}: the `@context` entry of records issued before it was embedded. */
 export function recognitionContextUrl(publicUrl: string): string {
   return `${publicUrl.replace(/\/+$/, '')}/contexts/recognition/v1.jsonld`;
 }
