@@ -32,6 +32,13 @@ export const STATUS_MESSAGES = [
   { status: '0x3', message: 'undefined' },
 ] as const;
 
+/**
+ * The `statusReference` of a `message` entry: material on what its statuses mean (the spec's
+ * definitions of the purposes: revocation is not reversible, suspension is). The spec strongly
+ * encourages one for purpose `message`; a W3C Recommendation's address stays the same.
+ */
+export const STATUS_REFERENCE = 'https://www.w3.org/TR/vc-bitstring-status-list/#bitstringstatuslistentry';
+
 /** What a `message` entry says. */
 export type MessageStatus = 'active' | 'revoked' | 'suspended';
 
@@ -189,6 +196,8 @@ export interface BitstringStatusListEntry {
   statusSize?: number;
   /** `message` entries: what each value means. */
   statusMessage?: Array<{ status: string; message: string }>;
+  /** `message` entries: where the meaning of the messages is described. */
+  statusReference?: string;
 }
 
 /** A single-bit `revocation` or `suspension` entry, as credentials issued before `message` entries carry. */
@@ -217,5 +226,6 @@ export function messageStatusEntry({ statusListCredential, index }: Omit<StatusE
     statusListCredential,
     statusSize: MESSAGE_STATUS_SIZE,
     statusMessage: STATUS_MESSAGES.map((m) => ({ ...m })),
+    statusReference: STATUS_REFERENCE,
   };
 }
