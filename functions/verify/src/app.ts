@@ -12,15 +12,35 @@ import { createApiApp, type ApiEnv } from '@cx/http';
 import type { ExchangeDeps } from '@cx/runtime';
 
 /**
- * Anything that is not a JSON object is not a credential (or presentation), and one beyond the
- * credential budget costs too much to check: 400 or 413 naming the field, before any check runs.
+ * Anything that is not a JSON object is not a credential, and one beyond the credential budget
+ * costs too much to check: 400 or 413 naming the field, before any check runs.
  */
-function jsonObject(value: unknown, field: 'verifiableCredential' | 'verifiablePresentation'): Record<string, unknown> {
-  const what = field === 'verifiableCredential' ? 'a credential' : 'a presentation';
+function credentialObject(value: unknown): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw ValidationError.field(field, value === undefined ? 'is required' : `must be ${what} (a JSON object)`);
+    throw ValidationError.field('verifiableCredential', value === undefined ? 'is required' : 'must be a credential (a JSON object)');
   }
-  assertCredentialBudget(value, [field]);
+  assertCredentialBudget(value, ['verifiableCredential']);
+  return value as Record<string, unknown>;
+}
+
+/** As many credentials as a transfer may carry. */
+const MAX_PRESENTED_CREDENTIALS = 50;
+
+/**
+ * A presentation is bounded credential by credential (each is canonicalised on its own, with its
+ * own budget), and in how many credentials it carries; its envelope has the credential budget.
+ */
+function presentationObject(value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw ValidationError.field('verifiablePresentation', value === undefined ? 'is required' : 'must be a presentation (a JSON object)');
+  }
+  const { verifiableCredential, ...envelope } = value as Record<string, unknown>;
+  const enclosed = Array.isArray(verifiableCredential) ? verifiableCredential : verifiableCredential === undefined ? [] : [verifiableCredential];
+  if (enclosed.length > MAX_PRESENTED_CREDENTIALS) {
+    throw ValidationError.field('verifiablePresentation.verifiableCredential', `holds ${enclosed.length} credentials; at most ${MAX_PRESENTED_CREDENTIALS} are verified in one request`);
+  }
+  assertCredentialBudget(envelope, ['verifiablePresentation']);
+  enclosed.forEach((credential, index) => assertCredentialBudget(credential, ['verifiablePresentation', 'verifiableCredential', ...(Array.isArray(verifiableCredential) ? [String(index)] : [])]));
   return value as Record<string, unknown>;
 }
 
@@ -31,7 +51,7 @@ export function createVerifyApp(deps: ExchangeDeps, options: { services?: Creden
   app.openapi(
     routes.verify,
     async (c) => {
-      const vc = jsonObject(c.req.valid('json').verifiableCredential, 'verifiableCredential');
+      const vc = credentialObject(c.req.valid('json').verifiableCredential);
       return c.json(await services.verifier.verify(vc), 200);
     },
   );
@@ -39,7 +59,7 @@ export function createVerifyApp(deps: ExchangeDeps, options: { services?: Creden
   app.openapi(
     routes.vcApiVerify,
     async (c) => {
-      const vc = jsonObject(c.req.valid('json').verifiableCredential, 'verifiableCredential');
+      const vc = credentialObject(c.req.valid('json').verifiableCredential);
       const result = await services.verifier.verify(vc, { membership: 'reported' });
       return c.json(result, result.verified ? 200 : 400);
     },
@@ -49,7 +69,7 @@ export function createVerifyApp(deps: ExchangeDeps, options: { services?: Creden
     routes.vcApiVerifyPresentation,
     async (c) => {
       const body = c.req.valid('json');
-      const vp = jsonObject(body.verifiablePresentation, 'verifiablePresentation');
+      const vp = presentationObject(body.verifiablePresentation);
       const { challenge, domain } = body.options ?? {};
       const result = await services.verifier.verifyPresentation(vp, {
         ...(challenge !== undefined ? { challenge } : {}),

@@ -211,6 +211,12 @@ describe('POST /vc-api/presentations/verify', () => {
     expect((await expectProblem(response, 400)).errors?.map((e) => e.field)).toEqual(['verifiablePresentation']);
   });
 
+  it('answers a problem naming verifiableCredential when a presentation holds more than 50 credentials', async () => {
+    const many = await presentation({ verifiableCredential: Array.from({ length: 51 }, () => member) });
+    const response = await cx.request('POST', '/vc-api/presentations/verify', { body: { verifiablePresentation: many } });
+    expect((await expectProblem(response, 400)).errors?.map((e) => e.field)).toEqual(['verifiablePresentation.verifiableCredential']);
+  });
+
   it('answers a problem naming options.challenge when it is not a string', async () => {
     const response = await cx.request('POST', '/vc-api/presentations/verify', { body: { verifiablePresentation: await presentation(), options: { challenge: 7 } } });
     expect((await expectProblem(response, 400)).errors?.map((e) => e.field)).toEqual(['options.challenge']);
