@@ -103,6 +103,21 @@ describe('verifier-core in Chromium', () => {
     expect(paths.some((path) => path.startsWith('GET /status-lists/uni-a/'))).toBe(true);
   });
 
+  it('reports a status list it cannot load as a failed status check with its reason, not as revoked or as fine', async () => {
+    await page.route(`${wallet.exchange.url}/status-lists/**`, (route) => route.abort('connectionrefused'));
+    try {
+      const [outcome] = await page.evaluate(
+        ([list, registryUrl]) => (globalThis as unknown as VerifierCorePage).verifyWithVerifierCore(list, registryUrl),
+        [[wallet.credentials.component], wallet.registryUrl] as const,
+      );
+      expect(outcome!.steps.valid_signature, shown(outcome!)).toBe(true);
+      expect(outcome!.steps.revocation_status, shown(outcome!)).toBe(false);
+      expect(outcome!.stepErrors.revocation_status, shown(outcome!)).toMatch(/^status_list_/);
+    } finally {
+      await page.unroute(`${wallet.exchange.url}/status-lists/**`);
+    }
+  });
+
   it("verifies every kind with the exchange's context URLs unreachable: the credentials carry their contexts inline", async () => {
     await page.route(`${wallet.exchange.url}/contexts/**`, (route) => route.abort('connectionrefused'));
     try {
