@@ -25,7 +25,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { credentialServices, InProcessQueue, type BatchChunkMessage, type CredentialServices } from '@cx/core';
-import { EU_MICROCREDENTIAL_CONTEXT_V1, STATIC_CONTEXTS } from '@cx/credentials';
+import { STATIC_CONTEXTS } from '@cx/credentials';
 import { retry, type KeyVault, type Principal } from '@cx/domain';
 import { startLocalExchange, type LocalExchange } from '@cx/local';
 import { FAULT_SERVICES } from '@cx/runtime/faults';
@@ -156,8 +156,8 @@ async function cpuPerCredential(setup: Setup): Promise<Json> {
 
   // the same credential, without its proof, signed by a plain @digitalbazaar/vc pipeline
   const { proof: _proof, ...unsigned } = sample!;
+  // the EU context is inline in the credential: the bundled standard contexts are all it needs
   const contexts = new Map<string, object>(STATIC_CONTEXTS);
-  contexts.set(unsigned['@context'][2], EU_MICROCREDENTIAL_CONTEXT_V1);
   const documentLoader = async (url: string) => {
     const document = contexts.get(url);
     if (!document) throw new Error(`not bundled: ${url}`);

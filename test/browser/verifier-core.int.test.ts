@@ -106,9 +106,10 @@ describe('verifier-core in Chromium', () => {
   it('reports a status list it cannot load as a failed status check with its reason, not as revoked or as fine', async () => {
     await page.route(`${wallet.exchange.url}/status-lists/**`, (route) => route.abort('connectionrefused'));
     try {
+      const credentials = [wallet.credentials.component];
       const [outcome] = await page.evaluate(
         ([list, registryUrl]) => (globalThis as unknown as VerifierCorePage).verifyWithVerifierCore(list, registryUrl),
-        [[wallet.credentials.component], wallet.registryUrl] as const,
+        [credentials, wallet.registryUrl] as const,
       );
       expect(outcome!.steps.valid_signature, shown(outcome!)).toBe(true);
       expect(outcome!.steps.revocation_status, shown(outcome!)).toBe(false);
