@@ -58,7 +58,7 @@ export const batchSubmittedSchema = z.object({ id: z.string(), status: batchStat
 
 /** The status purposes a credential of the exchange can carry. */
 const statusPurposeSchema = z.enum(['revocation', 'suspension']);
-/** VC API IssueCredentialOptions.credentialStatus: which status entries to add. */
+/** VC API IssueCredentialOptions.credentialStatus: asks for the exchange's status entry (for the purposes named; its one entry serves both). */
 const statusOptionSchema = z.strictObject({
   type: z.literal('BitstringStatusListEntry', { error: 'must be "BitstringStatusListEntry", the only status the exchange issues' }),
   statusPurpose: z.union([statusPurposeSchema, z.array(statusPurposeSchema).min(1).max(2)]).optional(),
@@ -73,7 +73,7 @@ export const vcApiIssueRequestSchema = z
             error: 'must be { "type": "BitstringStatusListEntry", "statusPurpose"?: "revocation" | "suspension" } or a list of them',
           })
           .optional()
-          .meta({ description: 'The exchange adds its `BitstringStatusListEntry` (serving revocation and suspension) unless this is `[]`.' }),
+          .meta({ description: 'The exchange adds its `BitstringStatusListEntry` (serving revocation and suspension) to a VC 2.0 credential unless this is `[]`, and to a VC 1.1 credential when this asks for it.' }),
         credentialId: z
           .string()
           .max(1000)
