@@ -89,6 +89,13 @@ const ROUTES: Route[] = [
     }),
     ownerStatus: 201,
   },
+  {
+    name: 'POST /vc-api/institutions/{id}/credentials/status',
+    method: 'POST',
+    path: () => '/vc-api/institutions/uni-a/credentials/status',
+    body: () => ({ credentialId, credentialStatus: [{ type: 'BitstringStatusListEntry', statusPurpose: 'suspension', status: false }] }),
+    ownerStatus: 200,
+  },
 ];
 
 /** Sends `route` with an authorization header (or none), expects `status`, and checks nothing was written. */

@@ -318,10 +318,11 @@ describe('signing a credential the caller composed (the VC API)', () => {
     },
   });
 
-  it('signs it with the institution’s key and records that it did, keeping no copy', async () => {
+  it('signs it with the institution’s key, records the credential for status changes, and audits it', async () => {
     const signed = await core.issuer.signComposed('uni-a', composed(did), ctx);
 
     expect((await core.verifier.verify(signed)).verified).toBe(true);
+    expect(await core.persistence.credentials.get('uni-a', String(signed.id))).toMatchObject({ status: 'active', credential: signed });
     expect(await core.audited('uni-a', 'credential.sign-composed')).toEqual([
       expect.objectContaining({ target: 'institutions/uni-a/vc-api/credentials/urn:uuid:5b1c9f3e-8d0a-4c2b-9e7f-1a2b3c4d5e6f', details: expect.objectContaining({ verificationMethod: `${did}#key-1` }) }),
     ]);
