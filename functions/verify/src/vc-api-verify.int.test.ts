@@ -5,7 +5,8 @@
  * their challenge and domain, and every credential they enclose.
  */
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { createDocumentLoader, signCredential, signPresentation, type CredentialSigner } from '@cx/credentials';
+import { exchangeDocumentLoader } from '@cx/core';
+import { createDocumentLoader, keyVaultSigner, signCredential, signPresentation, type CredentialSigner } from '@cx/credentials';
 import { ed25519ToMultibase } from '@cx/domain';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testExchange, PUBLIC_URL, type TestExchange } from '../../../test/support/exchange.js';
@@ -149,6 +150,20 @@ describe('POST /vc-api/presentations/verify', () => {
     expect(check(body, 'proof')).toMatchObject({ ok: true, detail: `signed by ${holder.signer.id}` });
     expect(check(body, 'credentials')).toMatchObject({ ok: true, detail: '2 credentials verified' });
     expect(body.credentialResults.map((r: Json) => r.verified)).toEqual([true, true]);
+  });
+
+  it('verifies a presentation whose holder is a member, signing with its did:web key', async () => {
+    const institution = (await cx.deps.store.institutions.get('uni-a'))!;
+    const did = 'did:web:exchange.test%3A8080:institutions:uni-a';
+    const key = institution.keys.find((k) => k.status === 'active')!;
+    const signer = keyVaultSigner({ keyVault: cx.deps.keyVault, keyRef: key.keyRef, verificationMethod: `${did}#${key.id}` });
+    const vp = await signPresentation(
+      { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiablePresentation'], holder: did, verifiableCredential: [member] },
+      { signer, documentLoader: exchangeDocumentLoader(cx.deps), challenge: CHALLENGE },
+    );
+    const { status, body } = await verifyVp(vp, { challenge: CHALLENGE });
+    expect(status).toBe(200);
+    expect(check(body, 'proof')).toMatchObject({ ok: true, detail: `signed by ${did}#${key.id}` });
   });
 
   it('answers 400 when the challenge is not the one asked for', async () => {
