@@ -87,6 +87,12 @@ describe('verifier-core in Chromium', () => {
     expect(outcome.registries).toEqual(['Consortium exchange members']);
   });
 
+  it('verifies a credential naming the EU context by its URL, as those issued before it was embedded do (the exchange serves it)', () => {
+    const outcome = outcomes['context by URL']!;
+    expect(outcome.errors, JSON.stringify(outcome)).toEqual([]);
+    expect(outcome.steps, JSON.stringify(outcome)).toMatchObject({ valid_signature: true, expiration: true, registered_issuer: true });
+  });
+
   it.each(['revoked', 'suspended'] as const)('reports a %s credential as not valid in its status, with a valid signature', (kind) => {
     const outcome = outcomes[kind]!;
     expect(outcome.errors, shown(outcome)).toEqual([]);
@@ -99,7 +105,8 @@ describe('verifier-core in Chromium', () => {
     // (its optional schema check also fetches 1EdTech's OB 3.0 JSON schema, which this closed network cannot reach)
     expect(failed.filter((line) => line.includes(wallet.exchange.url))).toEqual([]);
     const paths = requested.map((line) => line.replace(wallet.exchange.url, ''));
-    expect(paths).toEqual(expect.arrayContaining(['GET /institutions/uni-a/did.json', 'GET /registry/dcc-legacy.json']));
+    // the context only for the credential that names it by URL
+    expect(paths).toEqual(expect.arrayContaining(['GET /institutions/uni-a/did.json', 'GET /registry/dcc-legacy.json', 'GET /contexts/eu-microcredential/v1.jsonld']));
     expect(paths.some((path) => path.startsWith('GET /status-lists/uni-a/'))).toBe(true);
   });
 

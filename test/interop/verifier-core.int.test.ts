@@ -62,6 +62,12 @@ describe('verifier-core in Node', () => {
     expect(outcome.registries).toEqual(['Consortium exchange members']);
   });
 
+  it('verifies a credential naming the EU context by its URL, as those issued before it was embedded do (the exchange serves it)', () => {
+    const outcome = outcomes['context by URL']!;
+    expect(outcome.errors, JSON.stringify(outcome)).toEqual([]);
+    expect(outcome.steps, JSON.stringify(outcome)).toMatchObject({ valid_signature: true, expiration: true, registered_issuer: true });
+  });
+
   it.each(['revoked', 'suspended'] as const)('reports a %s credential as not valid in its status, with a valid signature', (kind) => {
     const outcome = outcomes[kind]!;
     expect(outcome.errors, JSON.stringify(outcome)).toEqual([]);

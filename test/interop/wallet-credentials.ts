@@ -4,6 +4,7 @@
  * every kind the exchange issues (component, badge, micro-degree, recognition record) plus a
  * revoked and a suspended one, issued through the API.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +26,11 @@ export interface WalletExchange {
   cert: string;
   /** `https://localhost:<port>/registry/dcc-legacy.json`. */
   registryUrl: string;
-  credentials: Record<Kind | 'revoked' | 'suspended', Json>;
+  /**
+   * Every kind; a revoked and a suspended one; and one naming the EU context by its URL, as
+   * credentials issued before the context was embedded do (signed through the VC API).
+   */
+  credentials: Record<Kind | 'revoked' | 'suspended' | 'context by URL', Json>;
   /** Changes a credential's status through the API. */
   setStatus(credential: Json, status: 'active' | 'revoked' | 'suspended'): Promise<void>;
   stop(): Promise<void>;
@@ -61,12 +66,14 @@ export async function startWalletExchange(): Promise<WalletExchange> {
   };
   try {
     const keys: Record<string, string> = {};
+    let onboardedDid = '';
     for (const [id, country] of [
       ['uni-a', 'PT'],
       ['uni-b', 'NL'],
     ] as const) {
       const onboarded = await call(201, 'POST', '/v1/institutions', ADMIN_TOKEN, { id, name: `University ${id.slice(-1).toUpperCase()}`, country, homepage: `https://${id}.example.edu` });
       keys[id] = onboarded.apiKey;
+      if (id === 'uni-a') onboardedDid = onboarded.institution.did;
     }
     const put = (path: string, body: unknown) => call(201, 'PUT', `/v1/institutions/uni-a/${path}`, keys['uni-a'], body);
     await put('components/ML-1', componentBody({ title: 'Machine Learning', ects: 5 }));
@@ -90,6 +97,30 @@ export async function startWalletExchange(): Promise<WalletExchange> {
       'recognition record': (await call(201, 'POST', '/v1/institutions/uni-b/transfers', undefined, { student: STUDENT, credentials: [component] })).recognitionCredential,
       revoked: await issue('component', 'DE-1', { name: 'Rev', email: 'rev@example.org' }),
       suspended: await issue('badge', 'MENTOR', { name: 'Sus', email: 'sus@example.org' }),
+      'context by URL': (
+        await call(201, 'POST', '/vc-api/institutions/uni-a/credentials/issue', keys['uni-a'], {
+          credential: {
+            '@context': ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json', `${exchange.url}/contexts/eu-microcredential/v1.jsonld`],
+            id: `urn:uuid:${randomUUID()}`,
+            type: ['VerifiableCredential', 'OpenBadgeCredential'],
+            issuer: { id: onboardedDid, type: ['Profile'], name: 'University A' },
+            validFrom: '2026-01-01T00:00:00Z',
+            name: 'Machine Learning',
+            credentialSubject: {
+              id: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK',
+              type: ['AchievementSubject'],
+              achievement: {
+                id: 'https://uni-a.example.edu/achievements/ml',
+                type: ['Achievement'],
+                name: 'Machine Learning',
+                description: 'Supervised learning in Python.',
+                criteria: { narrative: 'Passed the project.' },
+                ectsCredits: 5,
+              },
+            },
+          },
+        })
+      ).verifiableCredential,
     };
     const setStatus: WalletExchange['setStatus'] = async (credential, status) => {
       await call(200, 'POST', `/v1/institutions/uni-a/credentials/${credential.id}/status`, keys['uni-a'], { status, reason: 'wallet interop test' });
