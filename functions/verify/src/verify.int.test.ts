@@ -4,7 +4,7 @@
  * with 400 or `verified: false`, never a 500.
  */
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { createDocumentLoader, signCredential } from '@cx/credentials';
+import { createDocumentLoader, decodeList, encodeList, signCredential } from '@cx/credentials';
 import { ed25519ToMultibase, type Clock } from '@cx/domain';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testExchange, type TestExchange } from '../../../test/support/exchange.js';
@@ -269,6 +269,71 @@ describe('status and validity', () => {
     const { body } = await verify(before);
     expect(body.verified).toBe(true);
     expect(body.warnings.join(' ')).toMatch(/suspended/);
+  });
+});
+
+describe('a status list that cannot be read or trusted', () => {
+  /** A fresh member's credential, so changing its list touches no other test's. */
+  async function credentialOfNewMember(id: string): Promise<{ credential: Json; entry: Json; listId: string }> {
+    const { apiKey } = await cx.onboard(id);
+    expect((await cx.request('PUT', `/v1/institutions/${id}/components/ML-1`, { key: apiKey, body: componentBody() })).status).toBe(201);
+    const response = await cx.request('POST', `/v1/institutions/${id}/credentials`, { key: apiKey, body: issueBody() });
+    const { credential: issued } = (await response.json()) as Json;
+    const entry = issued.credentialStatus as Json;
+    return { credential: issued, entry, listId: String(entry.statusListCredential).split('/').at(-1)! };
+  }
+
+  const statusChecks = (body: Json) => body.checks.filter((c: Json) => c.check === 'revocation' || c.check === 'suspension');
+
+  it('whose signature no longer verifies fails both status checks as not checked, never as revoked', async () => {
+    const { credential: held, listId } = await credentialOfNewMember('uni-s1');
+    const stored = (await cx.deps.store.statusLists.get('uni-s1', listId, true))!;
+    // every entry of the list set to 11 ("revoked" in any reading), the proof left as it was
+    const forged = structuredClone(stored);
+    (forged.credential.credentialSubject as Json).encodedList = encodeList(new Uint8Array(decodeList((stored.credential.credentialSubject as Json).encodedList).length).fill(0xff));
+    await cx.deps.store.commit([cx.deps.store.statusLists.put(forged, stored.revision)]);
+
+    const { body } = await verify(held);
+
+    expect(body.verified).toBe(false);
+    expect(check(body, 'proof').ok).toBe(true);
+    for (const c of statusChecks(body)) {
+      expect(c).toMatchObject({ ok: false, outcome: 'not-checked', detail: expect.stringMatching(/^the status list's signature does not verify/) });
+    }
+    expect(body.errors.join(' ')).not.toMatch(/revoked|suspended/);
+  });
+
+  it('that is not published fails the status check as not checked, naming the list', async () => {
+    const { credential: held, entry } = await credentialOfNewMember('uni-s2');
+    const missing = String(entry.statusListCredential).replace(/message-\d+$/, 'message-7');
+
+    const { body } = await verify({ ...held, credentialStatus: { ...entry, statusListCredential: missing } });
+
+    expect(check(body, 'revocation')).toEqual({ check: 'revocation', ok: false, outcome: 'not-checked', detail: `no status list is published at ${missing}` });
+  });
+
+  it('of another purpose than the entry names fails the status check as not checked', async () => {
+    const { credential: held, entry } = await credentialOfNewMember('uni-s3');
+    // an entry as credentials issued before carried, pointing at the member's message list
+    const revocationEntry = { ...entry, statusPurpose: 'revocation', statusSize: undefined, statusMessages: undefined };
+
+    const { body } = await verify({ ...held, credentialStatus: [revocationEntry] });
+
+    expect(check(body, 'revocation')).toEqual({
+      check: 'revocation',
+      ok: false,
+      outcome: 'not-checked',
+      detail: "the revocation status entry names a revocation list, but the list's purpose is message",
+    });
+  });
+
+  it('of another issuer fails the status check as not checked', async () => {
+    const { credential: held } = await credentialOfNewMember('uni-s4');
+    const { entry: foreignEntry } = await credentialOfNewMember('uni-s5');
+
+    const { body } = await verify({ ...held, credentialStatus: foreignEntry });
+
+    expect(check(body, 'revocation')).toEqual({ check: 'revocation', ok: false, outcome: 'not-checked', detail: "the revocation list is not one of the issuer's lists on this exchange" });
   });
 });
 

@@ -10,6 +10,13 @@ export const verificationCheckSchema = z.object({
   check: z.enum(['proof', 'issuer-member', 'revocation', 'suspension', 'validity-period', 'schema', 'related-resources']),
   ok: z.boolean(),
   detail: z.string().optional(),
+  outcome: z
+    .enum(['not-checked'])
+    .optional()
+    .meta({
+      description:
+        "On a failed `revocation` or `suspension` check: `not-checked` when the status list could not be read or trusted (missing, unreadable, of another purpose or issuer, or its signature fails); `detail` says why. Absent when the list was read: then a failed check means revoked or suspended.",
+    }),
 });
 export const verificationSchema = z
   .object({

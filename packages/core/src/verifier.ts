@@ -10,6 +10,7 @@ import {
   checkPresentationShape,
   checkRelatedResources,
   checkValidityPeriod,
+  decodeList,
   getBit,
   readMessageStatus,
   verifyCredentialProof,
@@ -25,7 +26,15 @@ export interface Check {
   check: CheckName;
   ok: boolean;
   detail?: string;
+  /**
+   * On a failed revocation or suspension check whose list could not be read or trusted:
+   * `not-checked`, so it is never taken for revoked; `detail` gives the reason.
+   */
+  outcome?: 'not-checked';
 }
+
+/** A status list whose signed credential verified: its purpose and the bits its `encodedList` holds. */
+export type CheckedStatusList = { ok: true; purpose: string; bits: Uint8Array } | { ok: false; reason: string };
 
 export interface Verification {
   verified: boolean;
@@ -77,6 +86,7 @@ type Json = Record<string, unknown>;
 export class VerificationSession {
   private readonly institutions = new Map<string, Promise<StoredInstitution | undefined>>();
   private readonly lists = new Map<string, Promise<StatusListRecord | undefined>>();
+  private readonly checkedLists = new Map<string, Promise<CheckedStatusList>>();
   readonly documentLoader: DocumentLoader;
 
   constructor(readonly store: Persistence, publicUrl: string) {
@@ -94,6 +104,52 @@ export class VerificationSession {
     let found = this.lists.get(key);
     if (!found) this.lists.set(key, (found = this.store.statusLists.get(institution, listId, true)));
     return found;
+  }
+
+  /**
+   * A list as a verifier must take it: its stored credential's signature verified, once per
+   * request (a `message` entry serves both the revocation and the suspension check).
+   */
+  checkedStatusList(institution: string, listId: string, expected: { url: string; issuer: string }, now: Date): Promise<CheckedStatusList> {
+    const key = `${institution}/${listId}`;
+    let found = this.checkedLists.get(key);
+    if (!found) this.checkedLists.set(key, (found = this.statusList(institution, listId).then((list) => checkListCredential(list, expected, this.documentLoader, now))));
+    return found;
+  }
+}
+
+/**
+ * The bits of a stored list, read from its signed `BitstringStatusListCredential` (not from the
+ * raw stored bits, which nothing signs): its proof, issuer, id, type and validity checked first.
+ */
+async function checkListCredential(
+  list: StatusListRecord | undefined,
+  expected: { url: string; issuer: string },
+  documentLoader: DocumentLoader,
+  now: Date,
+): Promise<CheckedStatusList> {
+  if (!list) return { ok: false, reason: `no status list is published at ${expected.url}` };
+  const vc = (typeof list.credential === 'object' && list.credential !== null ? list.credential : {}) as Json;
+  const issuer = typeof vc.issuer === 'object' && vc.issuer !== null ? (vc.issuer as Json).id : vc.issuer;
+  const types = Array.isArray(vc.type) ? vc.type : [vc.type];
+  const subject = (typeof vc.credentialSubject === 'object' && vc.credentialSubject !== null ? vc.credentialSubject : {}) as Json;
+  if (!types.includes('BitstringStatusListCredential')) return { ok: false, reason: 'the status list is not a BitstringStatusListCredential' };
+  if (vc.id !== expected.url) return { ok: false, reason: `the status list names itself ${String(vc.id)}, not ${expected.url}` };
+  if (issuer !== expected.issuer) return { ok: false, reason: `the status list is issued by ${String(issuer)}, not by the credential's issuer` };
+  let proof;
+  try {
+    proof = await verifyCredentialProof(vc, { documentLoader });
+  } catch (error) {
+    // a list too costly to canonicalise is one the verifier could not check, not the client's fault
+    return { ok: false, reason: `the status list's signature could not be checked: ${(error as Error).message}` };
+  }
+  if (!proof.verified) return { ok: false, reason: `the status list's signature does not verify: ${proof.error ?? 'invalid proof'}` };
+  const validity = checkValidityPeriod({ validFrom: vc.validFrom, validUntil: vc.validUntil }, now);
+  if (!validity.ok) return { ok: false, reason: `the status list is not valid now: ${validity.detail}` };
+  try {
+    return { ok: true, purpose: String(subject.statusPurpose), bits: decodeList(subject.encodedList as string) };
+  } catch (error) {
+    return { ok: false, reason: `the status list's encodedList is unreadable: ${(error as Error).message}` };
   }
 }
 
@@ -139,7 +195,7 @@ export class CredentialVerifier {
       if (options.membership === 'reported' && issuerDid) warnings.push(detail);
     }
 
-    for (const purpose of ['revocation', 'suspension'] as const) checks.push(await this.statusCheck(credential, purpose, memberId, warnings, session));
+    for (const purpose of ['revocation', 'suspension'] as const) checks.push(await this.statusCheck(credential, purpose, { memberId, issuerDid }, warnings, session));
 
     // VC 1.1 names its validity period issuanceDate..expirationDate
     const validity = checkValidityPeriod(
@@ -203,7 +259,7 @@ export class CredentialVerifier {
   private async statusCheck(
     credential: Json,
     purpose: 'revocation' | 'suspension',
-    memberId: string | undefined,
+    issuer: { memberId?: string; issuerDid?: string },
     warnings: string[],
     session: VerificationSession,
   ): Promise<Check> {
@@ -215,24 +271,29 @@ export class CredentialVerifier {
       warnings.push(`the credential has no ${purpose} status entry`);
       return { check: purpose, ok: true, detail: `no ${purpose} status entry` };
     }
+    // every failure below says why the status is unknown: "revoked" is said only of a set bit in a list that verified
+    const notChecked = (detail: string): Check => ({ check: purpose, ok: false, detail, outcome: 'not-checked' });
     const prefix = `${this.deps.publicUrl}/status-lists/`;
     const url = typeof entry.statusListCredential === 'string' ? entry.statusListCredential : '';
     const [listInstitution, listId] = url.startsWith(prefix) ? url.slice(prefix.length).split('/') : [];
     // "an arbitrary size integer ... expressed as a string in base 10": never coerced from another form
     if (typeof entry.statusListIndex !== 'string' || !/^(0|[1-9][0-9]{0,15})$/.test(entry.statusListIndex)) {
-      return { check: purpose, ok: false, detail: `the ${purpose} status entry's statusListIndex is malformed: not a base-10 integer string` };
+      return notChecked(`the ${purpose} status entry's statusListIndex is malformed: not a base-10 integer string`);
     }
     const index = Number(entry.statusListIndex);
-    if (!listInstitution || !listId || listInstitution !== memberId) {
-      return { check: purpose, ok: false, detail: `the ${purpose} list is not one of the issuer's lists on this exchange` };
+    if (!listInstitution || !listId || listInstitution !== issuer.memberId || !issuer.issuerDid) {
+      return notChecked(`the ${purpose} list is not one of the issuer's lists on this exchange`);
     }
-    const list = await session.statusList(listInstitution, listId);
-    const bits = list ? new Uint8Array(Buffer.from(list.bits, 'base64')) : new Uint8Array();
-    const message = list?.purpose === 'message' ? readMessageStatus(bits, index) : undefined;
-    if (!list || list.purpose !== entry.statusPurpose || !Number.isInteger(index) || index < 0 || index >= bits.length * 8 || (list.purpose === 'message' && !message)) {
-      return { check: purpose, ok: false, detail: `the ${purpose} status entry points at no list entry` };
+    const list = await session.checkedStatusList(listInstitution, listId, { url, issuer: issuer.issuerDid }, this.deps.clock.now());
+    if (!list.ok) return notChecked(list.reason);
+    if (list.purpose !== entry.statusPurpose) {
+      return notChecked(`the ${purpose} status entry names a ${String(entry.statusPurpose)} list, but the list's purpose is ${list.purpose}`);
     }
-    const set = message ? message === (purpose === 'revocation' ? 'revoked' : 'suspended') : getBit(bits, index);
+    const message = list.purpose === 'message' ? readMessageStatus(list.bits, index) : undefined;
+    if (index >= list.bits.length * 8 || (list.purpose === 'message' && !message)) {
+      return notChecked(`the ${purpose} status entry points at no list entry`);
+    }
+    const set = message ? message === (purpose === 'revocation' ? 'revoked' : 'suspended') : getBit(list.bits, index);
     return set
       ? { check: purpose, ok: false, detail: purpose === 'revocation' ? 'the credential has been revoked' : 'the credential is suspended' }
       : { check: purpose, ok: true, detail: purpose === 'revocation' ? 'not revoked' : 'not suspended' };
