@@ -1,6 +1,6 @@
 import type { Check, Verification } from '@cx/core';
 import { describe, expect, it } from 'vitest';
-import { describeCredential, verdictOf } from './credential-view.js';
+import { checkWording, describeCredential, verdictOf } from './credential-view.js';
 
 const ALL_OK: Check[] = [
   { check: 'schema', ok: true },
@@ -42,8 +42,47 @@ describe('the verdict', () => {
     expect(verdictOf(credential, verification({ 'validity-period': 'not valid before 2099-01-01T00:00:00Z' })).kind).toBe('not-yet-valid');
   });
 
+  it('says a status whose list could not be checked is not checked, with the reason, not revoked', () => {
+    const reason = "the status list's signature does not verify: invalid signature";
+    const unchecked = verification({});
+    unchecked.checks = unchecked.checks.map((c) => (c.check === 'revocation' || c.check === 'suspension' ? { check: c.check, ok: false, outcome: 'not-checked', detail: reason } : c));
+    unchecked.verified = false;
+
+    const verdict = verdictOf(credential, unchecked);
+
+    expect(verdict).toMatchObject({ kind: 'status-not-checked', ok: false, headline: 'Its status could not be checked' });
+    expect(verdict.explanation).toContain(`its status could not be checked: ${reason}.`);
+    expect(verdict.explanation).not.toMatch(/has revoked|has suspended/);
+    expect(describeCredential(credential, unchecked).status.state).toBe('unknown');
+  });
+
+  it('still says revoked when the revocation list was read, whatever the suspension list', () => {
+    const mixed = verification({ revocation: 'the credential has been revoked' });
+    mixed.checks = mixed.checks.map((c) => (c.check === 'suspension' ? { check: 'suspension', ok: false, outcome: 'not-checked', detail: 'no status list is published at x' } : c));
+
+    expect(verdictOf(credential, mixed).kind).toBe('revoked');
+  });
+
   it('calls JSON without issuer or proof not a credential', () => {
     expect(verdictOf({ a: 1 }, verification({ schema: 'bad', proof: 'none', 'issuer-member': 'none' }, false)).kind).toBe('not-a-credential');
+  });
+});
+
+describe('each status check in words', () => {
+  it('words not revoked, revoked and could not be checked differently', () => {
+    expect(checkWording({ check: 'revocation', ok: true, detail: 'not revoked' }, undefined).text).toBe('Not revoked.');
+    expect(checkWording({ check: 'revocation', ok: false, detail: 'the credential has been revoked' }, undefined).text).toBe('Revoked: the issuer has withdrawn it for good.');
+    expect(checkWording({ check: 'revocation', ok: false, outcome: 'not-checked', detail: 'no status list is published at x' }, undefined).text).toBe(
+      'Its revocation status could not be checked: no status list is published at x.',
+    );
+  });
+
+  it('words not suspended, suspended and could not be checked differently', () => {
+    expect(checkWording({ check: 'suspension', ok: true, detail: 'not suspended' }, undefined).text).toBe('Not suspended.');
+    expect(checkWording({ check: 'suspension', ok: false, detail: 'the credential is suspended' }, undefined).text).toBe('Suspended: the issuer has put it on hold.');
+    expect(checkWording({ check: 'suspension', ok: false, outcome: 'not-checked', detail: "the status list's signature does not verify: bad." }, undefined).text).toBe(
+      "Its suspension status could not be checked: the status list's signature does not verify: bad.",
+    );
   });
 });
 

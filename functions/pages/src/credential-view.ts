@@ -8,7 +8,17 @@ import type { Check, CheckName, Verification } from '@cx/core';
 
 type Json = Record<string, unknown>;
 
-export type VerdictKind = 'verified' | 'not-a-credential' | 'foreign' | 'tampered' | 'revoked' | 'suspended' | 'expired' | 'not-yet-valid' | 'malformed';
+export type VerdictKind =
+  | 'verified'
+  | 'not-a-credential'
+  | 'foreign'
+  | 'tampered'
+  | 'revoked'
+  | 'suspended'
+  | 'status-not-checked'
+  | 'expired'
+  | 'not-yet-valid'
+  | 'malformed';
 
 export interface Verdict {
   kind: VerdictKind;
@@ -19,6 +29,10 @@ export interface Verdict {
 
 const check = (verification: Verification, name: CheckName) => verification.checks.find((c) => c.check === name);
 const failed = (verification: Verification, name: CheckName) => check(verification, name)?.ok === false;
+/** Why a status could not be checked, as the end of a sentence. */
+const reasonOf = (detail: string | undefined) => (detail ?? 'no reason given').replace(/\.$/, '');
+/** A status check that failed because its list could not be read or trusted, not because of what the list says. */
+const notChecked = (verification: Verification, name: 'revocation' | 'suspension') => failed(verification, name) && check(verification, name)?.outcome === 'not-checked';
 
 const asObject = (value: unknown): Json => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {});
 const asString = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 ? value : undefined);
@@ -33,7 +47,8 @@ export function issuerDidOf(vc: unknown): string | undefined {
 /**
  * The verdict: verified, or the most telling reason it is not. A credential from outside
  * the consortium is "foreign" before anything else (its signature cannot be checked against
- * a member's keys); then a broken signature; then the issuer's own status decisions; then time.
+ * a member's keys); then a broken signature; then the issuer's own status decisions; then a status
+ * that could not be checked (never called revoked); then time.
  */
 export function verdictOf(vc: unknown, verification: Verification): Verdict {
   const issuer = verification.issuer?.name;
@@ -71,7 +86,7 @@ export function verdictOf(vc: unknown, verification: Verification): Verdict {
       explanation: `The credential was changed after ${issuer ?? 'its issuer'} signed it, or the signature was not made with one of ${issuer ?? 'the issuer'}'s keys. Do not rely on anything it says.`,
     };
   }
-  if (failed(verification, 'revocation')) {
+  if (failed(verification, 'revocation') && !notChecked(verification, 'revocation')) {
     return {
       kind: 'revoked',
       ok: false,
@@ -79,12 +94,21 @@ export function verdictOf(vc: unknown, verification: Verification): Verdict {
       explanation: `The signature is genuine, but ${issuer} has revoked this credential for good: it no longer counts.`,
     };
   }
-  if (failed(verification, 'suspension')) {
+  if (failed(verification, 'suspension') && !notChecked(verification, 'suspension')) {
     return {
       kind: 'suspended',
       ok: false,
       headline: 'Suspended by the issuer',
       explanation: `The signature is genuine, but ${issuer} has suspended this credential: it does not count while suspended. The issuer may lift the suspension.`,
+    };
+  }
+  const unchecked = (['revocation', 'suspension'] as const).find((name) => notChecked(verification, name));
+  if (unchecked) {
+    return {
+      kind: 'status-not-checked',
+      ok: false,
+      headline: 'Its status could not be checked',
+      explanation: `The signature is genuine, but its status could not be checked: ${reasonOf(check(verification, unchecked)?.detail)}. It may have been revoked or suspended; do not rely on it until its status can be checked.`,
     };
   }
   if (failed(verification, 'validity-period')) {
@@ -131,10 +155,12 @@ export function checkWording(item: Check, issuerName: string | undefined): { nam
     case 'issuer-member':
       return item.ok ? { name, text: `Issued by ${issuerName}, a member of the consortium.` } : { name, text: 'The issuer is not a member of this consortium.', detail };
     case 'revocation':
+      if (!item.ok && item.outcome === 'not-checked') return { name, text: `Its revocation status could not be checked: ${reasonOf(detail)}.`, detail };
       return item.ok
         ? { name, text: detail === 'no revocation status entry' ? 'It has no revocation entry, so it cannot be revoked.' : 'Not revoked.' }
         : { name, text: detail === 'the credential has been revoked' ? 'Revoked: the issuer has withdrawn it for good.' : 'Its revocation status could not be confirmed.', detail };
     case 'suspension':
+      if (!item.ok && item.outcome === 'not-checked') return { name, text: `Its suspension status could not be checked: ${reasonOf(detail)}.`, detail };
       return item.ok
         ? { name, text: detail === 'no suspension status entry' ? 'It has no suspension entry, so it cannot be suspended.' : 'Not suspended.' }
         : { name, text: detail === 'the credential is suspended' ? 'Suspended: the issuer has put it on hold.' : 'Its suspension status could not be confirmed.', detail };

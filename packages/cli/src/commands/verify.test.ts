@@ -48,6 +48,30 @@ describe('verificationLines', () => {
       'NOT VERIFIED: 2 checks failed',
     ]);
   });
+
+  it('words active, revoked and suspended, and a status that could not be checked, each differently', () => {
+    const result: Verification = {
+      verified: false,
+      checks: [
+        { check: 'revocation', ok: true, detail: 'not revoked' },
+        { check: 'revocation', ok: false, detail: 'the credential has been revoked' },
+        { check: 'suspension', ok: false, detail: 'the credential is suspended' },
+        { check: 'revocation', ok: false, outcome: 'not-checked', detail: "the status list's signature does not verify: invalid signature" },
+        { check: 'suspension', ok: false, outcome: 'not-checked', detail: 'no status list is published at https://x/status-lists/uni-a/message-7' },
+      ],
+      errors: [],
+      warnings: [],
+      issuer: { id: 'uni-a', name: 'Universiteit van A', did: 'did:web:x', status: 'active' },
+    };
+
+    expect(verificationLines(result, credential).slice(2, 7)).toEqual([
+      '  ✓ It has not been revoked',
+      '  ✗ It has been revoked (the credential has been revoked)',
+      '  ✗ It is suspended (the credential is suspended)',
+      "  ✗ Its revocation status could not be checked: the status list's signature does not verify: invalid signature",
+      '  ✗ Its suspension status could not be checked: no status list is published at https://x/status-lists/uni-a/message-7',
+    ]);
+  });
 });
 
 describe('credentialIn', () => {

@@ -4,13 +4,16 @@ import { jsonOption, type CommandContext, type CommandSpec } from '../command.js
 import { CliError } from '../errors.js';
 import { readInputFile } from '../files.js';
 
-/** Each check as a sentence, for when it holds and when it does not. */
-const CHECK_WORDS: Record<CheckName, { ok: string; failed: string }> = {
+/**
+ * Each check as a sentence, for when it holds and when it does not; a status check whose list
+ * could not be read (`outcome: 'not-checked'`) has words of its own, so it never reads as revoked.
+ */
+const CHECK_WORDS: Record<CheckName, { ok: string; failed: string; notChecked?: string }> = {
   schema: { ok: 'It is a well-formed credential', failed: 'It is not a well-formed credential' },
   proof: { ok: 'The signature is intact', failed: 'The signature does not match: the credential was changed after signing, or not signed by that key' },
   'issuer-member': { ok: 'The issuer is a member of the consortium', failed: 'The issuer is not a member of the consortium' },
-  revocation: { ok: 'It has not been revoked', failed: 'It has been revoked' },
-  suspension: { ok: 'It is not suspended', failed: 'It is suspended' },
+  revocation: { ok: 'It has not been revoked', failed: 'It has been revoked', notChecked: 'Its revocation status could not be checked' },
+  suspension: { ok: 'It is not suspended', failed: 'It is suspended', notChecked: 'Its suspension status could not be checked' },
   'validity-period': { ok: 'It is within its validity period', failed: 'It is outside its validity period' },
   'related-resources': { ok: 'The resources it pins match their digests, or are named as not checked', failed: 'A resource it pins does not match its digest' },
 };
@@ -46,6 +49,10 @@ export function verificationLines(result: Verification, credential: unknown): st
   lines.push('');
   for (const check of result.checks) {
     const words = CHECK_WORDS[check.check] ?? { ok: check.check, failed: `${check.check} failed` };
+    if (!check.ok && check.outcome === 'not-checked' && words.notChecked) {
+      lines.push(`  ✗ ${words.notChecked}: ${check.detail ?? 'no reason given'}`);
+      continue;
+    }
     // a passing check's detail mostly repeats its words; the key that signed and the dates do not
     const detail = check.detail && (!check.ok || check.check === 'proof' || check.check === 'validity-period') ? ` (${check.detail})` : '';
     lines.push(`  ${check.ok ? '✓' : '✗'} ${check.ok ? words.ok : words.failed}${detail}`);
