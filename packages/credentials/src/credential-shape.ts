@@ -113,17 +113,7 @@ export function checkCredentialShape(value: unknown, { profile = 'open-badge', r
   if (value.proof === undefined) {
     if (requireProof) problem('proof', 'is required: the credential is not signed');
   } else {
-    asList(value.proof).forEach((proof, index) => {
-      const path = Array.isArray(value.proof) ? `proof.${index}` : 'proof';
-      if (!isObject(proof)) return problem(path, 'must be an object');
-      if (typeof proof.type !== 'string') problem(`${path}.type`, 'is required');
-      if (!isUri(proof.verificationMethod)) problem(`${path}.verificationMethod`, 'must be a URL');
-      if (typeof proof.proofPurpose !== 'string') problem(`${path}.proofPurpose`, 'is required');
-      if (proof.type === 'DataIntegrityProof') {
-        if (typeof proof.cryptosuite !== 'string') problem(`${path}.cryptosuite`, 'is required');
-        if (typeof proof.proofValue !== 'string') problem(`${path}.proofValue`, 'is required');
-      }
-    });
+    checkProofs(value.proof, problem);
   }
   return issues;
 }
@@ -220,12 +210,21 @@ export function checkPresentationShape(value: unknown): FieldIssue[] {
     if (!isObject(entry)) problem(path, 'must be a verifiable credential object, not a number, string or URL');
   });
 
-  asList(value.proof).forEach((proof, index) => {
-    const path = Array.isArray(value.proof) ? `proof.${index}` : 'proof';
+  checkProofs(value.proof, problem);
+  return issues;
+}
+
+/** The shape of a credential's or presentation's proof, or each proof of a proof set (`proof.<i>`). */
+function checkProofs(proofs: unknown, problem: Problem): void {
+  asList(proofs).forEach((proof, index) => {
+    const path = Array.isArray(proofs) ? `proof.${index}` : 'proof';
     if (!isObject(proof)) return problem(path, 'must be an object');
     if (typeof proof.type !== 'string') problem(`${path}.type`, 'is required');
     if (!isUri(proof.verificationMethod)) problem(`${path}.verificationMethod`, 'must be a URL');
     if (typeof proof.proofPurpose !== 'string') problem(`${path}.proofPurpose`, 'is required');
+    if (proof.type === 'DataIntegrityProof') {
+      if (typeof proof.cryptosuite !== 'string') problem(`${path}.cryptosuite`, 'is required');
+      if (typeof proof.proofValue !== 'string') problem(`${path}.proofValue`, 'is required');
+    }
   });
-  return issues;
 }
