@@ -3,7 +3,7 @@
  * eddsa-rdfc-2022 signs as well), what makes one unsignable, and the status entries the
  * exchange adds to them.
  */
-import { checkCredentialShape, STATUS_LIST_V1_CONTEXT_URL, VC_V1_CONTEXT_URL } from '@cx/credentials';
+import { checkCredentialShape, STATUS_LIST_V1_CONTEXT_URL, statusEntriesOf, VC_V1_CONTEXT_URL } from '@cx/credentials';
 import type { FieldIssue } from '@cx/domain';
 
 type Json = Record<string, unknown>;
@@ -65,8 +65,7 @@ export function addsStatusEntry(credential: Json, option: ComposedOptions['crede
  */
 export function withStatusEntries(credential: Json, entries: readonly object[]): Json {
   if (entries.length === 0) return credential;
-  const own = credential.credentialStatus === undefined ? [] : Array.isArray(credential.credentialStatus) ? credential.credentialStatus : [credential.credentialStatus];
-  const all = [...own, ...entries];
+  const all = [...statusEntriesOf(credential), ...entries];
   const context = credential['@context'] as unknown[];
   return {
     ...credential,
@@ -81,8 +80,7 @@ export function withStatusEntries(credential: Json, entries: readonly object[]):
  */
 export function servedStatusPurposes(credential: Json): Set<'revocation' | 'suspension'> {
   const served = new Set<'revocation' | 'suspension'>();
-  const entries = credential.credentialStatus === undefined ? [] : Array.isArray(credential.credentialStatus) ? credential.credentialStatus : [credential.credentialStatus];
-  for (const entry of entries as Json[]) {
+  for (const entry of statusEntriesOf(credential)) {
     if (entry?.type !== 'BitstringStatusListEntry') continue;
     if (entry.statusPurpose === 'message') PURPOSES.forEach((purpose) => served.add(purpose));
     else if (entry.statusPurpose === 'revocation' || entry.statusPurpose === 'suspension') served.add(entry.statusPurpose);

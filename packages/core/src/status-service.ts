@@ -18,6 +18,7 @@ import {
   readMessageStatus,
   setBit,
   setMessageStatus,
+  statusEntriesOf,
   statusListCredential,
   type BitstringStatusListEntry,
 } from '@cx/credentials';
@@ -225,10 +226,8 @@ export class StatusService {
  * credential itself, so every credential keeps the lists it names).
  */
 function entryPurposes(record: CredentialRecord): StatusPurpose[] {
-  const status = record.credential.credentialStatus;
-  const entries = (Array.isArray(status) ? status : status ? [status] : []) as Array<{ statusPurpose?: unknown }>;
   const purposes = new Set<StatusPurpose>();
-  for (const entry of entries) {
+  for (const entry of statusEntriesOf(record.credential)) {
     if (entry?.statusPurpose === 'message' || entry?.statusPurpose === 'revocation' || entry?.statusPurpose === 'suspension') purposes.add(entry.statusPurpose);
   }
   return [...purposes];

@@ -13,6 +13,7 @@ import {
   decodeList,
   getBit,
   readMessageStatus,
+  statusEntriesOf,
   verifyCredentialProof,
   verifyPresentationProof,
   type DocumentLoader,
@@ -263,7 +264,7 @@ export class CredentialVerifier {
     warnings: string[],
     session: VerificationSession,
   ): Promise<Check> {
-    const entries = (Array.isArray(credential.credentialStatus) ? credential.credentialStatus : credential.credentialStatus ? [credential.credentialStatus] : []) as Json[];
+    const entries = statusEntriesOf(credential);
     // credentials issued before carry one entry per purpose; those issued now one `message` entry for both
     const isEntry = (e: Json, statusPurpose: string) => e && e.type === 'BitstringStatusListEntry' && e.statusPurpose === statusPurpose;
     const entry = entries.find((e) => isEntry(e, purpose)) ?? entries.find((e) => isEntry(e, 'message'));

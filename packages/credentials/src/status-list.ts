@@ -229,3 +229,12 @@ export function messageStatusEntry({ statusListCredential, index }: Omit<StatusE
     statusReference: STATUS_REFERENCE,
   };
 }
+
+/**
+ * A credential's `credentialStatus` as a list, whichever form it takes: absent (none), one
+ * object (Open Badges 3.0, one entry) or a list (credentials issued before, and composed ones).
+ */
+export function statusEntriesOf(credential: Record<string, unknown>): Array<Record<string, any>> {
+  const status = credential.credentialStatus;
+  return (status === undefined || status === null ? [] : Array.isArray(status) ? status : [status]) as Array<Record<string, any>>;
+}
