@@ -38,3 +38,24 @@ export const systemClock: Clock = { now: () => new Date() };
 export interface JobQueue<T> {
   send(messages: T[]): Promise<void>;
 }
+
+/** One message to one person: a notice, rendered (plain text and HTML). */
+export interface MailMessage {
+  /** The notice's id: names the message (its file locally, an SES tag in AWS) so that events find it. */
+  id: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** The message's language (`Content-Language`). */
+  language?: string;
+}
+
+/**
+ * Sends mail: Amazon SES in AWS, `.eml` files in an outbox folder locally. Throws a
+ * RateLimitedError when the service asks to slow down (the message was not accepted, so
+ * sending it again later is safe) and a DependencyError when it failed otherwise.
+ */
+export interface Mailer {
+  send(message: MailMessage): Promise<{ providerMessageId: string }>;
+}

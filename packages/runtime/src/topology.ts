@@ -146,7 +146,8 @@ export const FUNCTIONS: FunctionSpec[] = [
     createsKeys: false,
   },
   {
-    // pages for people (verify, catalogue, transfer); server-rendered, calling the services directly
+    // pages for people (verify, catalogue, transfer, a student's claim links, shares and
+    // credentials); server-rendered, calling the services directly
     name: 'pages',
     routes: [
       'GET /',
@@ -155,6 +156,10 @@ export const FUNCTIONS: FunctionSpec[] = [
       'GET /catalogue/{proxy+}',
       'ANY /transfer',
       'ANY /transfer/{proxy+}',
+      'ANY /claim/{proxy+}',
+      'GET /credentials/{proxy+}',
+      'ANY /my',
+      'ANY /my/{proxy+}',
       'GET /assets/{proxy+}',
     ],
     memoryMb: 1024,

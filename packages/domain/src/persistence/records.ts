@@ -158,6 +158,8 @@ export interface TransferRecord {
   submittedBy: { kind: string; id?: string; keyId?: string };
   /** SHA-256 (hex) of the student's tracking token, when the student submitted it. */
   trackingTokenHash?: string;
+  /** SHA-256 (hex) of the student's lowercased email, when given: `/my` lists the student's transfers by it. */
+  studentEmailHash?: string;
   recognitionCredential?: Record<string, unknown>;
   revision: number;
   createdAt: string;

@@ -32,6 +32,7 @@ import type {
   StoredInstitution,
   TransferRecord,
 } from './records.js';
+import type { ClaimRecord, DeliveryRecord, NoticeRecord, NoticeState, SessionRecord, ShareRecord, SignInRecord } from './delivery-records.js';
 
 /**
  * One conditional write, described but not yet done. Opaque to core: only the persistence
@@ -164,6 +165,63 @@ export interface TransferRepository {
   recognitionsOf(institution: string, student: { email?: string; emailHash?: string; did?: string }): Promise<RecognisedComponentRecord[]>;
   /** Counts one request of `client` in the current fixed window; false once it is over `limit`. */
   withinRate(scope: string, client: string, limit: number, windowSeconds: number, now: Date): Promise<boolean>;
+  /**
+   * A student's transfers across the consortium, newest first, by the SHA-256 of their
+   * lowercased email (transfers whose `student.email` was given).
+   */
+  listByStudent(emailHash: string, limit: number, cursor?: string): Promise<Page<TransferRecord>>;
+}
+
+export interface DeliveryRepository {
+  /** Records a credential's delivery and its first claim link; commit them with the credential. */
+  create(delivery: DeliveryRecord): Change[];
+  get(institution: string, credentialId: string, consistent?: boolean): Promise<DeliveryRecord | undefined>;
+  /** The claim link a token hash names, whether or not it is still the delivery's current one. */
+  claim(tokenHash: string): Promise<ClaimRecord | undefined>;
+  /**
+   * Moves a delivery read at `current.revision` to a new claim link (earlier links stop
+   * working, as the delivery no longer names them); ConflictError when it changed since.
+   */
+  replaceClaim(current: DeliveryRecord, next: { claimTokenHash: string; claimExpiresAt: string; lastNoticeId?: string; at: string }): Change[];
+  /** Every delivery to an address, across the consortium, newest first. */
+  heldBy(emailHash: string, limit: number, cursor?: string): Promise<Page<DeliveryRecord>>;
+}
+
+export interface NoticeRepository {
+  /** Stores a new notice (fails when the id exists); commit it with what it announces. */
+  create(record: NoticeRecord): Change;
+  get(id: string, consistent?: boolean): Promise<NoticeRecord | undefined>;
+  /**
+   * Moves a notice from one of `from` to `to`, setting `fields` (and dropping `claimedAt`
+   * unless given): the updated record, or undefined when its state was none of `from` (or
+   * it does not exist). The one state machine of notices: claim (`queued` -> `sending`),
+   * sent, failed, bounced, complained, superseded.
+   */
+  transition(id: string, from: NoticeState[], to: NoticeState, fields: Partial<Pick<NoticeRecord, 'claimedAt' | 'sentAt' | 'providerMessageId' | 'eventAt' | 'failure'>>): Promise<NoticeRecord | undefined>;
+  /** Notices still `queued` that were created before `before`, oldest first (the sweep). */
+  queuedBefore(before: string, limit: number): Promise<NoticeRecord[]>;
+  /** A credential's notices, newest first. */
+  ofCredential(institution: string, credentialId: string, limit: number, cursor?: string): Promise<Page<NoticeRecord>>;
+}
+
+export interface ShareRepository {
+  create(record: ShareRecord): Change;
+  get(id: string, consistent?: boolean): Promise<ShareRecord | undefined>;
+  /** Withdraws a share of `emailHash`'s; its condition fails when the share is another's or already withdrawn. */
+  withdraw(id: string, emailHash: string, at: string): Change;
+  /** An address's shares (withdrawn ones included), newest first. */
+  listBy(emailHash: string, limit: number, cursor?: string): Promise<Page<ShareRecord>>;
+}
+
+export interface SessionRepository {
+  createSignIn(record: SignInRecord): Promise<void>;
+  /** Uses a sign-in link once: its record when this call used it, undefined when unknown or used already (expiry is the caller's check). */
+  consumeSignIn(tokenHash: string): Promise<SignInRecord | undefined>;
+  create(record: SessionRecord): Promise<void>;
+  get(idHash: string): Promise<SessionRecord | undefined>;
+  end(idHash: string): Promise<void>;
+  /** Ends every session of an address; how many there were. */
+  endAll(emailHash: string): Promise<number>;
 }
 
 export interface BatchRepository {
@@ -202,6 +260,10 @@ export interface Persistence {
   readonly batches: BatchRepository;
   readonly agreements: AgreementRepository;
   readonly transfers: TransferRepository;
+  readonly deliveries: DeliveryRepository;
+  readonly notices: NoticeRepository;
+  readonly shares: ShareRepository;
+  readonly sessions: SessionRepository;
   /**
    * Writes every change or none. When a change's condition fails, throws what `onConflict`
    * names for its index, else a ConflictError. Conflicts with concurrent transactions are
