@@ -5,9 +5,13 @@ import { MemoryAudit } from './audit.js';
 import { MemoryBatches } from './batches.js';
 import { MemoryCatalogue } from './catalogue.js';
 import { MemoryCredentials } from './credentials.js';
+import { MemoryDeliveries } from './deliveries.js';
 import { MemoryIdempotency } from './idempotency.js';
 import { MemoryInstitutions } from './institutions.js';
+import { MemoryNotices } from './notices.js';
+import { MemorySessions } from './sessions.js';
 import { MemorySettings } from './settings.js';
+import { MemoryShares } from './shares.js';
 import { MemoryStatusLists } from './status-lists.js';
 import { MemoryTransfers } from './transfers.js';
 import { UnitOfWork } from './unit-of-work.js';
@@ -33,6 +37,10 @@ export class MemoryPersistence implements Persistence {
   readonly batches = new MemoryBatches();
   readonly agreements = new MemoryAgreements(this.unit);
   readonly transfers = new MemoryTransfers(this.unit);
+  readonly deliveries = new MemoryDeliveries(this.unit);
+  readonly notices = new MemoryNotices(this.unit);
+  readonly shares = new MemoryShares(this.unit);
+  readonly sessions = new MemorySessions();
 
   commit(changes: Change[], onConflict?: OnConflict): Promise<void> {
     return this.unit.commit(changes, onConflict);

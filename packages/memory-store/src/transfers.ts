@@ -32,6 +32,11 @@ export class MemoryTransfers implements TransferRepository {
     return page(listing, listed.map((item) => ({ sortKey: `${item.createdAt}#${item.id}`, item })), limit, cursor, { newestFirst: true });
   }
 
+  async listByStudent(emailHash: string, limit: number, cursor?: string): Promise<Page<TransferRecord>> {
+    const listed = this.items.values().filter((transfer) => transfer.studentEmailHash === emailHash);
+    return page(`transfers-of/${emailHash}`, listed.map((item) => ({ sortKey: `${item.createdAt}#${item.id}`, item })), limit, cursor, { newestFirst: true });
+  }
+
   async recognition(institution: string, credentialId: string): Promise<RecognitionRecord | undefined> {
     return this.recognitions.get(`${institution}/${credentialId}`);
   }
