@@ -1,4 +1,4 @@
-import { ConflictError, DependencyError, RateLimitedError, type Log, type NoticeRecord } from '@cx/domain';
+import { ConflictError, DependencyError, RateLimitedError, type Log, type NoticeRecord, type Persistence } from '@cx/domain';
 import { MemoryPersistence } from '@cx/memory-store';
 import { describe, expect, it, vi } from 'vitest';
 import { fixedClock, T0 } from '../test-support.js';
@@ -16,7 +16,7 @@ const message = (noticeId = 'notice-1'): NoticeMessage => ({
 
 /** A sender over a fresh store holding one notice (queued unless told otherwise), with a pace and retries that do not wait. */
 async function arrange(notice: Partial<NoticeRecord> = {}) {
-  const store = new MemoryPersistence();
+  const store: Persistence = new MemoryPersistence();
   await store.commit([store.notices.create({ id: 'notice-1', kind: 'claim', toHash: 'a'.repeat(64), institution: 'uni-a', credentialId: 'cred-1', state: 'queued', createdAt: T0, ...notice })]);
   const clock = fixedClock();
   const mailer = new MemoryMailer();
