@@ -11,6 +11,12 @@
 import {
   ConflictError,
   ValidationError,
+  type ClaimRecord,
+  type DeliveryRecord,
+  type NoticeRecord,
+  type SessionRecord,
+  type ShareRecord,
+  type SignInRecord,
   publicEntry,
   type AgreementRecord,
   type AuditRecord,
@@ -213,6 +219,42 @@ const recognition = (credentialId: string, second: number, overrides: Partial<Re
   at: at(second),
   ...overrides,
 });
+
+const delivery = (credentialId: string, second: number, overrides: Partial<DeliveryRecord> = {}): DeliveryRecord => ({
+  institution: 'uni-a',
+  credentialId,
+  emailHash: 'email-ada',
+  issuedAt: at(second),
+  claimTokenHash: `claim-${credentialId}-1`,
+  claimExpiresAt: at(second + 3600),
+  revision: 1,
+  updatedAt: at(second),
+  ...overrides,
+});
+
+const notice = (id: string, second: number, overrides: Partial<NoticeRecord> = {}): NoticeRecord => ({
+  id,
+  kind: 'claim',
+  toHash: 'email-ada',
+  institution: 'uni-a',
+  credentialId: 'cred-1',
+  state: 'queued',
+  createdAt: at(second),
+  ...overrides,
+});
+
+const share = (id: string, second: number, overrides: Partial<ShareRecord> = {}): ShareRecord => ({
+  id,
+  institution: 'uni-a',
+  credentialId: 'cred-1',
+  emailHash: 'email-ada',
+  createdAt: at(second),
+  ...overrides,
+});
+
+const signIn = (tokenHash: string): SignInRecord => ({ tokenHash, emailHash: 'email-ada', createdAt: at(1), expiresAt: at(901) });
+
+const session = (idHash: string, second: number, emailHash = 'email-ada'): SessionRecord => ({ idHash, emailHash, createdAt: at(second), expiresAt: at(second + 43200) });
 
 const failure = (index: number) => ({ index, problem: { status: 400, title: 'Bad Request', detail: `item ${index} is invalid` } });
 
@@ -1293,6 +1335,26 @@ export function describePersistenceContract(name: string, makePersistence: () =>
         expect(found.map((record) => record.credentialId).sort()).toEqual(['cred-1', 'cred-2', 'cred-3']);
       });
 
+      it("lists a student's transfers across institutions newest first over several pages, by email hash", async () => {
+        for (const second of [2, 4, 1, 3]) {
+          await p.commit([p.transfers.put(transfer(`t-${second}`, second, { studentEmailHash: 'email-ada', institution: second % 2 ? 'uni-a' : 'uni-b' }))]);
+        }
+        await p.commit([p.transfers.put(transfer('t-bob', 9, { studentEmailHash: 'email-bob' })), p.transfers.put(transfer('t-none', 8))]);
+
+        const { items, pages } = await collect((cursor) => p.transfers.listByStudent('email-ada', 2, cursor));
+
+        expect(items.map((record) => record.id)).toEqual(['t-4', 't-3', 't-2', 't-1']);
+        expect(pages).toBe(3);
+        expect(items[0]).toEqual(transfer('t-4', 4, { studentEmailHash: 'email-ada', institution: 'uni-b' }));
+      });
+
+      it("refuses a cursor from another student's transfers", async () => {
+        for (const second of [1, 2]) await p.commit([p.transfers.put(transfer(`t-${second}`, second, { studentEmailHash: 'email-bob' }))]);
+        const other = await p.transfers.listByStudent('email-bob', 1);
+
+        await expectCursorRefused(p.transfers.listByStudent('email-ada', 1, other.nextCursor));
+      });
+
       it('counts requests in fixed windows, per scope and client', async () => {
         const now = new Date(Date.UTC(2026, 0, 1, 0, 0, 10));
         const allowed: boolean[] = [];
@@ -1302,6 +1364,235 @@ export function describePersistenceContract(name: string, makePersistence: () =>
         expect(await p.transfers.withinRate('submit', 'client-2', 2, 60, now)).toBe(true);
         expect(await p.transfers.withinRate('status', 'client-1', 2, 60, now)).toBe(true);
         expect(await p.transfers.withinRate('submit', 'client-1', 2, 60, new Date(now.getTime() + 60_000))).toBe(true);
+      });
+    });
+
+    describe('deliveries', () => {
+      it('stores a delivery with its claim link and reads both back as written', async () => {
+        await p.commit(p.deliveries.create(delivery('cred-1', 1, { lastNoticeId: 'n-1' })));
+
+        expect(await p.deliveries.get('uni-a', 'cred-1', true)).toEqual(delivery('cred-1', 1, { lastNoticeId: 'n-1' }));
+        expect(await p.deliveries.claim('claim-cred-1-1')).toEqual<ClaimRecord>({
+          tokenHash: 'claim-cred-1-1',
+          institution: 'uni-a',
+          credentialId: 'cred-1',
+          createdAt: at(1),
+          expiresAt: at(3601),
+        });
+        expect(await p.deliveries.get('uni-b', 'cred-1', true)).toBeUndefined();
+        expect(await p.deliveries.claim('claim-unknown')).toBeUndefined();
+      });
+
+      it('refuses a second delivery of a credential', async () => {
+        await p.commit(p.deliveries.create(delivery('cred-1', 1)));
+
+        await expect(p.commit(p.deliveries.create(delivery('cred-1', 2, { claimTokenHash: 'claim-other' })))).rejects.toBeInstanceOf(ConflictError);
+        expect(await p.deliveries.claim('claim-other')).toBeUndefined();
+      });
+
+      it('moves a delivery to a new claim link, and the replaced link is still found', async () => {
+        const first = delivery('cred-1', 1, { lastNoticeId: 'n-1' });
+        await p.commit(p.deliveries.create(first));
+
+        await p.commit(p.deliveries.replaceClaim(first, { claimTokenHash: 'claim-cred-1-2', claimExpiresAt: at(9000), lastNoticeId: 'n-2', at: at(50) }));
+
+        expect(await p.deliveries.get('uni-a', 'cred-1', true)).toEqual(
+          delivery('cred-1', 1, { claimTokenHash: 'claim-cred-1-2', claimExpiresAt: at(9000), lastNoticeId: 'n-2', revision: 2, updatedAt: at(50) }),
+        );
+        expect(await p.deliveries.claim('claim-cred-1-2')).toMatchObject({ credentialId: 'cred-1', createdAt: at(50), expiresAt: at(9000) });
+        expect(await p.deliveries.claim('claim-cred-1-1')).toMatchObject({ institution: 'uni-a', credentialId: 'cred-1', expiresAt: at(3601) });
+      });
+
+      it('keeps the last notice when a new link names none', async () => {
+        const first = delivery('cred-1', 1, { lastNoticeId: 'n-1' });
+        await p.commit(p.deliveries.create(first));
+
+        await p.commit(p.deliveries.replaceClaim(first, { claimTokenHash: 'claim-cred-1-2', claimExpiresAt: at(9000), at: at(50) }));
+
+        expect(await p.deliveries.get('uni-a', 'cred-1', true)).toMatchObject({ lastNoticeId: 'n-1', revision: 2 });
+      });
+
+      it('refuses a new claim link over a stale revision, and writes none of it', async () => {
+        const first = delivery('cred-1', 1);
+        await p.commit(p.deliveries.create(first));
+        await p.commit(p.deliveries.replaceClaim(first, { claimTokenHash: 'claim-cred-1-2', claimExpiresAt: at(9000), at: at(50) }));
+
+        await expect(p.commit(p.deliveries.replaceClaim(first, { claimTokenHash: 'claim-cred-1-3', claimExpiresAt: at(9500), at: at(60) }))).rejects.toBeInstanceOf(ConflictError);
+        expect(await p.deliveries.get('uni-a', 'cred-1', true)).toMatchObject({ claimTokenHash: 'claim-cred-1-2', revision: 2 });
+        expect(await p.deliveries.claim('claim-cred-1-3')).toBeUndefined();
+      });
+
+      it("lists an address's deliveries across institutions newest first over several pages", async () => {
+        for (const [id, second, institutionId] of [['cred-1', 1, 'uni-a'], ['cred-2', 4, 'uni-b'], ['cred-3', 2, 'uni-b'], ['cred-4', 3, 'uni-a']] as const) {
+          await p.commit(p.deliveries.create(delivery(id, second, { institution: institutionId })));
+        }
+        await p.commit(p.deliveries.create(delivery('cred-bob', 9, { emailHash: 'email-bob' })));
+
+        const { items, pages } = await collect((cursor) => p.deliveries.heldBy('email-ada', 2, cursor));
+
+        expect(items.map((record) => `${record.institution}/${record.credentialId}`)).toEqual(['uni-b/cred-2', 'uni-a/cred-4', 'uni-b/cred-3', 'uni-a/cred-1']);
+        expect(pages).toBe(3);
+        expect(items[0]).toEqual(delivery('cred-2', 4, { institution: 'uni-b' }));
+      });
+
+      it("refuses a cursor from another address's deliveries", async () => {
+        for (const id of ['cred-1', 'cred-2']) await p.commit(p.deliveries.create(delivery(id, 1, { emailHash: 'email-bob' })));
+        const other = await p.deliveries.heldBy('email-bob', 1);
+
+        await expectCursorRefused(p.deliveries.heldBy('email-ada', 1, other.nextCursor));
+      });
+    });
+
+    describe('notices', () => {
+      it('stores a notice and reads it back as written', async () => {
+        await p.commit([p.notices.create(notice('n-1', 1))]);
+
+        expect(await p.notices.get('n-1', true)).toEqual(notice('n-1', 1));
+      });
+
+      it('refuses a notice whose id exists', async () => {
+        await p.commit([p.notices.create(notice('n-1', 1))]);
+
+        await expect(p.commit([p.notices.create(notice('n-1', 2))])).rejects.toBeInstanceOf(ConflictError);
+      });
+
+      it('moves a notice from an allowed state, setting the fields given', async () => {
+        await p.commit([p.notices.create(notice('n-1', 1))]);
+
+        const claimed = await p.notices.transition('n-1', ['queued'], 'sending', { claimedAt: at(2) });
+        const sent = await p.notices.transition('n-1', ['sending'], 'sent', { sentAt: at(3), providerMessageId: 'msg-1' });
+
+        expect(claimed).toEqual(notice('n-1', 1, { state: 'sending', claimedAt: at(2) }));
+        expect(sent).toEqual(notice('n-1', 1, { state: 'sent', sentAt: at(3), providerMessageId: 'msg-1' }));
+        expect(await p.notices.get('n-1', true)).toEqual(sent);
+      });
+
+      it('refuses a move from a state the notice is not in, or of a notice that does not exist', async () => {
+        await p.commit([p.notices.create(notice('n-1', 1))]);
+        await p.notices.transition('n-1', ['queued'], 'superseded', {});
+
+        expect(await p.notices.transition('n-1', ['queued'], 'sending', { claimedAt: at(2) })).toBeUndefined();
+        expect(await p.notices.transition('n-none', ['queued', 'sending'], 'sent', {})).toBeUndefined();
+        expect(await p.notices.get('n-1', true)).toEqual(notice('n-1', 1, { state: 'superseded' }));
+        expect(await p.notices.get('n-none', true)).toBeUndefined();
+      });
+
+      it('gives a notice to one of two senders taking it at once', async () => {
+        await p.commit([p.notices.create(notice('n-1', 1))]);
+
+        const taken = await Promise.all([p.notices.transition('n-1', ['queued'], 'sending', { claimedAt: at(2) }), p.notices.transition('n-1', ['queued'], 'sending', { claimedAt: at(3) })]);
+
+        expect(taken.filter((record) => record !== undefined)).toHaveLength(1);
+      });
+
+      it('refuses a move back to queued', async () => {
+        await p.commit([p.notices.create(notice('n-1', 1, { state: 'sending', claimedAt: at(2) }))]);
+
+        await expect(p.notices.transition('n-1', ['sending'], 'queued', {})).rejects.toBeInstanceOf(TypeError);
+      });
+
+      it('lists queued notices created before a time, oldest first, and no longer those that moved on', async () => {
+        for (const second of [3, 1, 2, 5]) await p.commit([p.notices.create(notice(`n-${second}`, second))]);
+        await p.commit([p.notices.create(notice('n-sent', 0, { state: 'sent', sentAt: at(1) }))]);
+        await p.notices.transition('n-2', ['queued'], 'sending', { claimedAt: at(6) });
+
+        expect((await p.notices.queuedBefore(at(5), 10)).map((record) => record.id)).toEqual(['n-1', 'n-3']);
+        expect((await p.notices.queuedBefore(at(9), 2)).map((record) => record.id)).toEqual(['n-1', 'n-3']);
+        expect(await p.notices.queuedBefore(at(9), 10)).toEqual([notice('n-1', 1), notice('n-3', 3), notice('n-5', 5)]);
+      });
+
+      it("lists a credential's claim notices newest first over several pages", async () => {
+        for (const second of [2, 1, 3]) await p.commit([p.notices.create(notice(`n-${second}`, second, { state: 'sent' }))]);
+        await p.commit([
+          p.notices.create(notice('n-other', 9, { credentialId: 'cred-2' })),
+          p.notices.create(notice('n-sign-in', 8, { kind: 'sign-in', institution: undefined, credentialId: undefined })),
+        ]);
+
+        const { items, pages } = await collect((cursor) => p.notices.ofCredential('uni-a', 'cred-1', 2, cursor));
+
+        expect(items.map((record) => record.id)).toEqual(['n-3', 'n-2', 'n-1']);
+        expect(pages).toBe(2);
+        expect((await p.notices.ofCredential('uni-b', 'cred-1', 10)).items).toEqual([]);
+      });
+    });
+
+    describe('shares', () => {
+      it('stores a share and reads it back as written', async () => {
+        await p.commit([p.shares.create(share('s-1', 1))]);
+
+        expect(await p.shares.get('s-1', true)).toEqual(share('s-1', 1));
+      });
+
+      it('refuses a share whose id exists', async () => {
+        await p.commit([p.shares.create(share('s-1', 1))]);
+
+        await expect(p.commit([p.shares.create(share('s-1', 2, { emailHash: 'email-bob' }))])).rejects.toBeInstanceOf(ConflictError);
+      });
+
+      it('withdraws a share of its own student once', async () => {
+        await p.commit([p.shares.create(share('s-1', 1))]);
+
+        await p.commit([p.shares.withdraw('s-1', 'email-ada', at(5))]);
+
+        await expect(p.commit([p.shares.withdraw('s-1', 'email-ada', at(6))])).rejects.toBeInstanceOf(ConflictError);
+        expect(await p.shares.get('s-1', true)).toEqual(share('s-1', 1, { withdrawnAt: at(5) }));
+      });
+
+      it("refuses to withdraw another student's share, or one that does not exist", async () => {
+        await p.commit([p.shares.create(share('s-1', 1))]);
+
+        await expect(p.commit([p.shares.withdraw('s-1', 'email-bob', at(5))])).rejects.toBeInstanceOf(ConflictError);
+        await expect(p.commit([p.shares.withdraw('s-none', 'email-ada', at(5))])).rejects.toBeInstanceOf(ConflictError);
+        expect(await p.shares.get('s-1', true)).toEqual(share('s-1', 1));
+        expect(await p.shares.get('s-none', true)).toBeUndefined();
+      });
+
+      it("lists an address's shares newest first over several pages, withdrawn ones included", async () => {
+        for (const second of [2, 3, 1]) await p.commit([p.shares.create(share(`s-${second}`, second))]);
+        await p.commit([p.shares.create(share('s-bob', 9, { emailHash: 'email-bob' })), p.shares.withdraw('s-2', 'email-ada', at(4))]);
+
+        const { items, pages } = await collect((cursor) => p.shares.listBy('email-ada', 2, cursor));
+
+        expect(items.map((record) => record.id)).toEqual(['s-3', 's-2', 's-1']);
+        expect(pages).toBe(2);
+        expect(items[1]).toEqual(share('s-2', 2, { withdrawnAt: at(4) }));
+      });
+    });
+
+    describe('sessions', () => {
+      it('uses a sign-in link once, answering it as written', async () => {
+        await p.sessions.createSignIn(signIn('signin-1'));
+
+        expect(await p.sessions.consumeSignIn('signin-1')).toEqual(signIn('signin-1'));
+        expect(await p.sessions.consumeSignIn('signin-1')).toBeUndefined();
+        expect(await p.sessions.consumeSignIn('signin-unknown')).toBeUndefined();
+      });
+
+      it('gives a sign-in link to one of two uses at once', async () => {
+        await p.sessions.createSignIn(signIn('signin-1'));
+
+        const used = await Promise.all([p.sessions.consumeSignIn('signin-1'), p.sessions.consumeSignIn('signin-1')]);
+
+        expect(used.filter((record) => record !== undefined)).toEqual([signIn('signin-1')]);
+      });
+
+      it('stores a session, reads it back as written, and ends it', async () => {
+        await p.sessions.create(session('session-1', 1));
+
+        expect(await p.sessions.get('session-1')).toEqual(session('session-1', 1));
+        await p.sessions.end('session-1');
+        expect(await p.sessions.get('session-1')).toBeUndefined();
+        await expect(p.sessions.end('session-1')).resolves.toBeUndefined();
+      });
+
+      it("ends every session of an address, and only those, counting them", async () => {
+        for (const second of [1, 2, 3]) await p.sessions.create(session(`session-${second}`, second));
+        await p.sessions.create(session('session-bob', 4, 'email-bob'));
+
+        expect(await p.sessions.endAll('email-ada')).toBe(3);
+        expect(await p.sessions.endAll('email-ada')).toBe(0);
+        expect(await p.sessions.get('session-2')).toBeUndefined();
+        expect(await p.sessions.get('session-bob')).toEqual(session('session-bob', 4, 'email-bob'));
       });
     });
   });

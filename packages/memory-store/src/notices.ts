@@ -26,6 +26,8 @@ export class MemoryNotices implements NoticeRepository {
   }
 
   async transition(id: string, from: NoticeState[], to: NoticeState, fields: NoticeFields): Promise<NoticeRecord | undefined> {
+    // as in DynamoDB, where the queued index cannot be rebuilt by an update
+    if (to === 'queued') throw new TypeError('a notice never returns to queued');
     const stored = this.items.peek(id);
     if (!stored || !from.includes(stored.state)) return undefined;
     const { claimedAt: _dropped, ...rest } = stored;

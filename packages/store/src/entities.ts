@@ -134,6 +134,8 @@ export const entities = {
     indexes: {
       gsi1: { pk: 'TRANSFERS#<institution>#<status>', sk: '<createdAt>#<id>', purpose: 'by status, newest first' },
       gsi2: { pk: 'TRANSFERS#<institution>', sk: '<createdAt>#<id>', purpose: 'all, newest first' },
+      // only when the student's email was given
+      gsi3: { pk: 'TRANSFERSOF#<studentEmailHash>', sk: '<createdAt>#<id>', purpose: 'by student email hash, newest first' },
     },
   }),
   recognition: defineEntity('recognition', {
@@ -148,6 +150,43 @@ export const entities = {
   }),
   // a counter that DynamoDB TTL removes after its window
   rateWindow: defineEntity('rate-window', { entity: 'rate-window', pk: 'RATE#<scope>#<client>#<window>', sk: 'RATE' }),
+
+  delivery: defineEntity('delivery', {
+    entity: 'delivery',
+    schemaVersion: 1,
+    pk: 'DELIVERY#<institution>#<credentialId>',
+    sk: 'DELIVERY',
+    indexes: { gsi1: { pk: 'HELD#<emailHash>', sk: '<issuedAt>#<institution>#<credentialId>', purpose: "an address's holdings, newest first" } },
+  }),
+  // every claim link ever made, the replaced ones too (they answer "expired", not "unknown"), until TTL removes them
+  claim: defineEntity('claim', { entity: 'claim', schemaVersion: 1, pk: 'CLAIM#<tokenHash>', sk: 'CLAIM' }),
+  notice: defineEntity('notice', {
+    entity: 'notice',
+    schemaVersion: 1,
+    pk: 'NOTICE#<id>',
+    sk: 'NOTICE',
+    indexes: {
+      // only while queued: removed by the first transition, and no transition leads back
+      gsi1: { pk: 'NOTICES#QUEUED', sk: '<createdAt>#<id>', purpose: 'queued notices, oldest first' },
+      // claim notices only
+      gsi2: { pk: 'NOTICESOF#<institution>#<credentialId>', sk: '<createdAt>#<id>', purpose: "a credential's notices, newest first" },
+    },
+  }),
+  share: defineEntity('share', {
+    entity: 'share',
+    schemaVersion: 1,
+    pk: 'SHARE#<id>',
+    sk: 'SHARE',
+    indexes: { gsi1: { pk: 'SHARESBY#<emailHash>', sk: '<createdAt>#<id>', purpose: "an address's shares, newest first" } },
+  }),
+  signIn: defineEntity('sign-in', { entity: 'sign-in', schemaVersion: 1, pk: 'SIGNIN#<tokenHash>', sk: 'SIGNIN' }),
+  session: defineEntity('session', {
+    entity: 'session',
+    schemaVersion: 1,
+    pk: 'SESSION#<idHash>',
+    sk: 'SESSION',
+    indexes: { gsi1: { pk: 'SESSIONSOF#<emailHash>', sk: '<createdAt>#<idHash>', purpose: "an address's sessions" } },
+  }),
 } as const;
 
 /** The head and version entities of each catalogue kind. */

@@ -15,3 +15,7 @@ export * from './idempotency.js';
 export * from './batches.js';
 export * from './agreements.js';
 export * from './transfers.js';
+export * from './deliveries.js';
+export * from './notices.js';
+export * from './shares.js';
+export * from './sessions.js';

@@ -39,6 +39,12 @@
  * | transfer             | transfer          | 1 | TRANSFER#<id>                                  | TRANSFER                            |
  * | recognition          | recognition       | 1 | RECOG#<institution>#<credentialId>             | RECOG                               |
  * | rate-window          | rate-window       | — | RATE#<scope>#<client>#<window>                 | RATE                                |
+ * | delivery             | delivery          | 1 | DELIVERY#<institution>#<credentialId>          | DELIVERY                            |
+ * | claim                | claim             | 1 | CLAIM#<tokenHash>                              | CLAIM                               |
+ * | notice               | notice            | 1 | NOTICE#<id>                                    | NOTICE                              |
+ * | share                | share             | 1 | SHARE#<id>                                     | SHARE                               |
+ * | sign-in              | sign-in           | 1 | SIGNIN#<tokenHash>                             | SIGNIN                              |
+ * | session              | session           | 1 | SESSION#<idHash>                               | SESSION                             |
  *
  * | index | name         | pk                                      | sk                                           | for                                   |
  * |-------|--------------|-----------------------------------------|----------------------------------------------|---------------------------------------|
@@ -53,21 +59,30 @@
  * | gsi1  | agreement    | AGREEMENTS#PARTNER#<partner>            | <institution>#<id>                           | with a partner                        |
  * | gsi1  | transfer     | TRANSFERS#<institution>#<status>        | <createdAt>#<id>                             | by status, newest first               |
  * | gsi1  | recognition  | RECOGTO#<institution>#email#<emailHash> | <at>#<credentialId>                          | by student email hash                 |
+ * | gsi1  | delivery     | HELD#<emailHash>                        | <issuedAt>#<institution>#<credentialId>      | an address's holdings, newest first   |
+ * | gsi1  | notice       | NOTICES#QUEUED                          | <createdAt>#<id>                             | queued notices, oldest first          |
+ * | gsi1  | share        | SHARESBY#<emailHash>                    | <createdAt>#<id>                             | an address's shares, newest first     |
+ * | gsi1  | session      | SESSIONSOF#<emailHash>                  | <createdAt>#<idHash>                         | an address's sessions                 |
  * | gsi2  | component    | COMPFIELD#<status>#<broadField>         | <iscedField>#<eqfLevel>#<institution>#<code> | by ISCED prefix, then level           |
  * | gsi2  | badge        | BADGECAT#<status>#<category>            | <institution>#<code>                         | by category                           |
  * | gsi2  | credential   | CREDTO#<institution>#did#<did>          | <issuedAt>#<id>                              | by recipient DID, newest first        |
  * | gsi2  | agreement    | AGREEMENTS                              | <institution>#<id>                           | all                                   |
  * | gsi2  | transfer     | TRANSFERS#<institution>                 | <createdAt>#<id>                             | all, newest first                     |
  * | gsi2  | recognition  | RECOGTO#<institution>#did#<did>         | <at>#<credentialId>                          | by student DID                        |
+ * | gsi2  | notice       | NOTICESOF#<institution>#<credentialId>  | <createdAt>#<id>                             | a credential's notices, newest first  |
  * | gsi3  | component    | COMPLEVEL#<status>#<eqfLevel>           | <institution>#<code>                         | by level                              |
  * | gsi3  | micro-degree | MDLEVEL#<status>#<eqfLevel>             | <institution>#<code>                         | by level                              |
  * | gsi3  | credential   | CREDTO#<institution>#sid#<studentId>    | <issuedAt>#<id>                              | by student id, newest first           |
+ * | gsi3  | transfer     | TRANSFERSOF#<studentEmailHash>          | <createdAt>#<id>                             | by student email hash, newest first   |
  *
  * `<owner>` is an institution's id, or `-admin` for the consortium admin's keys; an audit
  * record's `<institution>` is `-` when it concerns no one institution; `<broadField>` is
  * the first two digits of `<iscedField>`. A credential has a recipient index only for the
  * ways it names its recipient (email, DID, student id), a recognition likewise; a batch
- * leaves gsi1 when it finishes. Idempotency records and rate windows expire by TTL.
+ * leaves gsi1 when it finishes. A transfer is on gsi3 only when the student's email was
+ * given; a notice is on gsi1 only while `queued` and on gsi2 only when it is a claim notice.
+ * Idempotency records, rate windows, sign-in links and sessions expire by TTL, claim links
+ * a while after their expiry (so an old link answers "expired" before it is forgotten).
  */
 import type { GsiName } from './table-definition.js';
 

@@ -10,6 +10,10 @@ import { Idempotency } from './idempotency.js';
 import { Batches } from './batches.js';
 import { Agreements } from './agreements.js';
 import { Transfers } from './transfers.js';
+import { Deliveries } from './deliveries.js';
+import { Notices } from './notices.js';
+import { Shares } from './shares.js';
+import { Sessions } from './sessions.js';
 import { Table, type TableOptions } from './table.js';
 
 /**
@@ -30,6 +34,10 @@ export class Store implements Persistence {
   readonly batches: Batches;
   readonly agreements: Agreements;
   readonly transfers: Transfers;
+  readonly deliveries: Deliveries;
+  readonly notices: Notices;
+  readonly shares: Shares;
+  readonly sessions: Sessions;
 
   constructor(options: TableOptions | Table) {
     this.table = options instanceof Table ? options : new Table(options);
@@ -44,6 +52,10 @@ export class Store implements Persistence {
     this.batches = new Batches(this.table);
     this.agreements = new Agreements(this.table);
     this.transfers = new Transfers(this.table);
+    this.deliveries = new Deliveries(this.table);
+    this.notices = new Notices(this.table);
+    this.shares = new Shares(this.table);
+    this.sessions = new Sessions(this.table);
   }
 
   async commit(changes: Change[], onConflict?: OnConflict): Promise<void> {

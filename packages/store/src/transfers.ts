@@ -22,10 +22,18 @@ export class Transfers implements TransferRepository {
 
   /** A put of the whole transfer, conditional on the revision the caller read (none for a new one). */
   put(record: TransferRecord, previousRevision?: number): TableChange {
+    const { studentEmailHash } = record;
     return new TableChange(transfer.name, {
       Put: {
         TableName: this.table.name,
-        Item: { ...transfer.key(record), ...transfer.index('gsi1', record), ...transfer.index('gsi2', record), ...transfer.metadata, ...record },
+        Item: {
+          ...transfer.key(record),
+          ...transfer.index('gsi1', record),
+          ...transfer.index('gsi2', record),
+          ...(studentEmailHash ? transfer.index('gsi3', { ...record, studentEmailHash }) : {}),
+          ...transfer.metadata,
+          ...record,
+        },
         ...(previousRevision === undefined
           ? { ConditionExpression: 'attribute_not_exists(pk)' }
           : { ConditionExpression: 'revision = :revision', ExpressionAttributeValues: { ':revision': previousRevision } }),
@@ -38,6 +46,11 @@ export class Transfers implements TransferRepository {
       ? (['gsi1', transfer.indexPartition('gsi1', { institution, status })] as const)
       : (['gsi2', transfer.indexPartition('gsi2', { institution })] as const);
     const page = await this.table.page(index, partition, limit, cursor, { newestFirst: true });
+    return { items: page.items.map((item) => stripKeys<TransferRecord>(item)), nextCursor: page.nextCursor };
+  }
+
+  async listByStudent(emailHash: string, limit: number, cursor?: string): Promise<Page<TransferRecord>> {
+    const page = await this.table.page('gsi3', transfer.indexPartition('gsi3', { studentEmailHash: emailHash }), limit, cursor, { newestFirst: true });
     return { items: page.items.map((item) => stripKeys<TransferRecord>(item)), nextCursor: page.nextCursor };
   }
 
