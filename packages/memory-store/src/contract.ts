@@ -1485,6 +1485,18 @@ export function describePersistenceContract(name: string, makePersistence: () =>
         expect(taken.filter((record) => record !== undefined)).toHaveLength(1);
       });
 
+      it('takes over a stale sending notice only for the sender that read it as claimed at that time', async () => {
+        await p.commit([p.notices.create(notice('n-1', 1, { state: 'sending', claimedAt: at(2) }))]);
+
+        const taken = await Promise.all([
+          p.notices.transition('n-1', ['sending'], 'sending', { claimedAt: at(7) }, at(2)),
+          p.notices.transition('n-1', ['sending'], 'sending', { claimedAt: at(8) }, at(2)),
+        ]);
+
+        expect(taken.filter((record) => record !== undefined)).toHaveLength(1);
+        expect(await p.notices.transition('n-1', ['sending'], 'sent', { sentAt: at(9) }, at(2))).toBeUndefined();
+      });
+
       it('refuses a move back to queued', async () => {
         await p.commit([p.notices.create(notice('n-1', 1, { state: 'sending', claimedAt: at(2) }))]);
 

@@ -25,11 +25,12 @@ export class MemoryNotices implements NoticeRepository {
     return this.items.get(id);
   }
 
-  async transition(id: string, from: NoticeState[], to: NoticeState, fields: NoticeFields): Promise<NoticeRecord | undefined> {
+  async transition(id: string, from: NoticeState[], to: NoticeState, fields: NoticeFields, claimedAt?: string): Promise<NoticeRecord | undefined> {
     // as in DynamoDB, where the queued index cannot be rebuilt by an update
     if (to === 'queued') throw new TypeError('a notice never returns to queued');
     const stored = this.items.peek(id);
     if (!stored || !from.includes(stored.state)) return undefined;
+    if (claimedAt !== undefined && stored.claimedAt !== claimedAt) return undefined;
     const { claimedAt: _dropped, ...rest } = stored;
     this.items.set(id, { ...rest, ...fields, state: to });
     return this.items.get(id);

@@ -38,7 +38,7 @@ export class Notices implements NoticeRepository {
   }
 
   /** One conditional update: of two senders taking the same notice, one gets it. */
-  async transition(id: string, from: NoticeState[], to: NoticeState, fields: NoticeFields): Promise<NoticeRecord | undefined> {
+  async transition(id: string, from: NoticeState[], to: NoticeState, fields: NoticeFields, claimedAt?: string): Promise<NoticeRecord | undefined> {
     // the queued index could not be rebuilt here (an update cannot join createdAt and id)
     if (to === 'queued') throw new TypeError('a notice never returns to queued');
     if (from.length === 0) return undefined;
@@ -52,6 +52,12 @@ export class Notices implements NoticeRepository {
       sets.push(`#f${i} = :f${i}`);
     });
     from.forEach((state, i) => (values[`:from${i}`] = state));
+    const conditions = [`#state IN (${from.map((_, i) => `:from${i}`).join(', ')})`];
+    if (claimedAt !== undefined) {
+      names['#claimedAt'] = 'claimedAt';
+      values[':claimedAt'] = claimedAt;
+      conditions.push('#claimedAt = :claimedAt');
+    }
     const removed = ['gsi1pk', 'gsi1sk', ...(fields.claimedAt === undefined ? ['claimedAt'] : [])];
     try {
       const out = await this.table.doc.send(
@@ -59,7 +65,7 @@ export class Notices implements NoticeRepository {
           TableName: this.table.name,
           Key: notice.key({ id }),
           UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removed.join(', ')}`,
-          ConditionExpression: `#state IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
+          ConditionExpression: conditions.join(' AND '),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',

@@ -195,9 +195,16 @@ export interface NoticeRepository {
    * Moves a notice from one of `from` to `to`, setting `fields` (and dropping `claimedAt`
    * unless given): the updated record, or undefined when its state was none of `from` (or
    * it does not exist). The one state machine of notices: claim (`queued` -> `sending`),
-   * sent, failed, bounced, complained, superseded.
+   * sent, failed, bounced, complained, superseded. With `claimedAt`, only a notice taken at
+   * exactly that time moves: of two senders taking over the same stale `sending` notice, one does.
    */
-  transition(id: string, from: NoticeState[], to: NoticeState, fields: Partial<Pick<NoticeRecord, 'claimedAt' | 'sentAt' | 'providerMessageId' | 'eventAt' | 'failure'>>): Promise<NoticeRecord | undefined>;
+  transition(
+    id: string,
+    from: NoticeState[],
+    to: NoticeState,
+    fields: Partial<Pick<NoticeRecord, 'claimedAt' | 'sentAt' | 'providerMessageId' | 'eventAt' | 'failure'>>,
+    claimedAt?: string,
+  ): Promise<NoticeRecord | undefined>;
   /** Notices still `queued` that were created before `before`, oldest first (the sweep). */
   queuedBefore(before: string, limit: number): Promise<NoticeRecord[]>;
   /** A credential's notices, newest first. */
