@@ -1,6 +1,7 @@
 /**
- * The whole exchange on one machine: a DynamoDB Local engine, the local key vault, and
- * every function app behind one port. `pnpm start` and the end-to-end tests use this.
+ * The whole exchange on one machine: a DynamoDB Local engine, the local key vault, an
+ * outbox folder for the notices, and every function app behind one port. `pnpm start` and
+ * the end-to-end tests use this.
  */
 import { mkdirSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
@@ -15,13 +16,14 @@ import { createCredentialsApp } from '@cx/fn-credentials';
 import { createVerifyApp } from '@cx/fn-verify';
 import { createRecognitionApp } from '@cx/fn-recognition';
 import { createPagesApp } from '@cx/fn-pages';
-import { credentialServices, type CredentialServices } from '@cx/core';
+import { credentialServices, InProcessQueue, sendFailureReason, type CredentialServices, type NoticeMessage } from '@cx/core';
 import { bootstrapAdminKey, createLog, FaultStats, faultyKeyVault, injectFaults, type ExchangeDeps, type FaultSpec } from '@cx/runtime';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { KmsKeyVault, LocalKeyVault } from '@cx/signing';
 import { Store } from '@cx/store';
 import { ensureTable, localClient, startDynamoDbLocal, type DynamoDbLocal } from '@cx/store/dynamodb-local';
 import { ownerOnly } from './data-dir.js';
+import { OutboxMailer } from './outbox-mailer.js';
 import type { TlsFiles } from './self-signed.js';
 import { createLocalGateway, type FetchApp } from './router.js';
 
@@ -53,6 +55,10 @@ export interface LocalExchangeOptions {
    * resolves over https, so wallets and test suites on this machine need it to resolve a DID.
    */
   tls?: TlsFiles;
+  /** Notices written to the outbox per second at most (CX_MAIL_RATE; 14, as SES's usual rate, when absent). */
+  mailRate?: number;
+  /** How many days a claim link works (CX_CLAIM_DAYS; 30 when absent). */
+  claimDays?: number;
 }
 
 export interface LocalExchange {
@@ -67,9 +73,14 @@ export interface LocalExchange {
   resumedBatches: number;
   /** The faults injected so far, when `faults` was given. */
   faultStats?: FaultStats;
+  /** Where notices are written, one `<notice id>.eml` each: `<dataDir>/outbox`. */
+  outboxDir: string;
   fetch: (request: Request) => Promise<Response>;
   stop(): Promise<void>;
 }
+
+/** How often the notice sweep runs while the exchange runs (the AWS schedule's stand-in). */
+const SWEEP_EVERY_MS = 10 * 60_000;
 
 /** Builds every function app from the same deps, keyed by the topology's function names. */
 export function createFunctionApps(deps: ExchangeDeps, services: CredentialServices = credentialServices(deps)): Record<string, FetchApp> {
@@ -137,6 +148,21 @@ export async function startLocalExchange(options: LocalExchangeOptions): Promise
     });
     const url = `${options.tls ? 'https' : 'http'}://${urlHost(host)}:${port}`;
     const publicUrl = (options.publicUrl ?? url).replace(/\/+$/, '');
+    const outboxDir = join(dataDir, 'outbox');
+    const log = createLog();
+    // Stopping closes the notice queue: the notices being written finish, those still waiting
+    // are left `queued` (their links were only in this process's memory). The notice sweep
+    // supersedes each an hour after it was written and sends a new notice with a new link; it
+    // runs at start and every SWEEP_EVERY_MS while the exchange runs, as it is scheduled in AWS.
+    // Draining the queue instead would hold a stop for minutes after a large graduation run
+    // (2,000 notices at 14/s), and a crash leaves the same state anyway.
+    let services: CredentialServices | undefined;
+    let closed = false;
+    const noticeQueue = new InProcessQueue<NoticeMessage>((message) => (closed ? Promise.resolve() : services!.noticeSender.process(message)), {
+      concurrency: 2,
+      onGiveUp: (message, error, attempts) => services!.noticeSender.giveUp(message, sendFailureReason(error, attempts)),
+      log,
+    });
     const deps: ExchangeDeps = {
       store,
       keyVault: keyVault(options, dataDir, faultStats),
@@ -145,13 +171,23 @@ export async function startLocalExchange(options: LocalExchangeOptions): Promise
       adminTokenHash: options.adminToken ? hashSecret(options.adminToken) : undefined,
       clock: options.clock,
       // one JSON record per line on stdout, as in CloudWatch (POWERTOOLS_DEV=true indents them)
-      log: createLog(),
+      log,
+      mailer: new OutboxMailer(outboxDir),
+      noticeQueue,
+      mailRate: options.mailRate,
+      claimDays: options.claimDays,
     };
-    const services = credentialServices(deps);
+    services = credentialServices(deps);
+    const { batches, notices } = services;
     gateway = createLocalGateway(createFunctionApps(deps, services));
     const generatedAdminKey = options.adminToken ? undefined : await bootstrapAdminKey(store);
     // the in-process queue did not survive the last stop: graduation runs it left unfinished go on
-    const resumedBatches = await services.batches.resumeOpen();
+    const resumedBatches = await batches.resumeOpen();
+    const sweepNotices = () => notices.sweep().catch((error: unknown) => log.error('the notice sweep failed; it runs again later', { error }));
+    await sweepNotices();
+    const sweeper = setInterval(sweepNotices, SWEEP_EVERY_MS);
+    // the sweep alone never keeps the process alive
+    sweeper.unref();
 
     return {
       url,
@@ -161,9 +197,13 @@ export async function startLocalExchange(options: LocalExchangeOptions): Promise
       generatedAdminKey,
       resumedBatches,
       faultStats,
+      outboxDir,
       fetch: async (request) => gateway!.fetch(request),
       stop: async () => {
         await new Promise<void>((done) => server.close(() => done()));
+        clearInterval(sweeper);
+        closed = true;
+        await noticeQueue.idle();
         await stopEngine();
         // what DynamoDB Local wrote while running (its umask may not be ours)
         if (engine) ownerOnly(dataDir);
