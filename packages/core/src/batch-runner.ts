@@ -7,6 +7,9 @@
  * recorded once. Every item ends issued or failed: a chunk that keeps failing is given up
  * with `failChunk` (the in-process queue's last attempt, the dead-letter queue's consumer in
  * AWS, the scheduled `sweep`), which reports its remaining items failed with the reason.
+ * Each item issued to an email address gets its claim notice (unless the run or the item
+ * says `"notify": false`), written with its credential, so a chunk delivered twice writes
+ * none twice; a chunk's notices go to the notice queue together, a few at a time.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -28,6 +31,8 @@ import {
   consoleLog,
   type Log,
 } from '@cx/domain';
+import type { NoticeMessage } from './delivery/notice-message.js';
+import type { NoticeService } from './delivery/notices.js';
 import type { Idempotency } from './idempotency.js';
 import type { CredentialIssuer } from './issuer.js';
 
@@ -54,6 +59,8 @@ export interface SubmitOptions {
   requestId?: string;
   /** The client's Idempotency-Key: a repeated start with it answers the first run. */
   idempotencyKey?: string;
+  /** `false`: no item of the run gets a notice (the run's `"notify": false`). */
+  notify?: boolean;
 }
 
 /** A started run; `replayed` when an earlier start with the same Idempotency-Key made it. */
@@ -92,7 +99,7 @@ export const BATCH_STALE_AFTER_MS = 30 * 60_000;
 export const batchItemKey = (batchId: string, index: number): string => `batch-${batchId}-${index}`;
 
 /** The request hash of a run under an Idempotency-Key (not any single issue request's). */
-const runHash = (items: unknown[]) => contentHash({ operation: 'credential-batch', items });
+const runHash = (items: unknown[], notify?: boolean) => contentHash({ operation: 'credential-batch', items, ...(notify === undefined ? {} : { notify }) });
 
 function principalOfActor(actor: Actor): Principal {
   if (actor.kind === 'institution' && actor.id) return { kind: 'institution', institutionId: actor.id, keyId: actor.keyId ?? 'batch' };
@@ -140,7 +147,14 @@ export function validateBatchItems(items: unknown[]): unknown[] {
 
 export class BatchRunner {
   constructor(
-    private readonly deps: { store: Persistence; issuer: CredentialIssuer; idempotency: Idempotency; clock: Clock; queue: JobQueue<BatchChunkMessage> },
+    private readonly deps: {
+      store: Persistence;
+      issuer: CredentialIssuer;
+      idempotency: Idempotency;
+      clock: Clock;
+      queue: JobQueue<BatchChunkMessage>;
+      notices: NoticeService;
+    },
   ) {}
 
   private at(): string {
@@ -156,11 +170,19 @@ export class BatchRunner {
   async submit(institution: string, items: unknown[], actor: Actor, options: SubmitOptions = {}): Promise<SubmittedBatch> {
     const valid = validateBatchItems(items);
     const createdAt = this.at();
-    const fresh = { id: randomUUID(), institution, total: valid.length, createdAt, createdBy: actor, requestId: options.requestId };
+    const fresh = {
+      id: randomUUID(),
+      institution,
+      total: valid.length,
+      createdAt,
+      createdBy: actor,
+      requestId: options.requestId,
+      ...(options.notify === undefined ? {} : { notify: options.notify }),
+    };
     const key = options.idempotencyKey;
     if (!key) return { ...(await this.start(fresh, valid)), replayed: false };
 
-    const claim = await this.deps.idempotency.claim(institution, key, runHash(valid), fresh.id);
+    const claim = await this.deps.idempotency.claim(institution, key, runHash(valid, options.notify), fresh.id);
     // a key older than its time to live binds nothing: this is a new run
     if (!claim.held && claim.state === 'expired') return { ...(await this.start(fresh, valid)), replayed: false };
     const id = claim.held ? claim.resultId : claim.record.resultId;
@@ -222,6 +244,13 @@ export class BatchRunner {
     let next = 0;
     let stopped = false;
     let sinceCount = 0;
+    // the notices of items issued in this delivery, dispatched together at each count and at the end
+    let notices: NoticeMessage[] = [];
+    const dispatchNotices = () => {
+      const taken = notices;
+      notices = [];
+      return this.deps.notices.dispatch(taken);
+    };
     const issueOne = async (item: unknown, index: number) => {
       const parsed = issueRequestSchema.safeParse(item);
       if (!parsed.success) {
@@ -234,7 +263,14 @@ export class BatchRunner {
         return;
       }
       try {
-        const issued = await this.deps.issuer.issue(institution, parsed.data, { principal, requestId: batch.requestId, idempotencyKey: batchItemKey(batchId, index) });
+        // the run's "notify": false counts for every item (and is part of the item's request, as its own would be)
+        const request = batch.notify === false ? { ...parsed.data, notify: false } : parsed.data;
+        const issued = await this.deps.issuer.issue(institution, request, {
+          principal,
+          requestId: batch.requestId,
+          idempotencyKey: batchItemKey(batchId, index),
+          deferNotice: (notice) => notices.push(notice),
+        });
         await this.deps.store.batches.record(institution, batchId, index, { credentialId: issued.id });
       } catch (error) {
         if (isTransientItemFailure(error)) throw error;
@@ -262,11 +298,14 @@ export class BatchRunner {
         }
         if (++sinceCount >= COUNT_EVERY) {
           sinceCount = 0;
+          await dispatchNotices();
           await this.count(message, stored).catch(() => undefined);
         }
       }
     };
     const settled = await Promise.allSettled(Array.from({ length: Math.min(ITEM_CONCURRENCY, pending.length) }, worker));
+    // what was issued is committed with its notices: they go out whether or not the chunk failed after
+    await dispatchNotices();
     const failure = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failure) {
       await this.count(message, stored).catch(() => undefined);

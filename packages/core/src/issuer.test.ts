@@ -71,12 +71,12 @@ describe('issuing a credential for a published component', () => {
     });
   });
 
-  it('writes the credential and its audit record in one commit', async () => {
+  it('writes the credential, its delivery and notice, and its audit record in one commit', async () => {
     const commit = vi.spyOn(core.persistence, 'commit');
 
     const issued = await core.issuer.issue('uni-a', issueRequest(), ctx);
 
-    expect(commit.mock.calls.map(([changes]) => changes.map((change) => change.entity))).toEqual([['credential', 'audit']]);
+    expect(commit.mock.calls.map(([changes]) => changes.map((change) => change.entity))).toEqual([['credential', 'delivery', 'claim', 'notice', 'audit']]);
     expect(await core.audited('uni-a', 'credential.issue')).toEqual([
       expect.objectContaining({ target: `institutions/uni-a/credentials/${issued.id}`, actor: { kind: 'institution', id: 'uni-a', keyId: 'uni-a-key' }, requestId: 'request-1' }),
     ]);
@@ -185,6 +185,7 @@ describe('with an Idempotency-Key', () => {
       clock: core.clock,
       status: core.status,
       idempotency,
+      notices: core.notices,
       wait: { now: () => waitedMs, sleep: async (ms) => void (waitedMs += ms) },
     });
 

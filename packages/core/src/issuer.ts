@@ -1,8 +1,10 @@
 /**
  * Issuing Open Badges 3.0 credentials for catalogue entries: the entry is frozen at its
  * version, the recipient identified by DID or salted email hash, two status entries
- * allocated, and the credential signed with the institution's own key. Retries with an
- * Idempotency-Key get the same credential, however many arrive at once.
+ * allocated, and the credential signed with the institution's own key. A credential issued
+ * to an email address is committed with its delivery (a claim link) and, unless the request
+ * says `"notify": false`, a claim notice, dispatched after the commit. Retries with an
+ * Idempotency-Key get the same credential, however many arrive at once, and no second notice.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -45,6 +47,8 @@ import { IdempotencyInProgressError, type Claim, type Idempotency } from './idem
 import { requireActiveMember } from './membership.js';
 import { signAsInstitution } from './signing.js';
 import type { StatusService } from './status-service.js';
+import type { NoticeMessage } from './delivery/notice-message.js';
+import type { NoticeService } from './delivery/notices.js';
 
 export interface IssuerDeps {
   store: Persistence;
@@ -54,6 +58,8 @@ export interface IssuerDeps {
   clock: Clock;
   status: StatusService;
   idempotency: Idempotency;
+  /** Deliveries and claim notices of credentials issued to an email address. */
+  notices: NoticeService;
   /** How a request waiting for a concurrent one with its Idempotency-Key tells time and waits (tests: instant). */
   wait?: { now?: () => number; sleep?: (ms: number) => Promise<void> };
   /** Components recognised for a recipient at an institution through decided transfers (issue 5). */
@@ -72,6 +78,12 @@ export interface RecognisedComponent {
 
 export interface IssueContext extends RequestContext {
   idempotencyKey?: string;
+  /**
+   * Takes the claim notice written with the credential, for the caller to dispatch with
+   * others through NoticeService.dispatch (a graduation run's chunk); without it the notice
+   * is dispatched at once. Not called for a retry answered with the stored credential.
+   */
+  deferNotice?: (notice: NoticeMessage) => void;
 }
 
 export interface IssuedCredential {
@@ -210,8 +222,12 @@ export class CredentialIssuer {
       builtFrom: achievement.builtFrom,
       credential,
     };
+    // the delivery and its notice are committed with the credential: a retry that finds the credential finds them too, and writes no second notice
+    const email = request.recipient.email;
+    const delivery = email && record.emailHash ? this.deps.notices.deliver(institution, { ...record, emailHash: record.emailHash }, email, request.notify !== false) : undefined;
     await this.deps.store.commit([
       this.deps.store.credentials.create(record),
+      ...(delivery?.changes ?? []),
       ...(ctx.idempotencyKey ? [this.deps.idempotency.complete(institution.id, ctx.idempotencyKey)] : []),
       this.deps.store.audit.entry(
         auditEntry(ctx, {
@@ -223,6 +239,9 @@ export class CredentialIssuer {
         }),
       ),
     ]);
+    const notice = delivery?.message;
+    if (notice && ctx.deferNotice) ctx.deferNotice(notice);
+    else if (notice) await this.deps.notices.dispatch([notice]);
     return { id, credential, record };
   }
 

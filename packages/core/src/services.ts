@@ -1,8 +1,14 @@
 /** The exchange's credential services, built once per process from its dependencies. */
 import type { DocumentLoader } from '@cx/credentials';
-import { systemClock } from '@cx/domain';
+import { systemClock, type JobQueue, type Mailer } from '@cx/domain';
 import { BatchRunner, giveUpReason, InProcessQueue, type BatchChunkMessage } from './batch-runner.js';
 import type { CoreDeps } from './deps.js';
+import { MemoryMailer } from './delivery/memory-mailer.js';
+import type { NoticeMessage } from './delivery/notice-message.js';
+import { NoticeSender } from './delivery/notice-sender.js';
+import { NoticeService, sendFailureReason } from './delivery/notices.js';
+import { SendPace } from './delivery/send-pace.js';
+import { StudentService } from './delivery/student-service.js';
 import { exchangeDocumentLoader } from './document-loader.js';
 import { Idempotency } from './idempotency.js';
 import { CredentialIssuer, type IssuerDeps } from './issuer.js';
@@ -19,6 +25,15 @@ export interface CredentialServices {
   batches: BatchRunner;
   agreements: AgreementService;
   transfers: TransferService;
+  /** Claim and sign-in notices: made, resent, listed, swept. */
+  notices: NoticeService;
+  /** What a student does with what they hold (the pages' StudentDesk). */
+  student: StudentService;
+  /** The notice queue's consumer: the in-process queue's handler, the SQS function's in AWS. */
+  noticeSender: NoticeSender;
+  noticeQueue: JobQueue<NoticeMessage>;
+  /** The mailer the notice sender sends with (tests read `MemoryMailer.messages`). */
+  mailer: Mailer;
 }
 
 export interface ServiceOptions {
@@ -30,8 +45,9 @@ export interface ServiceOptions {
 }
 
 /**
- * Builds the services once per process. The batch queue is the deps' (SQS in AWS); without
- * one, an in-process queue runs the worker in this process.
+ * Builds the services once per process. The batch and notice queues are the deps' (SQS in
+ * AWS); without them, in-process queues run the chunk worker and the notice sender in this
+ * process.
  *
  * @example
  * const services = credentialServices(deps);
@@ -42,7 +58,19 @@ export function credentialServices(deps: CoreDeps, options: ServiceOptions = {})
   const base = { store: deps.store, keyVault: deps.keyVault, publicUrl: deps.publicUrl, documentLoader, clock };
   const status = new StatusService(base);
   const idempotency = new Idempotency({ store: deps.store, clock });
-  const issuer = new CredentialIssuer({ ...base, status, idempotency, recognisedComponents: options.recognisedComponents });
+  const log = deps.log;
+  const mailer = deps.mailer ?? new MemoryMailer();
+  const noticeSender = new NoticeSender({ store: deps.store, mailer, clock, pace: new SendPace(deps.mailRate ?? 14), log });
+  // locally, a notice that keeps failing is given up (marked failed) as the dead-letter consumer does in AWS
+  const noticeQueue =
+    deps.noticeQueue ??
+    new InProcessQueue<NoticeMessage>((message) => noticeSender.process(message), {
+      concurrency: 2,
+      onGiveUp: (message, error, attempts) => noticeSender.giveUp(message, sendFailureReason(error, attempts)),
+      log,
+    });
+  const notices = new NoticeService({ store: deps.store, clock, publicUrl: deps.publicUrl, queue: noticeQueue, idempotency, claimDays: deps.claimDays, log });
+  const issuer = new CredentialIssuer({ ...base, status, idempotency, notices, recognisedComponents: options.recognisedComponents });
   const verifier = new CredentialVerifier(base);
   let batches: BatchRunner;
   // locally, a chunk that keeps failing is given up as the dead-letter consumer does in AWS
@@ -53,8 +81,9 @@ export function credentialServices(deps: CoreDeps, options: ServiceOptions = {})
       onGiveUp: (message, error, attempts) => batches.failChunk(message, giveUpReason(error, attempts)),
       log: deps.log,
     });
-  batches = new BatchRunner({ store: deps.store, issuer, idempotency, clock, queue });
+  batches = new BatchRunner({ store: deps.store, issuer, idempotency, clock, queue, notices });
   const agreements = new AgreementService({ store: deps.store, clock });
   const transfers = new TransferService({ ...base, verifier, anonymousPerMinute: options.anonymousTransfersPerMinute });
-  return { documentLoader, status, issuer, verifier, batches, agreements, transfers };
+  const student = new StudentService({ store: deps.store, clock, notices });
+  return { documentLoader, status, issuer, verifier, batches, agreements, transfers, notices, student, noticeSender, noticeQueue, mailer };
 }

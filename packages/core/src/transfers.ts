@@ -87,6 +87,8 @@ export class TransferService {
       totalEctsRecognised: 0,
       submittedBy: actorOf(ctx.principal),
       trackingTokenHash: trackingToken ? hashSecret(trackingToken) : undefined,
+      // `/my` lists the student's transfers by it
+      studentEmailHash: body.student.email ? emailLookupHash(body.student.email) : undefined,
       revision: 1,
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),

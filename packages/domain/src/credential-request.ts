@@ -39,6 +39,13 @@ export const issueRequestSchema = z
       .max(20)
       .optional(),
     validUntil: timestampSchema.optional(),
+    notify: z
+      .boolean()
+      .optional()
+      .meta({
+        description:
+          'Whether the recipient’s email address gets a notice with a claim link (default true). `false` sends none; the credential is the same either way, and its claim link can be sent later with `POST .../credentials/{credentialId}/notices`.',
+      }),
   })
   .meta({ id: 'IssueRequest' });
 export type IssueRequest = z.infer<typeof issueRequestSchema>;

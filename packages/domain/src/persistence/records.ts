@@ -192,6 +192,8 @@ export interface BatchRecord {
   requestId?: string;
   /** The Idempotency-Key the run was started with, if any. */
   idempotencyKey?: string;
+  /** `false` when the run was started with `"notify": false`: none of its credentials gets a notice. */
+  notify?: boolean;
   startedAt?: string;
   finishedAt?: string;
 }
