@@ -1,6 +1,7 @@
 /**
  * The exchange's pages for people: verify a credential, browse the consortium's catalogue,
- * and carry credits to another university. Server-rendered with hono's JSX over the same
+ * carry credits to another university, and, for students, claim, share and keep what they
+ * were issued (`/claim`, `/credentials`, `/my`). Server-rendered with hono's JSX over the same
  * services the API uses; every form works without JavaScript, and a small script helps
  * where it can (dropping a file, fetching `/verify?url=` in the browser).
  */
@@ -14,7 +15,10 @@ import { closeAfter, logOf, requestIds, requestLog, toProblem } from '@cx/http';
 import type { ExchangeDeps } from '@cx/runtime';
 import { ASSETS } from './assets.js';
 import { registerCataloguePages } from './catalogue.js';
+import { registerClaimPages } from './claim.js';
+import { registerMyPages } from './my.js';
 import { render, type PagesContext, type PagesEnv } from './page.js';
+import { registerSharePages } from './share.js';
 import { registerTransferPages } from './transfer.js';
 import { registerVerifyPages } from './verify.js';
 
@@ -45,7 +49,7 @@ export interface PagesOptions {
 }
 
 /**
- * The pages app: `/`, `/verify`, `/catalogue`, `/transfer` and their assets, as the topology
+ * The pages app: `/`, `/verify`, `/catalogue`, `/transfer`, `/claim`, `/credentials`, `/my` and their assets, as the topology
  * routes them to the `pages` function.
  *
  * @example
@@ -123,6 +127,9 @@ export function createPagesApp(deps: ExchangeDeps, options: PagesOptions = {}): 
           <li>
             <a href="/transfer">Transfer your credits</a>: ask another member university to recognise your credentials, and follow the decision.
           </li>
+          <li>
+            <a href="/my">My credentials</a>: every credential issued to your email address, to download, share or transfer.
+          </li>
         </ul>
       </>,
     ),
@@ -131,6 +138,9 @@ export function createPagesApp(deps: ExchangeDeps, options: PagesOptions = {}): 
   registerVerifyPages(app, ctx);
   registerCataloguePages(app, ctx);
   registerTransferPages(app, ctx);
+  registerClaimPages(app, ctx);
+  registerSharePages(app, ctx);
+  registerMyPages(app, ctx);
   return app;
 }
 

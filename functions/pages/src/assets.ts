@@ -90,12 +90,34 @@ code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monosp
 .error-summary h2 { margin-top: 0; font-size: 1.2rem; }
 .error-summary a { color: var(--bad); font-weight: 600; }
 footer.site { border-top: 1px solid var(--line); color: var(--muted); padding: 1rem 0 2rem; font-size: 0.95rem; }
+form.inline { display: inline-block; margin: 0; }
+.row { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; margin: 0.35rem 0 0.75rem; }
+.action-list { list-style: none; padding: 0; }
+.action-list li { margin: 0 0 0.85rem; }
+.shares { list-style: none; padding: 0; }
+.shares li { border-top: 1px solid var(--line); padding: 0.75rem 0 0.25rem; }
+.check { display: flex; gap: 0.5rem; align-items: center; }
+.check input { width: 1.25rem; height: 1.25rem; margin: 0; }
+.check label { margin: 0; font-weight: 400; }
+.qr { margin: 1.5rem 0; }
+.qr img { display: block; width: 12rem; height: 12rem; }
+.qr figcaption { color: var(--muted); font-size: 0.95rem; margin-top: 0.5rem; }
+@media print {
+  header.site, footer.site, .skip, .no-print, nav { display: none !important; }
+  html { font-size: 11pt; }
+  main { padding: 0; }
+  .wrap { max-width: none; }
+  a { color: inherit; text-decoration: none; }
+  .print-sheet { border: 2px solid #000; padding: 1.5rem; }
+  .qr { break-inside: avoid; }
+}
 `;
 
 /**
  * Progressive enhancement only: every form works without it. It reads a dropped file into
  * the verify form, fetches `/verify?url=` in the browser (never on the server, so the
- * exchange cannot be made to fetch arbitrary addresses), and copies tracking links.
+ * exchange cannot be made to fetch arbitrary addresses), copies tracking and share links, and
+ * prints the print view.
  */
 const JS = `
 (function () {
@@ -142,6 +164,12 @@ const JS = `
         say.textContent = 'Could not fetch the credential from ' + url + ': ' + (e && e.message ? e.message : e) +
           '. The address may not allow other sites to read it. Download the file and choose it below instead.';
       });
+  }
+
+  var print = document.querySelector('button[data-print]');
+  if (print) {
+    print.hidden = false;
+    print.addEventListener('click', function () { window.print(); });
   }
 
   Array.prototype.forEach.call(document.querySelectorAll('button[data-copy]'), function (button) {

@@ -7,12 +7,13 @@ import type { Child, PropsWithChildren } from 'hono/jsx';
 import type { FieldIssue } from '@cx/domain';
 import { SCRIPT, STYLESHEET } from './assets.js';
 
-export type Section = 'home' | 'verify' | 'catalogue' | 'transfer';
+export type Section = 'home' | 'verify' | 'catalogue' | 'transfer' | 'my';
 
 const NAV: Array<{ section: Section; href: string; label: string }> = [
   { section: 'verify', href: '/verify', label: 'Verify a credential' },
   { section: 'catalogue', href: '/catalogue', label: 'Catalogue' },
   { section: 'transfer', href: '/transfer', label: 'Transfer credits' },
+  { section: 'my', href: '/my', label: 'My credentials' },
 ];
 
 export const SITE_NAME = 'Consortium credit exchange';

@@ -25,17 +25,37 @@ async function read(response: Response): Promise<Page> {
   return { status: response.status, headers: response.headers, html, text: pageText(html) };
 }
 
-export async function getPage(cx: TestExchange, path: string): Promise<Page> {
-  return read(await cx.fetch(new Request(new URL(path, PUBLIC_URL))));
+export async function getPage(cx: TestExchange, path: string, headers: Record<string, string> = {}): Promise<Page> {
+  return read(await cx.fetch(new Request(new URL(path, PUBLIC_URL), { headers, redirect: 'manual' })));
 }
 
-/** Posts a form as a browser on the exchange's own pages does: multipart, with its Origin. */
-export async function postForm(cx: TestExchange, path: string, fields: Record<string, string | File | File[]>, origin = PUBLIC_URL): Promise<Page> {
+/** Posts a form as a browser on the exchange's own pages does: multipart, with its Origin (and any other headers, a cookie say). */
+export async function postForm(cx: TestExchange, path: string, fields: Record<string, string | File | File[]>, origin = PUBLIC_URL, headers: Record<string, string> = {}): Promise<Page> {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) {
     for (const item of Array.isArray(value) ? value : [value]) form.append(name, item);
   }
-  return read(await cx.fetch(new Request(new URL(path, PUBLIC_URL), { method: 'POST', body: form, headers: { origin }, redirect: 'manual' })));
+  return read(await cx.fetch(new Request(new URL(path, PUBLIC_URL), { method: 'POST', body: form, headers: { origin, ...headers }, redirect: 'manual' })));
+}
+
+/**
+ * The path of the newest link starting with `prefix` (`/claim/`, `/my?token=`) in the mail
+ * sent to `to`, waiting for the notice queue to deliver it; `after` skips the messages
+ * counted before.
+ */
+export async function linkInMail(mailer: { messages: Array<{ to: string; text: string }> }, to: string, prefix: string, after = 0): Promise<string> {
+  const pattern = new RegExp(`${PUBLIC_URL.replace(/[.]/g, '\\.')}(${prefix.replace(/[?]/g, '\\?')}[\\w-]+)`);
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const found = mailer.messages
+      .slice(after)
+      .filter((m) => m.to === to)
+      .map((m) => pattern.exec(m.text)?.[1])
+      .filter((link): link is string => Boolean(link))
+      .at(-1);
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`no mail to ${to} with a link ${prefix}`);
 }
 
 export const jsonFile = (value: unknown, name = 'credential.json') => new File([JSON.stringify(value)], name, { type: 'application/json' });

@@ -6,13 +6,15 @@
  * takes appeals, and offers the signed recognition record once everything is decided.
  */
 import type { Context } from 'hono';
-import { memberIdOfDid } from '@cx/core';
+import { memberIdOfDid, type Holding } from '@cx/core';
 import { appealBodySchema, DomainError, transferBodySchema, ValidationError } from '@cx/domain';
 import { clientAddress, toProblem } from '@cx/http';
 import type { StoredInstitution, TransferDecision, TransferItem, TransferRecord } from '@cx/domain';
 import { ErrorSummary, Facts, FileField, SelectField, TextArea, TextField, fieldErrors, type FieldErrors } from './layout.js';
 import { dateLabel } from './labels.js';
+import { achievementNameOf } from './holding-actions.js';
 import { memberList, render, text, type PagesApp, type PagesContext, type PagesEnv } from './page.js';
+import { sessionCookie } from './session-cookie.js';
 
 const LABELS: Record<string, string> = {
   institution: 'Receiving university',
@@ -33,6 +35,16 @@ interface TransferForm {
   email: string;
   did: string;
   pasted: string;
+  /** Credentials attached from a claim link or the `/my` session, resolved on the server. */
+  attached: Attached[];
+}
+
+/** A credential the student holds, attached by reference: `claim` (a claim token) or `held` (`institution/credentialId` of the session's holder). */
+interface Attached {
+  field: 'claim' | 'held';
+  value: string;
+  name: string;
+  holding: Holding;
 }
 
 const DIFFERENCES: Record<string, string> = {
@@ -43,26 +55,62 @@ const DIFFERENCES: Record<string, string> = {
   profile: 'profile',
 };
 
-export function registerTransferPages(app: PagesApp, { deps, services }: PagesContext) {
-  const trackingPath = (id: string, token: string) => `/transfer/track/${encodeURIComponent(id)}?token=${encodeURIComponent(token)}`;
+const trackingPath = (id: string, token: string) => `/transfer/track/${encodeURIComponent(id)}?token=${encodeURIComponent(token)}`;
+
+export function registerTransferPages(app: PagesApp, ctx: PagesContext) {
+  const { deps, services } = ctx;
+  const cookie = sessionCookie(deps.publicUrl);
+
+  /**
+   * The credentials attached by reference, resolved again on every request: a claim token
+   * through its claim link, a held credential through the signed-in session. A posted
+   * credential is never trusted for them; a reference that no longer resolves is an error.
+   */
+  async function resolveAttached(c: Context<PagesEnv>, claims: string[], held: string[]): Promise<{ attached: Attached[]; error?: string }> {
+    const attached: Attached[] = [];
+    const named = (field: Attached['field'], value: string, holding: Holding) =>
+      attached.push({ field, value, holding, name: achievementNameOf(holding.credential.credential) ?? holding.credential.id });
+    for (const token of claims.slice(0, MAX_CREDENTIALS)) {
+      const lookup = token.length <= 200 ? await services.student.openClaim(token) : undefined;
+      if (lookup?.state !== 'valid') return { attached, error: 'the claim link of an attached credential no longer works: open the credential again, or sign in at My credentials' };
+      named('claim', token, lookup.holding);
+    }
+    if (held.length) {
+      const token = cookie.read(c);
+      const session = token ? await services.student.session(token) : undefined;
+      if (!session) return { attached, error: 'your session at My credentials has ended: sign in again to attach your credentials' };
+      for (const ref of held.slice(0, MAX_CREDENTIALS)) {
+        const [institution = '', credentialId = ''] = ref.split('/', 2);
+        const holding = await services.student.holding(session.emailHash, institution, credentialId);
+        if (!holding) return { attached, error: `${ref} is not one of your credentials` };
+        named('held', ref, holding);
+      }
+    }
+    return { attached };
+  }
 
   app.get('/transfer', async (c) => {
     const members = await memberList(deps.store);
-    return render(c, { title: 'Transfer your credits', section: 'transfer' }, <TransferFormPage members={members} form={{ institution: c.req.query('institution') ?? '', name: '', email: '', did: '', pasted: '' }} />);
+    const { attached, error } = await resolveAttached(c, c.req.queries('claim') ?? [], c.req.queries('held') ?? []);
+    const recipient = attached[0]?.holding.credential.recipient;
+    const form: TransferForm = { institution: c.req.query('institution') ?? '', name: recipient?.name ?? '', email: recipient?.email ?? '', did: '', pasted: '', attached };
+    return render(c, { title: 'Transfer your credits', section: 'transfer', status: error ? 400 : 200 }, <TransferFormPage members={members} form={form} errors={error ? { files: error } : {}} />);
   });
 
   app.post('/transfer', async (c) => {
     const body = await c.req.parseBody({ all: true });
+    const { attached, error: attachError } = await resolveAttached(c, texts(body.claim), texts(body.held));
     const form: TransferForm = {
       institution: text(body.institution).trim(),
       name: text(body.name).trim(),
       email: text(body.email).trim(),
       did: text(body.did).trim(),
       pasted: text(body.pasted),
+      attached,
     };
-    const errors: FieldErrors = {};
+    const errors: FieldErrors = attachError ? { files: attachError } : {};
+    const credentials: unknown[] = attached.map((a) => a.holding.credential.credential);
     const files = (Array.isArray(body.files) ? body.files : [body.files]).filter((f): f is File => f instanceof File && f.size > 0);
-    const credentials: unknown[] = [];
     for (const file of files) {
       const parsed = parseJson(await file.text());
       if (parsed === undefined) errors.files ??= `${file.name} is not a JSON file`;
@@ -134,35 +182,64 @@ export function registerTransferPages(app: PagesApp, { deps, services }: PagesCo
 
   app.get('/transfer/track/:id/record', async (c) => {
     const transfer = await services.transfers.getForStudent(c.req.param('id'), (c.req.query('token') ?? '').slice(0, 200));
-    if (!transfer.recognitionCredential) {
-      return render(
-        c,
-        { title: 'No recognition record yet', section: 'transfer', status: 409 },
-        <>
-          <h1>No recognition record yet</h1>
-          <p>The recognition record is signed once every credential of the transfer has been decided. Some are still waiting for review.</p>
-        </>,
-      );
-    }
-    c.header('content-disposition', `attachment; filename="recognition-${transfer.id}.json"`);
-    c.header('content-type', 'application/json; charset=utf-8');
-    return c.body(JSON.stringify(transfer.recognitionCredential, null, 2));
+    return transferRecordResponse(c, transfer);
   });
 
-  async function trackingPage(
-    c: Context<PagesEnv>,
-    transfer: TransferRecord,
-    token: string,
-    options: { status?: number; notice?: 'submitted' | 'appealed'; appealError?: { credentialId: string; message: string } } = {},
-  ) {
-    const members = new Map((await memberList(deps.store)).map((m) => [m.id, m]));
-    const url = `${deps.publicUrl}${trackingPath(transfer.id, token)}`;
+  function trackingPage(c: Context<PagesEnv>, transfer: TransferRecord, token: string, options: Omit<TrackingOptions, 'token' | 'recordHref'> = {}) {
+    const recordHref = `/transfer/track/${encodeURIComponent(transfer.id)}/record?token=${encodeURIComponent(token)}`;
+    return renderTracking(c, ctx, transfer, { ...options, token, recordHref });
+  }
+}
+
+interface TrackingOptions {
+  /** The tracking token, when the page was opened with it: it enables appeals and is shown as the link to keep. */
+  token?: string;
+  recordHref: string;
+  status?: number;
+  notice?: 'submitted' | 'appealed';
+  appealError?: { credentialId: string; message: string };
+}
+
+/** A transfer's tracking page: by its tracking token (`/transfer/track/{id}`) or for its signed-in student (`/my/transfers/{id}`). */
+export async function renderTracking(c: Context<PagesEnv>, { deps }: PagesContext, transfer: TransferRecord, options: TrackingOptions) {
+  const members = new Map((await memberList(deps.store)).map((m) => [m.id, m]));
+  const url = options.token ? `${deps.publicUrl}${trackingPath(transfer.id, options.token)}` : undefined;
+  return render(
+    c,
+    { title: `${options.appealError ? 'Error: ' : ''}Your transfer to ${members.get(transfer.institution)?.name ?? transfer.institution}`, section: 'transfer', status: options.status },
+    <Tracking
+      transfer={transfer}
+      token={options.token}
+      url={url}
+      recordHref={options.recordHref}
+      members={members}
+      notice={options.notice}
+      appealError={options.appealError}
+      publicUrl={deps.publicUrl}
+    />,
+  );
+}
+
+/** The signed recognition record as a download, or a page saying it is not signed yet (409). */
+export function transferRecordResponse(c: Context<PagesEnv>, transfer: TransferRecord) {
+  if (!transfer.recognitionCredential) {
     return render(
       c,
-      { title: `${options.appealError ? 'Error: ' : ''}Your transfer to ${members.get(transfer.institution)?.name ?? transfer.institution}`, section: 'transfer', status: options.status },
-      <Tracking transfer={transfer} token={token} url={url} members={members} notice={options.notice} appealError={options.appealError} publicUrl={deps.publicUrl} />,
+      { title: 'No recognition record yet', section: 'transfer', status: 409 },
+      <>
+        <h1>No recognition record yet</h1>
+        <p>The recognition record is signed once every credential of the transfer has been decided. Some are still waiting for review.</p>
+      </>,
     );
   }
+  c.header('content-disposition', `attachment; filename="recognition-${transfer.id}.json"`);
+  c.header('content-type', 'application/json; charset=utf-8');
+  return c.body(JSON.stringify(transfer.recognitionCredential, null, 2));
+}
+
+/** A repeated form field's values as text. */
+function texts(value: unknown): string[] {
+  return (Array.isArray(value) ? value : [value]).map(text).filter(Boolean);
 }
 
 /** `student.email` -> `email`: the form names the student's fields on their own. */
@@ -214,9 +291,23 @@ function TransferFormPage(props: { members: StoredInstitution[]; form: TransferF
           error={errors.email}
         />
         <TextField id="did" label={`${LABELS.did!} (optional)`} hint="Only if your credentials were issued to a DID, e.g. did:key:z6Mk..." value={form.did} error={errors.did} />
+        {form.attached.length ? (
+          <section class="panel" aria-labelledby="attached-title">
+            <h2 id="attached-title">Attached credentials</h2>
+            <ul id="attached">
+              {form.attached.map((a) => (
+                <li>
+                  {a.name}
+                  <input type="hidden" name={a.field} value={a.value} />
+                </li>
+              ))}
+            </ul>
+            <p class="hint">These come from your credentials at the exchange. Add more files below if you like.</p>
+          </section>
+        ) : null}
         <FileField
           id="files"
-          label={LABELS.files!}
+          label={form.attached.length ? `More ${LABELS.files!.toLowerCase()} (optional)` : LABELS.files!}
           hint={`The .json files of your credentials, up to ${MAX_CREDENTIALS}. Choose several at once, or drop them here.`}
           multiple
           accept=".json,.jsonld,application/json,application/ld+json"
@@ -241,8 +332,9 @@ const OUTCOME = {
 
 function Tracking(props: {
   transfer: TransferRecord;
-  token: string;
-  url: string;
+  token?: string;
+  url?: string;
+  recordHref: string;
   publicUrl: string;
   members: Map<string, StoredInstitution>;
   notice?: 'submitted' | 'appealed';
@@ -251,11 +343,11 @@ function Tracking(props: {
   const { transfer, token, url, members, notice, appealError } = props;
   const receiver = members.get(transfer.institution)?.name ?? transfer.institution;
   const decided = transfer.status === 'decided';
-  const recordHref = `/transfer/track/${encodeURIComponent(transfer.id)}/record?token=${encodeURIComponent(token)}`;
+  const recordHref = props.recordHref;
   return (
     <>
       <h1>{`Your transfer to ${receiver}`}</h1>
-      {notice === 'submitted' ? (
+      {notice === 'submitted' && url ? (
         <div class="notice" role="status">
           <p>
             <strong>Submitted.</strong> Keep this link: it is the only way to follow your transfer, appeal a decision and download the record.
@@ -323,7 +415,7 @@ function itemIndex(transfer: TransferRecord, credentialId: string): number {
   return Math.max(0, transfer.items.findIndex((i) => i.credentialId === credentialId));
 }
 
-function Item(props: { item: TransferItem; index: number; transfer: TransferRecord; token: string; members: Map<string, StoredInstitution>; publicUrl: string; error?: string }) {
+function Item(props: { item: TransferItem; index: number; transfer: TransferRecord; token?: string; members: Map<string, StoredInstitution>; publicUrl: string; error?: string }) {
   const { item, index, transfer, token, members } = props;
   const outcome = OUTCOME[item.outcome];
   const issuerId = item.issuer ? memberIdOfDid(props.publicUrl, item.issuer) : undefined;
@@ -359,7 +451,10 @@ function Item(props: { item: TransferItem; index: number; transfer: TransferReco
       {item.outcome === 'rejected' && !refusedByReviewer(item) ? (
         <p class="hint">This credential failed a check, so the refusal cannot be appealed. Submit a valid credential in a new transfer.</p>
       ) : null}
-      {item.outcome === 'rejected' && refusedByReviewer(item) ? (
+      {item.outcome === 'rejected' && refusedByReviewer(item) && token === undefined ? (
+        <p class="hint">To appeal this decision, open the tracking link you were given when you submitted the transfer.</p>
+      ) : null}
+      {item.outcome === 'rejected' && refusedByReviewer(item) && token !== undefined ? (
         <form method="post" action={`/transfer/track/${encodeURIComponent(transfer.id)}/appeal`}>
           <input type="hidden" name="token" value={token} />
           <input type="hidden" name="credentialId" value={item.credentialId} />

@@ -1,0 +1,323 @@
+/**
+ * What a student can do with one credential they hold, the same behind a claim link
+ * (`/claim/{token}`) and a `/my` session (`/my/credentials/{institution}/{credentialId}`):
+ * see it verified, download it, share it (and withdraw shares), add it to LinkedIn, print
+ * it with a QR code, and start a transfer with it. Each way in resolves a Holding (or
+ * answers its own page); the routes after that are one implementation.
+ */
+import type { Context } from 'hono';
+import type { Holding } from '@cx/core';
+import type { ShareRecord } from '@cx/domain';
+import { describeCredential, verdictOf, type AchievementView } from './credential-view.js';
+import { Facts } from './layout.js';
+import { achievementTypeLabel, dateLabel } from './labels.js';
+import { linkedInAddUrl } from './linkedin.js';
+import { render, text, type PagesApp, type PagesContext, type PagesEnv } from './page.js';
+import { qrDataUri } from './qr.js';
+import { VerificationResult } from './verification-result.js';
+
+/** A resolved holding, and where its routes live. */
+export interface HoldingScope {
+  holding: Holding;
+  /** The path its routes start with, e.g. `/claim/{token}`. */
+  base: string;
+  /** The transfer form with this credential attached. */
+  transferHref: string;
+  /** The way in: a claim link, or a `/my` session. */
+  via: 'claim' | 'my';
+  /** Claim links: when this one stops working. */
+  expiresAt?: string;
+}
+
+/** A holding, or the page to answer instead (a dead link, an ended session). */
+export type ResolveHolding = (c: Context<PagesEnv>) => Promise<HoldingScope | Response>;
+
+/** Where a "make a share" form may send the student next: only these, never a URL from the form. */
+const NEXT = { page: '', print: '/print', linkedin: '/linkedin' } as const;
+
+/** The first shares of a holder a page reads (a student shares a credential a few times at most). */
+const SHARES_READ = 100;
+
+/**
+ * Registers the holding routes under `pattern` (a hono path with the parameters `resolve`
+ * reads): the page, `/credential.json`, `/shares`, `/shares/{id}/withdraw`, `/linkedin`
+ * and `/print`.
+ *
+ * @example
+ * registerHoldingRoutes(app, ctx, '/claim/:token', resolveClaim);
+ */
+export function registerHoldingRoutes(app: PagesApp, ctx: PagesContext, pattern: string, resolve: ResolveHolding) {
+  const { deps, services } = ctx;
+  const student = services.student;
+  const shareUrl = (share: ShareRecord) => `${deps.publicUrl}/credentials/${share.id}`;
+
+  /** The holder's live shares of this credential, newest first. */
+  async function sharesOf(scope: HoldingScope): Promise<ShareRecord[]> {
+    const { delivery } = scope.holding;
+    const page = await student.shares(delivery.emailHash, SHARES_READ);
+    return page.items.filter((s) => !s.withdrawnAt && s.institution === delivery.institution && s.credentialId === delivery.credentialId);
+  }
+
+  async function verified(scope: HoldingScope) {
+    const vc = scope.holding.credential.credential;
+    const verification = await services.verifier.verify(vc);
+    const member = await deps.store.institutions.get(scope.holding.credential.institution);
+    return { vc, verification, member, view: describeCredential(vc, verification) };
+  }
+
+  async function linkedIn(scope: HoldingScope, share: ShareRecord): Promise<string> {
+    const { vc, verification, member, view } = await verified(scope);
+    return linkedInAddUrl({
+      name: view.achievement?.name ?? 'Credential',
+      organizationName: verification.issuer?.name ?? member?.name ?? scope.holding.credential.institution,
+      issuedAt: typeof vc.validFrom === 'string' ? vc.validFrom : scope.holding.credential.issuedAt,
+      expiresAt: typeof vc.validUntil === 'string' ? vc.validUntil : undefined,
+      certUrl: shareUrl(share),
+      certId: view.id ?? scope.holding.credential.id,
+    });
+  }
+
+  app.get(pattern, async (c) => {
+    const scope = await resolve(c);
+    if (scope instanceof Response) return scope;
+    const [{ vc, verification, member, view }, shares] = await Promise.all([verified(scope), sharesOf(scope)]);
+    const verdict = verdictOf(vc, verification);
+    const name = view.achievement?.name ?? 'Your credential';
+    const linkedInHref = shares[0] ? await linkedIn(scope, shares[0]) : undefined;
+    return render(
+      c,
+      { title: name, section: scope.via === 'my' ? 'my' : 'home' },
+      <>
+        {scope.via === 'my' ? (
+          <p>
+            <a href="/my">Back to my credentials</a>
+          </p>
+        ) : null}
+        <h1>{name}</h1>
+        <p class="lead">{`Issued to you by ${verification.issuer?.name ?? member?.name ?? scope.holding.credential.institution}.`}</p>
+        {scope.expiresAt ? (
+          <p class="hint">
+            {`This link works until ${dateLabel(scope.expiresAt)}. After that, sign in at `}
+            <a href="/my">My credentials</a> with your email address to reach this credential again.
+          </p>
+        ) : null}
+        <HoldingActions scope={scope} shares={shares} shareUrl={shareUrl} linkedInHref={linkedInHref} />
+        <h2>Verification</h2>
+        <p>This is what anyone verifying the credential sees.</p>
+        <VerificationResult credential={vc} verification={verification} verdict={verdict} member={member} />
+      </>,
+    );
+  });
+
+  app.get(`${pattern}/credential.json`, async (c) => {
+    const scope = await resolve(c);
+    if (scope instanceof Response) return scope;
+    const { credential } = scope.holding;
+    c.header('content-disposition', `attachment; filename="${fileName(credential.credential, credential.id)}"`);
+    c.header('content-type', 'application/json; charset=utf-8');
+    return c.body(JSON.stringify(credential.credential, null, 2));
+  });
+
+  app.post(`${pattern}/shares`, async (c) => {
+    const scope = await resolve(c);
+    if (scope instanceof Response) return scope;
+    const next = text((await c.req.parseBody()).next);
+    const share = await student.share(scope.holding);
+    if (next === 'linkedin') return c.redirect(await linkedIn(scope, share), 303);
+    const suffix = NEXT[next as keyof typeof NEXT] ?? '';
+    return c.redirect(`${scope.base}${suffix}${suffix ? '' : '#shares'}`, 303);
+  });
+
+  app.post(`${pattern}/shares/:shareId/withdraw`, async (c) => {
+    const scope = await resolve(c);
+    if (scope instanceof Response) return scope;
+    await student.withdrawShare(scope.holding.delivery.emailHash, c.req.param('shareId'));
+    return c.redirect(`${scope.base}#shares`, 303);
+  });
+
+  // LinkedIn needs a public link to point at: with none yet, make one first
+  app.post(`${pattern}/linkedin`, async (c) => {
+    const scope = await resolve(c);
+    if (scope instanceof Response) return scope;
+    const share = (await sharesOf(scope))[0] ?? (await student.share(scope.holding));
+    return c.redirect(await linkedIn(scope, share), 303);
+  });
+
+  app.get(`${pattern}/print`, async (c) => {
+    const scope = await resolve(c);
+    if (scope instanceof Response) return scope;
+    const [{ vc, verification, member, view }, shares] = await Promise.all([verified(scope), sharesOf(scope)]);
+    const name = view.achievement?.name ?? 'Credential';
+    return render(
+      c,
+      { title: `Print: ${name}`, section: scope.via === 'my' ? 'my' : 'home' },
+      <PrintView
+        scope={scope}
+        name={name}
+        achievement={view.achievement}
+        issuer={verification.issuer?.name ?? member?.name ?? scope.holding.credential.institution}
+        credentialId={view.id}
+        validFrom={typeof vc.validFrom === 'string' ? vc.validFrom : undefined}
+        validUntil={typeof vc.validUntil === 'string' ? vc.validUntil : undefined}
+        share={shares[0]}
+        shareUrl={shareUrl}
+        recipientName={view.recipient.name ?? scope.holding.credential.recipient.name}
+      />,
+    );
+  });
+}
+
+/** The achievement's name as the signed credential states it. */
+export function achievementNameOf(vc: Record<string, unknown>): string | undefined {
+  const subject = vc.credentialSubject as { achievement?: { name?: unknown } } | undefined;
+  return typeof subject?.achievement?.name === 'string' ? subject.achievement.name : undefined;
+}
+
+/** `Machine learning` -> `machine-learning.json`; the credential id when it has no name. */
+function fileName(vc: Record<string, unknown>, fallback: string): string {
+  const slug = (achievementNameOf(vc) ?? '')
+    .normalize('NFKD')
+    .replace(/[^\w\s-]/g, '')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '-')
+    .slice(0, 60);
+  return `${slug || `credential-${fallback.replace(/[^\w-]/g, '')}`}.json`;
+}
+
+function ShareForm(props: { base: string; next?: keyof typeof NEXT; label: string; secondary?: boolean }) {
+  return (
+    <form method="post" action={`${props.base}/shares`} class="inline">
+      {props.next ? <input type="hidden" name="next" value={props.next} /> : null}
+      <button type="submit" class={props.secondary ? 'secondary' : undefined}>
+        {props.label}
+      </button>
+    </form>
+  );
+}
+
+/** The actions panel of a holding: download, share, LinkedIn, print, transfer, wallet. */
+function HoldingActions(props: { scope: HoldingScope; shares: ShareRecord[]; shareUrl: (share: ShareRecord) => string; linkedInHref?: string }) {
+  const { scope, shares } = props;
+  return (
+    <section class="panel actions" aria-labelledby="actions-title">
+      <h2 id="actions-title">Use your credential</h2>
+      <ul class="action-list">
+        <li>
+          <a class="button" href={`${scope.base}/credential.json`} download>
+            Download the credential (JSON)
+          </a>
+          <span class="hint"> The signed file, for a wallet or another university.</span>
+        </li>
+        <li>
+          {props.linkedInHref ? (
+            <a class="button" href={props.linkedInHref} rel="noopener noreferrer">
+              Add to LinkedIn profile
+            </a>
+          ) : (
+            <form method="post" action={`${scope.base}/linkedin`} class="inline">
+              <button type="submit">Add to LinkedIn profile</button>
+            </form>
+          )}
+          <span class="hint"> Fills in LinkedIn's certification form with a link anyone can verify.</span>
+        </li>
+        <li>
+          <a class="button" href={`${scope.base}/print`}>
+            Print view with QR code
+          </a>
+        </li>
+        <li>
+          <a class="button" href={scope.transferHref}>
+            Transfer to another university
+          </a>
+          <span class="hint"> Opens the transfer form with this credential attached.</span>
+        </li>
+      </ul>
+
+      <h3 id="shares">Share links</h3>
+      <p>A share link shows anyone who opens it that this credential is genuine, and lets verifiers fetch it. You can withdraw a link at any time.</p>
+      {shares.length ? (
+        <ul class="shares">
+          {shares.map((share, index) => (
+            <li>
+              <label for={`share-${index}`}>{`Share link made ${dateLabel(share.createdAt)}`}</label>
+              <input type="text" id={`share-${index}`} readonly value={props.shareUrl(share)} />
+              <div class="row">
+                <a href={`/credentials/${share.id}`}>Open the share link</a>
+                <button type="button" class="secondary" data-copy={`share-${index}`} hidden>
+                  Copy the link
+                </button>
+                <form method="post" action={`${scope.base}/shares/${encodeURIComponent(share.id)}/withdraw`} class="inline">
+                  <button type="submit" class="secondary" aria-label={`Withdraw the share link made ${dateLabel(share.createdAt)}`}>
+                    Withdraw
+                  </button>
+                </form>
+              </div>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p class="hint">No share link yet.</p>
+      )}
+      <ShareForm base={scope.base} label={shares.length ? 'Make another share link' : 'Make a share link'} secondary={shares.length > 0} />
+
+      <section id="wallet" aria-labelledby="wallet-title">
+        <h3 id="wallet-title">Add to my wallet</h3>
+        <p>Coming soon: adding the credential to a digital wallet app. Until then, download it and import the file into your wallet.</p>
+      </section>
+    </section>
+  );
+}
+
+function PrintView(props: {
+  scope: HoldingScope;
+  name: string;
+  achievement?: AchievementView;
+  issuer: string;
+  credentialId?: string;
+  validFrom?: string;
+  validUntil?: string;
+  share?: ShareRecord;
+  shareUrl: (share: ShareRecord) => string;
+  recipientName?: string;
+}) {
+  const { scope, achievement: a, share } = props;
+  const url = share ? props.shareUrl(share) : undefined;
+  return (
+    <article class="print-sheet" aria-labelledby="print-title">
+      <p class="no-print">
+        <a href={scope.base}>Back to the credential</a>
+        <button type="button" data-print hidden>
+          Print
+        </button>
+      </p>
+      <p class="meta">{props.issuer}</p>
+      <h1 id="print-title">{props.name}</h1>
+      <Facts
+        rows={[
+          ['Awarded to', props.recipientName],
+          ['Issued by', props.issuer],
+          ['Kind', achievementTypeLabel(a?.type)],
+          ['ECTS credits', a?.ects === undefined ? undefined : String(a.ects)],
+          ['EQF level', a?.eqfLevel === undefined ? undefined : String(a.eqfLevel)],
+          ['Issued', dateLabel(props.validFrom ?? scope.holding.credential.issuedAt)],
+          ['Valid until', dateLabel(props.validUntil)],
+          ['Credential id', props.credentialId ? <code>{props.credentialId}</code> : undefined],
+        ]}
+      />
+      {url ? (
+        <figure class="qr">
+          <img src={qrDataUri(url)} alt={`QR code of the share link ${url}`} width="192" height="192" />
+          <figcaption>
+            Scan to verify, or open <code>{url}</code>
+          </figcaption>
+        </figure>
+      ) : (
+        <div class="no-print panel">
+          <p>The QR code points at a share link, so that whoever scans it can verify the credential. There is no share link yet.</p>
+          <ShareForm base={scope.base} next="print" label="Make a share link for the QR code" />
+        </div>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,327 @@
+/**
+ * `/my`: a student signs in with an email address (a single-use link sent to it) and sees
+ * every credential issued to that address across the consortium, with the claim page's
+ * actions for each (holding-actions.tsx, under `/my/credentials/{institution}/{id}`), the
+ * share links they made, and their transfers. Sign-out ends the session; "everywhere" ends
+ * every session of the address.
+ */
+import type { Context } from 'hono';
+import type { Holding } from '@cx/core';
+import { RateLimitedError, ValidationError, type SessionRecord, type ShareRecord, type StoredInstitution, type TransferRecord } from '@cx/domain';
+import { clientAddress } from '@cx/http';
+import { achievementNameOf, registerHoldingRoutes, type HoldingScope } from './holding-actions.js';
+import { ErrorSummary, TextField, type FieldErrors } from './layout.js';
+import { dateLabel } from './labels.js';
+import { memberList, render, text, type PagesApp, type PagesContext, type PagesEnv } from './page.js';
+import { sessionCookie } from './session-cookie.js';
+import { renderTracking, transferRecordResponse } from './transfer.js';
+
+const LABELS = { email: 'Email address' };
+/** How many of each a page lists; a student holds tens of credentials, not thousands. */
+const LIST_LIMIT = 100;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+type SignInNotice = 'sent' | 'bad-link' | 'signed-out' | 'signed-out-everywhere' | 'session-ended';
+
+export function registerMyPages(app: PagesApp, ctx: PagesContext) {
+  const { deps, services } = ctx;
+  const student = services.student;
+  const cookie = sessionCookie(deps.publicUrl);
+
+  /** The session the cookie names, while it lasts. */
+  async function signedIn(c: Context<PagesEnv>): Promise<{ token: string; session: SessionRecord } | undefined> {
+    const token = cookie.read(c);
+    const session = token ? await student.session(token) : undefined;
+    return token && session ? { token, session } : undefined;
+  }
+
+  const signInAgain = (c: Context<PagesEnv>) => signInPage(c, { status: 401, notice: 'session-ended' });
+
+  async function resolveMy(c: Context<PagesEnv>): Promise<HoldingScope | Response> {
+    const current = await signedIn(c);
+    if (!current) return signInAgain(c);
+    const institution = c.req.param('institution') ?? '';
+    const credentialId = c.req.param('credentialId') ?? '';
+    const holding = await student.holding(current.session.emailHash, institution, credentialId);
+    if (!holding) return c.notFound();
+    return { holding, base: myHoldingPath(holding.delivery), transferHref: `/transfer?held=${encodeURIComponent(heldRef(holding))}`, via: 'my' };
+  }
+
+  app.get('/my', async (c) => {
+    const link = c.req.query('token');
+    if (link !== undefined) {
+      const opened = link.length <= 200 ? await student.openSession(link) : undefined;
+      if (!opened) return signInPage(c, { status: 400, notice: 'bad-link' });
+      cookie.write(c, opened.token);
+      // the sign-in token leaves the address bar (and the history) at once
+      return c.redirect('/my', 303);
+    }
+    const current = await signedIn(c);
+    if (!current) return signInPage(c, {});
+    const { emailHash } = current.session;
+    const [holdings, shares, transfers, members] = await Promise.all([
+      student.holdings(emailHash, LIST_LIMIT),
+      student.shares(emailHash, LIST_LIMIT),
+      student.transfers(emailHash, LIST_LIMIT),
+      memberList(deps.store),
+    ]);
+    return render(
+      c,
+      { title: 'My credentials', section: 'my' },
+      <MyCredentials
+        holdings={holdings.items}
+        more={Boolean(holdings.nextCursor)}
+        shares={shares.items.filter((s) => !s.withdrawnAt)}
+        transfers={transfers.items}
+        members={new Map(members.map((m) => [m.id, m]))}
+        publicUrl={deps.publicUrl}
+      />,
+    );
+  });
+
+  app.post('/my/sign-in', async (c) => {
+    const email = text((await c.req.parseBody()).email).trim();
+    if (!EMAIL.test(email) || email.length > 254) {
+      return signInPage(c, { status: 400, email, errors: { email: email ? 'enter an email address like name@example.org' : 'enter the email address your credentials were issued to' } });
+    }
+    try {
+      await student.requestSignIn(email, clientAddress(c));
+    } catch (error) {
+      if (error instanceof RateLimitedError) {
+        c.header('retry-after', String(typeof error.extensions.retryAfterSeconds === 'number' ? error.extensions.retryAfterSeconds : 60));
+        return signInPage(c, { status: 429, email, errors: { email: 'too many sign-in links were asked for: wait a few minutes, then ask again' } });
+      }
+      if (error instanceof ValidationError) return signInPage(c, { status: 400, email, errors: { email: error.issues[0]?.message ?? error.message } });
+      throw error;
+    }
+    return signInPage(c, { notice: 'sent' });
+  });
+
+  app.post('/my/sign-out', async (c) => {
+    const token = cookie.read(c);
+    if (token) await student.signOut(token);
+    cookie.clear(c);
+    return signInPage(c, { notice: 'signed-out' });
+  });
+
+  app.post('/my/sign-out-everywhere', async (c) => {
+    const current = await signedIn(c);
+    if (!current) return signInAgain(c);
+    await student.signOutEverywhere(current.session.emailHash);
+    cookie.clear(c);
+    return signInPage(c, { notice: 'signed-out-everywhere' });
+  });
+
+  app.post('/my/shares/withdraw-all', async (c) => {
+    const current = await signedIn(c);
+    if (!current) return signInAgain(c);
+    await student.withdrawAllShares(current.session.emailHash);
+    return c.redirect('/my#shares', 303);
+  });
+
+  app.post('/my/shares/:shareId/withdraw', async (c) => {
+    const current = await signedIn(c);
+    if (!current) return signInAgain(c);
+    await student.withdrawShare(current.session.emailHash, c.req.param('shareId'));
+    return c.redirect('/my#shares', 303);
+  });
+
+  /** One of the holder's transfers; another student's is as unknown as none. */
+  async function transferOf(c: Context<PagesEnv>, emailHash: string): Promise<TransferRecord | undefined> {
+    const id = c.req.param('id');
+    return (await student.transfers(emailHash, LIST_LIMIT)).items.find((t) => t.id === id);
+  }
+
+  app.get('/my/transfers/:id', async (c) => {
+    const current = await signedIn(c);
+    if (!current) return signInAgain(c);
+    const transfer = await transferOf(c, current.session.emailHash);
+    if (!transfer) return c.notFound();
+    return renderTracking(c, ctx, transfer, { recordHref: `/my/transfers/${encodeURIComponent(transfer.id)}/record` });
+  });
+
+  app.get('/my/transfers/:id/record', async (c) => {
+    const current = await signedIn(c);
+    if (!current) return signInAgain(c);
+    const transfer = await transferOf(c, current.session.emailHash);
+    if (!transfer) return c.notFound();
+    return transferRecordResponse(c, transfer);
+  });
+
+  registerHoldingRoutes(app, ctx, '/my/credentials/:institution/:credentialId', resolveMy);
+}
+
+/** `uni-a/3f2c...`: how `/transfer?held=` names a credential of the signed-in holder. */
+export function heldRef(holding: Holding): string {
+  return `${holding.delivery.institution}/${holding.delivery.credentialId}`;
+}
+
+function myHoldingPath(holding: { institution: string; credentialId: string }): string {
+  return `/my/credentials/${encodeURIComponent(holding.institution)}/${encodeURIComponent(holding.credentialId)}`;
+}
+
+const NOTICES: Record<SignInNotice, { text: string; role: 'status' | 'alert' }> = {
+  sent: { text: 'If this address has credentials, a sign-in link is on its way to it. The link works for 15 minutes, once.', role: 'status' },
+  'bad-link': { text: 'This sign-in link does not work: it was already used, is older than 15 minutes, or is incomplete. Ask for a new one below.', role: 'alert' },
+  'signed-out': { text: 'You are signed out.', role: 'status' },
+  'signed-out-everywhere': { text: 'You are signed out on every device and browser you had signed in with.', role: 'status' },
+  'session-ended': { text: 'You are not signed in, or your session has ended (sessions last 12 hours). Sign in again to continue.', role: 'alert' },
+};
+
+function signInPage(c: Context<PagesEnv>, options: { status?: number; notice?: SignInNotice; email?: string; errors?: FieldErrors }) {
+  const errors = options.errors ?? {};
+  const notice = options.notice ? NOTICES[options.notice] : undefined;
+  const refused = Object.keys(errors).length > 0;
+  return render(
+    c,
+    { title: `${refused ? 'Error: ' : ''}My credentials: sign in`, section: 'my', status: options.status },
+    <>
+      <h1>My credentials</h1>
+      {notice ? (
+        <p class="notice" role={notice.role}>
+          {notice.text}
+        </p>
+      ) : null}
+      <p class="lead">See every credential a member university issued to your email address, share them, and transfer them to another university.</p>
+      <ErrorSummary errors={errors} labels={LABELS} />
+      <form method="post" action="/my/sign-in">
+        <TextField
+          id="email"
+          label={LABELS.email}
+          type="email"
+          autocomplete="email"
+          required
+          hint="The address your university issued your credentials to. We send a sign-in link to it; nothing is shown here."
+          value={options.email}
+          error={errors.email}
+        />
+        <button type="submit">Send me a sign-in link</button>
+      </form>
+    </>,
+  );
+}
+
+const STATUS_TAG = { active: undefined, revoked: { text: 'Revoked', tone: 'bad' }, suspended: { text: 'Suspended', tone: 'warn' } } as const;
+
+function MyCredentials(props: {
+  holdings: Holding[];
+  more: boolean;
+  shares: ShareRecord[];
+  transfers: TransferRecord[];
+  members: Map<string, StoredInstitution>;
+  publicUrl: string;
+}) {
+  const { holdings, shares, transfers, members } = props;
+  const memberName = (id: string) => members.get(id)?.name ?? id;
+  const byRef = new Map(holdings.map((h) => [heldRef(h), h]));
+  return (
+    <>
+      <h1>My credentials</h1>
+      <section aria-labelledby="held-title">
+        <h2 id="held-title">Credentials issued to you</h2>
+        {holdings.length === 0 ? <p>No credential was issued to this address yet.</p> : null}
+        {holdings.length ? (
+          <form method="get" action="/transfer" class="held">
+            <ul class="results">
+              {holdings.map((holding, index) => {
+                const tag = STATUS_TAG[holding.credential.status];
+                const name = achievementNameOf(holding.credential.credential) ?? holding.credential.achievement.code;
+                return (
+                  <li data-credential={heldRef(holding)}>
+                    <h3 id={`held-${index}`}>
+                      <a href={myHoldingPath(holding.delivery)}>{name}</a>
+                    </h3>
+                    <p class="meta">
+                      {`${memberName(holding.delivery.institution)} · issued ${dateLabel(holding.credential.issuedAt)}`}
+                      {tag ? (
+                        <>
+                          {' '}
+                          <span class={`tag ${tag.tone}`}>{tag.text}</span>
+                        </>
+                      ) : null}
+                    </p>
+                    <p class="row">
+                      <a href={myHoldingPath(holding.delivery)}>Share, print or add to LinkedIn</a>
+                      <a href={`${myHoldingPath(holding.delivery)}/credential.json`} download>
+                        Download (JSON)
+                      </a>
+                    </p>
+                    <div class="check">
+                      <input type="checkbox" id={`transfer-${index}`} name="held" value={heldRef(holding)} aria-describedby={`held-${index}`} />
+                      <label for={`transfer-${index}`}>{`Select ${name} for a transfer`}</label>
+                    </div>
+                  </li>
+                );
+              })}
+            </ul>
+            {props.more ? <p class="hint">{`Only your newest ${holdings.length} credentials are listed.`}</p> : null}
+            <button type="submit">Transfer the selected credentials</button>
+          </form>
+        ) : null}
+      </section>
+
+      <section id="shares" aria-labelledby="shares-title">
+        <h2 id="shares-title">My share links</h2>
+        {shares.length === 0 ? <p>You have no share links.</p> : null}
+        {shares.length ? (
+          <>
+            <ul class="results">
+              {shares.map((share) => {
+                const holding = byRef.get(`${share.institution}/${share.credentialId}`);
+                const name = (holding && achievementNameOf(holding.credential.credential)) ?? share.credentialId;
+                const url = `${props.publicUrl}/credentials/${share.id}`;
+                return (
+                  <li>
+                    <p>
+                      <strong>{name}</strong>
+                      {`, shared ${dateLabel(share.createdAt)}: `}
+                      <a href={`/credentials/${share.id}`}>{url}</a>
+                    </p>
+                    <form method="post" action={`/my/shares/${encodeURIComponent(share.id)}/withdraw`} class="inline">
+                      <button type="submit" class="secondary" aria-label={`Withdraw the share link of ${name} made ${dateLabel(share.createdAt)}`}>
+                        Withdraw
+                      </button>
+                    </form>
+                  </li>
+                );
+              })}
+            </ul>
+            <form method="post" action="/my/shares/withdraw-all">
+              <button type="submit" class="secondary">
+                Withdraw every share link
+              </button>
+            </form>
+          </>
+        ) : null}
+      </section>
+
+      <section aria-labelledby="transfers-title">
+        <h2 id="transfers-title">My transfers</h2>
+        {transfers.length === 0 ? <p>You have not asked for a transfer with this address yet.</p> : null}
+        <ul class="results">
+          {transfers.map((transfer) => (
+            <li>
+              <a href={`/my/transfers/${encodeURIComponent(transfer.id)}`}>{`To ${memberName(transfer.institution)}, submitted ${dateLabel(transfer.createdAt)}`}</a>{' '}
+              <span class={`tag ${transfer.status === 'decided' ? 'ok' : 'warn'}`}>{transfer.status === 'decided' ? 'Decided' : 'Waiting for review'}</span>
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <section aria-labelledby="session-title">
+        <h2 id="session-title">Signing out</h2>
+        <div class="row">
+          <form method="post" action="/my/sign-out" class="inline">
+            <button type="submit">Sign out</button>
+          </form>
+          <form method="post" action="/my/sign-out-everywhere" class="inline">
+            <button type="submit" class="secondary">
+              Sign out everywhere
+            </button>
+          </form>
+        </div>
+        <p class="hint">"Everywhere" ends every session opened with this address, on any device.</p>
+      </section>
+    </>
+  );
+}
