@@ -81,6 +81,17 @@ describe('NoticeSender', () => {
     expect(mailer.messages).toHaveLength(1);
   });
 
+  it('lets only one of two senders take over the same stale notice', async () => {
+    const { store, clock, mailer, sender } = await arrange({ state: 'sending', claimedAt: T0 });
+    const otherMailer = new MemoryMailer();
+    const other = new NoticeSender({ store, mailer: otherMailer, clock, pace: new SendPace(1_000), log: quietLog });
+    clock.advance(NOTICE_LEASE_MS);
+
+    await Promise.all([sender.process(message()), other.process(message())]);
+
+    expect(mailer.messages.length + otherMailer.messages.length).toBe(1);
+  });
+
   it('sends a throttled notice again, paced before every attempt, and marks it sent once', async () => {
     const { store, mailer, sender, take } = await arrange();
     mailer.throttleNext(3);

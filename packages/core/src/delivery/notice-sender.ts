@@ -13,6 +13,9 @@
  * - a message the mail service accepted is remembered until the notice is marked `sent`, so
  *   this process never sends it twice, even when marking it failed and the message came back.
  *
+ * Taking a notice names the claim it read (`claimedAt`), so of two senders taking over the
+ * same stale notice only one does.
+ *
  * What no sender can rule out: a process that dies after the mail service accepted a message
  * and before marking it sent leaves it `sending`, and it is sent again after the lease.
  */
@@ -110,8 +113,8 @@ export class NoticeSender {
       throw new ConflictError(`notice ${noticeId} is being sent by another sender since ${notice.claimedAt}`);
     }
     const claimedAt = now.toISOString();
-    // from the state just read only: two senders cannot both take a queued notice
-    const taken = await this.deps.store.notices.transition(noticeId, [notice.state], 'sending', { claimedAt });
+    // from the state and claim just read only: of two senders taking the same notice, one does
+    const taken = await this.deps.store.notices.transition(noticeId, [notice.state], 'sending', { claimedAt }, notice.claimedAt);
     if (!taken) {
       // another sender took it (its own message carries it) or it was superseded
       this.log.info('notice taken or changed by another meanwhile; message dropped', { noticeId });
@@ -149,7 +152,8 @@ export class NoticeSender {
   private async release(noticeId: string, claimedAt: string): Promise<void> {
     const ended = new Date(Date.parse(claimedAt) - this.leaseMs).toISOString();
     try {
-      await this.deps.store.notices.transition(noticeId, ['sending'], 'sending', { claimedAt: ended });
+      // only this sender's claim: one that took it over meanwhile keeps it
+      await this.deps.store.notices.transition(noticeId, ['sending'], 'sending', { claimedAt: ended }, claimedAt);
     } catch (error) {
       // the notice stays taken until its lease is over; its message is retried until then
       this.log.warn('could not release a notice after a failed send; it is taken again after its lease', { noticeId, error });
