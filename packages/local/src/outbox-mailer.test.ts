@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DependencyError, type MailMessage } from '@cx/domain';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseEml } from '../../../test/support/eml.js';
 import { OutboxMailer } from './outbox-mailer.js';
 
 const folders: string[] = [];
@@ -28,58 +29,6 @@ const notice = (overrides: Partial<MailMessage> = {}): MailMessage => ({
   ...overrides,
 });
 
-/** A parsed message: unfolded headers (names lowercased, encoded-words decoded) and the decoded parts. */
-interface Parsed {
-  headers: Record<string, string>;
-  parts: Array<{ headers: Record<string, string>; body: string }>;
-}
-
-function parseHeaders(block: string): Record<string, string> {
-  const unfolded = block.replace(/\r\n[ \t]/g, ' ');
-  const headers: Record<string, string> = {};
-  for (const line of unfolded.split('\r\n')) {
-    const colon = line.indexOf(':');
-    headers[line.slice(0, colon).toLowerCase()] = line
-      .slice(colon + 1)
-      .trim()
-      // adjacent encoded-words are one text (RFC 2047 section 6.2)
-      .replace(/\?=\s+=\?/g, '?==?')
-      .replace(/=\?UTF-8\?B\?([^?]*)\?=/gi, (_word, base64: string) => `\u0000${base64}\u0000`)
-      .replace(/(?:\u0000[^\u0000]*\u0000)+/g, (run) => Buffer.concat(run.split('\u0000').filter(Boolean).map((base64) => Buffer.from(base64, 'base64'))).toString('utf8'));
-  }
-  return headers;
-}
-
-function decodeQuotedPrintable(body: string): string {
-  const bytes: number[] = [];
-  const joined = body.replace(/=\r\n/g, '');
-  for (let index = 0; index < joined.length; index++) {
-    if (joined[index] === '=') {
-      bytes.push(parseInt(joined.slice(index + 1, index + 3), 16));
-      index += 2;
-    } else {
-      bytes.push(joined.charCodeAt(index));
-    }
-  }
-  return Buffer.from(bytes).toString('utf8');
-}
-
-function parse(raw: string): Parsed {
-  const split = raw.indexOf('\r\n\r\n');
-  const headers = parseHeaders(raw.slice(0, split));
-  const boundary = /boundary="([^"]+)"/.exec(headers['content-type'] ?? '')![1]!;
-  const sections = raw.slice(split + 4).split(`--${boundary}`);
-  expect(sections.at(-1)).toBe('--\r\n');
-  const parts = sections.slice(1, -1).map((section) => {
-    const body = section.replace(/^\r\n/, '').replace(/\r\n$/, '');
-    const end = body.indexOf('\r\n\r\n');
-    const partHeaders = parseHeaders(body.slice(0, end));
-    expect(partHeaders['content-transfer-encoding']).toBe('quoted-printable');
-    return { headers: partHeaders, body: decodeQuotedPrintable(body.slice(end + 4)) };
-  });
-  return { headers, parts };
-}
-
 describe('OutboxMailer', () => {
   it('writes one RFC 5322 message per notice, named by the notice id, that reads back as it was given', async () => {
     const dir = outbox();
@@ -88,7 +37,7 @@ describe('OutboxMailer', () => {
     const { providerMessageId } = await mailer.send(notice());
 
     expect(providerMessageId).toBe('notice-3f9a.eml');
-    const { headers, parts } = parse(readFileSync(join(dir, 'notice-3f9a.eml'), 'utf8'));
+    const { headers, parts } = parseEml(readFileSync(join(dir, 'notice-3f9a.eml'), 'utf8'));
     expect(headers).toMatchObject({
       from: 'Consortium exchange <notices@localhost>',
       to: 'zoë@example.org',
@@ -99,6 +48,7 @@ describe('OutboxMailer', () => {
       'content-language': 'de',
     });
     expect(headers['content-type']).toMatch(/^multipart\/alternative; boundary=/);
+    expect(parts.map((part) => part.headers['content-transfer-encoding'])).toEqual(['quoted-printable', 'quoted-printable']);
     expect(parts.map((part) => part.headers['content-type'])).toEqual(['text/plain; charset=UTF-8', 'text/html; charset=UTF-8']);
     expect(parts[0]!.body).toBe(notice().text.replace(/\n/g, '\r\n'));
     expect(parts[1]!.body).toBe(notice().html);
@@ -109,7 +59,7 @@ describe('OutboxMailer', () => {
 
     await new OutboxMailer(dir).send(notice());
 
-    const { parts } = parse(readFileSync(join(dir, 'notice-3f9a.eml'), 'utf8'));
+    const { parts } = parseEml(readFileSync(join(dir, 'notice-3f9a.eml'), 'utf8'));
     expect(parts[0]!.body).toContain(claimLink);
     expect(parts[1]!.body).toContain(`href="${claimLink}"`);
   });
@@ -143,7 +93,7 @@ describe('OutboxMailer', () => {
 
     await new OutboxMailer(dir, { from: 'Exchange of Uni A <noreply@uni-a.test>' }).send(notice({ subject: 'Your credential is ready' }));
 
-    const { headers } = parse(readFileSync(join(dir, 'notice-3f9a.eml'), 'utf8'));
+    const { headers } = parseEml(readFileSync(join(dir, 'notice-3f9a.eml'), 'utf8'));
     expect(headers).toMatchObject({ from: 'Exchange of Uni A <noreply@uni-a.test>', subject: 'Your credential is ready', 'message-id': '<notice-3f9a@uni-a.test>' });
   });
 
