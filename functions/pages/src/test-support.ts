@@ -30,7 +30,7 @@ export async function getPage(cx: TestExchange, path: string, headers: Record<st
 }
 
 /** Posts a form as a browser on the exchange's own pages does: multipart, with its Origin (and any other headers, a cookie say). */
-export async function postForm(cx: TestExchange, path: string, fields: Record<string, string | File | File[]>, origin = PUBLIC_URL, headers: Record<string, string> = {}): Promise<Page> {
+export async function postForm(cx: TestExchange, path: string, fields: Record<string, string | string[] | File | File[]>, origin = PUBLIC_URL, headers: Record<string, string> = {}): Promise<Page> {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) {
     for (const item of Array.isArray(value) ? value : [value]) form.append(name, item);
