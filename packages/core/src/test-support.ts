@@ -1,8 +1,8 @@
 /**
  * Arrangement for core's unit tests: the services over a fresh MemoryPersistence, with a
  * real Ed25519 key vault (a LocalKeyVault in a temp folder, as the DynamoDB Local tests
- * use), a clock the test moves, and a queue that keeps graduation-run chunks for the test
- * to deliver. No engine, no network. Not exported by index.ts.
+ * use), a clock the test moves, and queues that keep graduation-run chunks and rendered
+ * notices for the test to deliver. No engine, no network. Not exported by index.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +22,9 @@ import { onTestFinished, vi } from 'vitest';
 import { componentBody } from '../../../functions/catalogue/src/fixtures.js';
 import { issueBody, type IssueBodyOptions } from '../../../functions/credentials/src/fixtures.js';
 import type { BatchChunkMessage } from './batch-runner.js';
+import type { NoticeMessage } from './delivery/notice-message.js';
 import { CatalogueService } from './catalogue.js';
+import type { CoreDeps } from './deps.js';
 import { InstitutionService } from './institutions.js';
 import { credentialServices, type CredentialServices } from './services.js';
 
@@ -66,6 +68,8 @@ export interface TestCore extends CredentialServices {
   catalogue: CatalogueService;
   /** Every chunk message the batch runner sent, in order, waiting for the test to deliver it. */
   sent: BatchChunkMessage[];
+  /** Every notice dispatched to the notice queue, in order (their links carry the raw tokens). */
+  queuedNotices: NoticeMessage[];
   /** Onboards a member institution, its signing key made in the key vault. */
   onboard(id: string): Promise<StoredInstitution>;
   /** Publishes a component of `institution` (componentBody with `overrides`). */
@@ -76,17 +80,24 @@ export interface TestCore extends CredentialServices {
 
 /**
  * Core's services over an empty in-memory persistence, as `credentialServices` builds them
- * for the runtimes. Call it in a test or a `beforeEach`: its key folder goes when the test ends.
+ * for the runtimes, with `overrides` of their deps (a failing notice queue, a log to spy on).
+ * Call it in a test or a `beforeEach`: its key folder goes when the test ends.
  */
-export function testCore(): TestCore {
+export function testCore(overrides: Partial<Pick<CoreDeps, 'noticeQueue' | 'log' | 'claimDays'>> = {}): TestCore {
   const persistence = new MemoryPersistence();
   const clock = fixedClock();
   const keyDirectory = mkdtempSync(join(tmpdir(), 'cx-core-keys-'));
   onTestFinished(() => rmSync(keyDirectory, { recursive: true, force: true }));
   const keyVault = new LocalKeyVault(keyDirectory);
   const sent: BatchChunkMessage[] = [];
+  const queuedNotices: NoticeMessage[] = [];
   const deps = { store: persistence, keyVault, publicUrl: PUBLIC_URL, consortium: 'test', clock };
-  const services = credentialServices({ ...deps, batchQueue: { send: async (messages) => void sent.push(...messages) } });
+  const services = credentialServices({
+    ...deps,
+    batchQueue: { send: async (messages) => void sent.push(...messages) },
+    noticeQueue: { send: async (messages) => void queuedNotices.push(...messages) },
+    ...overrides,
+  });
   const institutions = new InstitutionService(deps);
   const catalogue = new CatalogueService({ store: persistence, clock });
   return {
@@ -97,6 +108,7 @@ export function testCore(): TestCore {
     institutions,
     catalogue,
     sent,
+    queuedNotices,
     async onboard(id) {
       const { institution } = await institutions.onboard({ id, name: `University ${id}`, country: 'NL', homepage: `https://${id}.example.edu` }, asAdmin);
       return institution;
