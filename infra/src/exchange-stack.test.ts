@@ -14,6 +14,7 @@ import { ExchangeStack, type ExchangeStackProps } from './exchange-stack.js';
 import { RUNTIME } from './functions.js';
 
 const CONSORTIUM = 'test-consortium';
+const MAIL_FROM = 'notices@exchange.example.eu';
 
 interface Synth {
   app: App;
@@ -27,7 +28,7 @@ const CDK_CONTEXT = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')
 
 function synth(props: Partial<ExchangeStackProps> = {}): Synth {
   const app = new App({ context: CDK_CONTEXT });
-  const stack = new ExchangeStack(app, 'Exchange', { consortium: CONSORTIUM, ...props });
+  const stack = new ExchangeStack(app, 'Exchange', { consortium: CONSORTIUM, mailFrom: MAIL_FROM, ...props });
   const template = Template.fromStack(stack);
   return { app, stack, template, resources: template.toJSON().Resources };
 }
@@ -194,7 +195,7 @@ describe('the deployed stack, with the real topology and bundles', () => {
 
   it("ends graduation runs: the batch queue's dead letters are consumed, and open runs are swept on a schedule", () => {
     const deadLetterConsumers = FUNCTIONS.filter((spec) => spec.consumes?.queue === 'batch' && spec.consumes.deadLetters);
-    const sweepers = FUNCTIONS.filter((spec) => spec.schedule && spec.sendsTo === 'batch');
+    const sweepers = FUNCTIONS.filter((spec) => spec.schedule && spec.sendsTo?.includes('batch'));
     expect(deadLetterConsumers).toHaveLength(1);
     expect(sweepers).toHaveLength(1);
     const deadLetterArn = { 'Fn::GetAtt': [logicalId(real, real.stack.queues.deadLetters('batch').node.defaultChild), 'Arn'] };
@@ -202,6 +203,70 @@ describe('the deployed stack, with the real topology and bundles', () => {
     real.template.hasResourceProperties('AWS::Events::Rule', {
       Targets: Match.arrayWith([Match.objectLike({ Arn: { 'Fn::GetAtt': [functionOf(real, sweepers[0]!.name).id, 'Arn'] } })]),
     });
+  });
+
+  it('lets only the notice sender send mail: SendEmail from the stack sender, on its identity and configuration set', () => {
+    const mailing = FUNCTIONS.filter((spec) => spec.mails).map((spec) => spec.name);
+    expect(mailing).toEqual(['notice-sender']);
+    for (const spec of FUNCTIONS) {
+      const ses = statementsOf(real, spec.name).filter((statement) => actionsOf(statement).some((action) => action.startsWith('ses:')));
+      expect(ses.length, spec.name).toBe(spec.mails ? 1 : 0);
+    }
+    const [send] = statementsOf(real, 'notice-sender').filter((statement) => actionsOf(statement).includes('ses:SendEmail'));
+    expect(actionsOf(send!)).toEqual(['ses:SendEmail']);
+    const identityId = logicalId(real, real.stack.mail.identity.node.defaultChild);
+    const configurationSetId = logicalId(real, real.stack.mail.configurationSet.node.defaultChild);
+    expect((send!.Resource as unknown[]).map(arnText).sort()).toEqual([
+      `arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:configuration-set/<${configurationSetId}>`,
+      `arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/<${identityId}>`,
+    ]);
+    expect(send!.Condition).toEqual({ StringEquals: { 'ses:FromAddress': MAIL_FROM } });
+  });
+
+  it("tells the notice sender its sender, configuration set and half the account's 14 messages a second (two instances)", () => {
+    const sender = FUNCTIONS.find((spec) => spec.name === 'notice-sender')!;
+    expect(sender.consumes).toMatchObject({ queue: 'notice', maxConcurrency: 2 });
+    expect(functionOf(real, 'notice-sender').properties.Environment.Variables).toMatchObject({
+      MAIL_FROM,
+      MAIL_CONFIGURATION_SET: { Ref: logicalId(real, real.stack.mail.configurationSet.node.defaultChild) },
+      CX_MAIL_RATE: '7',
+    });
+    for (const spec of FUNCTIONS.filter((candidate) => !candidate.mails)) {
+      expect(functionOf(real, spec.name).properties.Environment.Variables.MAIL_FROM, spec.name).toBeUndefined();
+    }
+  });
+
+  it('gives every function that writes notices the notice queue, and marks failed the notices SQS gives up on', () => {
+    const writers = FUNCTIONS.filter((spec) => spec.sendsTo?.includes('notice')).map((spec) => spec.name);
+    expect(writers.sort()).toEqual(['credential-batch-sweep', 'credential-batch-worker', 'credentials', 'pages']);
+    const queueId = logicalId(real, real.stack.queues.get('notice').node.defaultChild);
+    for (const name of writers) expect(functionOf(real, name).properties.Environment.Variables.NOTICE_QUEUE_URL, name).toEqual({ Ref: queueId });
+    const deadLetterArn = { 'Fn::GetAtt': [logicalId(real, real.stack.queues.deadLetters('notice').node.defaultChild), 'Arn'] };
+    real.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionName: { Ref: functionOf(real, 'notice-dead-letters').id }, EventSourceArn: deadLetterArn });
+  });
+
+  it('publishes bounces and complaints, and nothing else, to an encrypted topic that only SES may publish to and only notice-events reads', () => {
+    const topicId = logicalId(real, real.stack.mail.events.node.defaultChild);
+    real.template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      ConfigurationSetName: { Ref: logicalId(real, real.stack.mail.configurationSet.node.defaultChild) },
+      EventDestination: { Enabled: true, MatchingEventTypes: ['bounce', 'complaint'], SnsDestination: { TopicARN: { Ref: topicId } } },
+    });
+    expect(real.resources[topicId]!.Properties.KmsMasterKeyId).toBeDefined();
+    const subscriptions = Object.values(real.resources).filter((resource) => resource.Type === 'AWS::SNS::Subscription');
+    expect(subscriptions.map((subscription) => subscription.Properties)).toEqual([
+      expect.objectContaining({ Protocol: 'lambda', TopicArn: { Ref: topicId }, Endpoint: { 'Fn::GetAtt': [functionOf(real, 'notice-events').id, 'Arn'] } }),
+    ]);
+    real.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sns:Publish', Effect: 'Allow', Principal: { Service: 'ses.amazonaws.com' } })]) },
+    });
+  });
+
+  it('sends notices over TLS only, and not again to addresses that bounced or complained', () => {
+    real.template.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      DeliveryOptions: { TlsPolicy: 'REQUIRE' },
+      SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+    });
+    real.template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: MAIL_FROM });
   });
 
   it('passes the AwsSolutions checks with no unacknowledged finding', () => {
@@ -228,10 +293,10 @@ describe('every kind of function a topology can hold', () => {
     kinds = synth({
       functions: [
         spec('onboarding', { createsKeys: true }),
-        spec('issuing', { signs: true, sendsTo: 'jobs' }),
+        spec('issuing', { signs: true, sendsTo: ['jobs'] }),
         spec('working', { signs: true, routes: [], consumes: { queue: 'jobs', batchSize: 10, maxConcurrency: 3 } }),
         spec('giving-up', { routes: [], consumes: { queue: 'jobs', deadLetters: true, batchSize: 1, maxConcurrency: 2 } }),
-        spec('sweeping', { routes: [], sendsTo: 'jobs', schedule: { everyMinutes: 15 } }),
+        spec('sweeping', { routes: [], sendsTo: ['jobs'], schedule: { everyMinutes: 15 } }),
         spec('reading', {}),
       ],
       code: inlineCode,
@@ -367,12 +432,49 @@ describe('every kind of function a topology can hold', () => {
   });
 });
 
+describe('mail settings', () => {
+  const mailer = () => [
+    spec('issuing', { sendsTo: ['notice'] }),
+    spec('sending', { routes: [], consumes: { queue: 'notice', batchSize: 10, maxConcurrency: 3 }, mails: true }),
+    spec('hearing', { routes: [], mailEvents: true }),
+    spec('reading', {}),
+  ];
+
+  it("shares the account's sending rate among the sender's instances, and sends as notices@ a domain sender", () => {
+    const mail = synth({ functions: mailer(), code: inlineCode, mailFrom: 'university.example.eu', mailRate: 30, claimDays: 10 });
+
+    expect(functionOf(mail, 'sending').properties.Environment.Variables).toMatchObject({ CX_MAIL_RATE: '10', MAIL_FROM: 'notices@university.example.eu' });
+    mail.template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'university.example.eu' });
+  });
+
+  it('tells the functions that write claim links how long they work, and no other', () => {
+    const mail = synth({ functions: mailer(), code: inlineCode, claimDays: 10 });
+
+    expect(functionOf(mail, 'issuing').properties.Environment.Variables.CX_CLAIM_DAYS).toBe('10');
+    expect(functionOf(mail, 'reading').properties.Environment.Variables.CX_CLAIM_DAYS).toBeUndefined();
+  });
+
+  it('passes the AwsSolutions checks with a mailing function and an event consumer', () => {
+    const mail = synth({ functions: mailer(), code: inlineCode });
+    const report = new AwsSolutionsChecks(mail.app).validateScope(mail.stack);
+    expect(report.violations.map((violation) => `${violation.severity} ${violation.ruleName}`)).toEqual([]);
+  });
+
+  it('refuses a sender that is neither an address nor a domain', () => {
+    expect(() => synth({ functions: mailer(), code: inlineCode, mailFrom: 'notices' })).toThrow(/mailFrom "notices"/);
+  });
+
+  it('refuses a mailing function whose share of the rate is unknown (it consumes no queue)', () => {
+    expect(() => synth({ functions: [spec('sending', { mails: true })], code: inlineCode })).toThrow(/share of the sending rate/);
+  });
+});
+
 describe('stack settings', () => {
   it('refuses a consortium name that cannot be part of a KMS alias', () => {
     expect(() => synth({ consortium: 'EU Consortium', code: inlineCode })).toThrow(/consortium "EU Consortium"/);
   });
 
   it('refuses a queue that functions send to but no function consumes', () => {
-    expect(() => synth({ functions: [spec('issuing', { sendsTo: 'nowhere' })], code: inlineCode })).toThrow(/queue nowhere/);
+    expect(() => synth({ functions: [spec('issuing', { sendsTo: ['nowhere'] })], code: inlineCode })).toThrow(/queue nowhere/);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Each function bundles only the AWS clients it uses: KMS for the functions whose topology
- * entry signs or creates keys, SQS for those that send to a queue, DynamoDB for every
- * function that reads the table. Read from esbuild's metafile of the very build infra deploys.
+ * entry signs or creates keys, SQS for those that send to a queue, SES for the one that
+ * mails, DynamoDB for every function that reads the table. Read from esbuild's metafile of
+ * the very build infra deploys.
  */
 import type { Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +19,8 @@ function awsClients(metafile: Metafile): string[] {
 function expectedClients(spec: FunctionSpec): string[] {
   const clients = spec.name === 'docs' ? [] : ['client-dynamodb'];
   if (spec.signs || spec.createsKeys) clients.push('client-kms');
-  if (spec.sendsTo) clients.push('client-sqs');
+  if (spec.sendsTo?.length) clients.push('client-sqs');
+  if (spec.mails) clients.push('client-sesv2');
   return clients.sort();
 }
 
@@ -33,9 +35,14 @@ describe('the AWS clients in each function bundle', () => {
     expect(clients.get(name)).toEqual(expectedClients(spec));
   });
 
-  it('leave KMS and SQS out of the verify and pages bundles where they do not sign or send', () => {
+  it('leave KMS and SQS out of the bundles of functions that neither sign nor send', () => {
     expect(clients.get('verify')).toEqual(['client-dynamodb']);
     expect(clients.get('catalogue')).toEqual(['client-dynamodb']);
-    expect(clients.get('pages')).not.toContain('client-sqs');
+    expect(clients.get('notice-events')).toEqual(['client-dynamodb']);
+  });
+
+  it('put the SES client in the notice sender only: every other function hands its notices to the queue', () => {
+    expect([...clients].filter(([, names]) => names.includes('client-sesv2')).map(([name]) => name)).toEqual(['notice-sender']);
+    expect(clients.get('pages')).toEqual(['client-dynamodb', 'client-kms', 'client-sqs']);
   });
 });

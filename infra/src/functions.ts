@@ -1,7 +1,8 @@
 /**
  * One Lambda function per entry of the topology (`@cx/runtime/topology`): a function
  * added there is deployed, given its queues (or dead-letter queue) and schedule, and
- * permitted without a change here (the stack routes its HTTP routes).
+ * permitted without a change here (the stack routes its HTTP routes; mail.ts gives the
+ * functions that mail their SES rights, and subscribes the one that reads SES's events).
  */
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -26,7 +27,12 @@ export interface FunctionEnvironment {
   tableName: string;
   publicUrl: string;
   consortium: string;
+  /** Days a claim link works (CX_CLAIM_DAYS), for the functions that write them; core's default (30) when absent. */
+  claimDays?: number;
 }
+
+/** The queue of notices: a function sending to it writes notices, and claim links with them. */
+export const NOTICE_QUEUE = 'notice';
 
 export interface ExchangeFunctionProps {
   spec: FunctionSpec;
@@ -77,6 +83,7 @@ export class ExchangeFunction extends Construct {
         CX_PUBLIC_URL: props.environment.publicUrl,
         CX_CONSORTIUM: props.environment.consortium,
         ...(props.spec.signRate ? { CX_SIGN_RATE: String(props.spec.signRate) } : {}),
+        ...(props.environment.claimDays && props.spec.sendsTo?.includes(NOTICE_QUEUE) ? { CX_CLAIM_DAYS: String(props.environment.claimDays) } : {}),
       },
     });
   }
@@ -128,10 +135,10 @@ export class ExchangeFunctions extends Construct {
         `${props.table.tableArn}/index/*`,
         "The table's own global secondary indexes (gsi1..gsi3, overloaded by entity): repositories query them; no other table is reachable.",
       );
-      if (spec.sendsTo) {
-        const queue = props.queues.get(spec.sendsTo);
+      for (const name of spec.sendsTo ?? []) {
+        const queue = props.queues.get(name);
         queue.grantSendMessages(fn.role);
-        fn.fn.addEnvironment(queueUrlVariable(spec.sendsTo), queue.queueUrl);
+        fn.fn.addEnvironment(queueUrlVariable(name), queue.queueUrl);
       }
       if (spec.consumes) {
         const source = spec.consumes.deadLetters ? props.queues.deadLetters(spec.consumes.queue) : props.queues.get(spec.consumes.queue);

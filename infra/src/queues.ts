@@ -18,7 +18,7 @@ export function queueUrlVariable(queue: string): string {
 
 /** Every queue name the topology mentions, in order of first mention. */
 export function queueNames(functions: readonly FunctionSpec[]): string[] {
-  return [...new Set(functions.flatMap((spec) => [spec.consumes?.queue, spec.sendsTo].filter((name): name is string => !!name)))];
+  return [...new Set(functions.flatMap((spec) => [spec.consumes?.queue, ...(spec.sendsTo ?? [])].filter((name): name is string => !!name)))];
 }
 
 export interface ExchangeQueuesProps {

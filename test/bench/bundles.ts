@@ -26,8 +26,12 @@ const FUNCTION_ENV = {
   CX_PUBLIC_URL: 'https://exchange.example.eu',
   CX_CONSORTIUM: 'bench',
   AWS_REGION: 'eu-west-1',
-  // the functions that send graduation-run chunks refuse to start without their queue
+  // the functions that send graduation-run chunks or notices refuse to start without their queue
   BATCH_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/bench-batches',
+  NOTICE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/bench-notices',
+  // and the notice sender without its SES sender and configuration set
+  MAIL_FROM: 'notices@exchange.example.eu',
+  MAIL_CONFIGURATION_SET: 'bench',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 

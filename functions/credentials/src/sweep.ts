@@ -5,9 +5,9 @@
 import { credentialServices } from '@cx/core';
 import { lambdaDeps, lambdaLog, onInvocation } from '@cx/runtime/lambda';
 import { lambdaStore } from '@cx/runtime/lambda-store';
-import { lambdaBatchQueue } from '@cx/runtime/lambda-queue';
+import { lambdaBatchQueue, lambdaNoticeQueue } from '@cx/runtime/lambda-queue';
 import { batchSweeper } from './batch-handlers.js';
 
-const deps = lambdaDeps({ store: lambdaStore(), batchQueue: lambdaBatchQueue() });
+const deps = lambdaDeps({ store: lambdaStore(), batchQueue: lambdaBatchQueue(), noticeQueue: lambdaNoticeQueue() });
 
 export const handler = onInvocation(batchSweeper(credentialServices(deps).batches, lambdaLog));

@@ -8,8 +8,9 @@ import { credentialServices } from '@cx/core';
 import { lambdaDeps, lambdaLog, onInvocation } from '@cx/runtime/lambda';
 import { lambdaStore } from '@cx/runtime/lambda-store';
 import { lambdaKeyVault } from '@cx/runtime/lambda-keys';
+import { lambdaNoticeQueue } from '@cx/runtime/lambda-queue';
 import { chunkWorker } from './batch-handlers.js';
 
-const deps = lambdaDeps({ store: lambdaStore(), keyVault: lambdaKeyVault() });
+const deps = lambdaDeps({ store: lambdaStore(), keyVault: lambdaKeyVault(), noticeQueue: lambdaNoticeQueue() });
 
 export const handler = onInvocation(chunkWorker(credentialServices(deps).batches, lambdaLog));

@@ -1,14 +1,14 @@
 /**
  * Dependencies of a function in AWS Lambda, from its environment. Made once per container
  * (module scope of the handler), never per request. Each AWS client comes from its own
- * module (`lambda-store`, `lambda-keys`, `lambda-queue`), so a function's bundle carries
- * only the clients its handler imports: a function that does not sign has no KMS client.
+ * module (`lambda-store`, `lambda-keys`, `lambda-queue`, `lambda-mail`), so a function's bundle
+ * carries only the clients its handler imports: a function that does not sign has no KMS client.
  *
  * @example
  * // functions/verify/src/handler.ts: DynamoDB only
  * export const handler = lambdaHttp(createVerifyApp(lambdaDeps({ store: lambdaStore() })));
  */
-import type { KeyVault } from '@cx/domain';
+import type { KeyVault, Mailer } from '@cx/domain';
 import type { Env, Hono, Schema } from 'hono';
 import { handle, type LambdaEvent } from 'hono/aws-lambda';
 import type { ExchangeDeps } from './deps.js';
@@ -39,17 +39,44 @@ function noKeys(): Promise<never> {
   return Promise.reject(new Error('this function has no key vault: its topology entry neither signs nor creates keys'));
 }
 
-/** The adapters a handler chose (its AWS clients); the rest of ExchangeDeps comes from the environment. */
-export type LambdaAdapters = Pick<ExchangeDeps, 'store'> & Partial<Pick<ExchangeDeps, 'keyVault' | 'batchQueue'>>;
+/**
+ * The mailer of a function whose topology entry does not mail: it has no SES client (nor
+ * permission). Functions that write notices hand them to the notice queue; a send here is
+ * a programming error, reported as one rather than the notice going nowhere.
+ */
+export const noMailer: Mailer = {
+  send: () => Promise.reject(new Error('this function has no mailer: its topology entry does not mail (notices go through the notice queue)')),
+};
 
-/** ExchangeDeps from the function's environment and the adapters its handler made. */
+/** The adapters a handler chose (its AWS clients); the rest of ExchangeDeps comes from the environment. */
+export type LambdaAdapters = Pick<ExchangeDeps, 'store'> & Partial<Pick<ExchangeDeps, 'keyVault' | 'batchQueue' | 'noticeQueue' | 'mailer'>>;
+
+/** A positive number from an optional environment variable, or undefined when it is not set. */
+function positiveEnv(name: string): number | undefined {
+  const value = process.env[name];
+  if (value === undefined || value === '') return undefined;
+  const number = Number(value);
+  if (!(number > 0) || !Number.isFinite(number)) throw new Error(`environment variable ${name} must be a positive number, not ${JSON.stringify(value)}`);
+  return number;
+}
+
+/**
+ * ExchangeDeps from the function's environment and the adapters its handler made. The stack
+ * sets CX_MAIL_RATE (notice-sender: its share of the SES sending rate) and CX_CLAIM_DAYS
+ * (functions that write claim links) where they apply; the core defaults hold elsewhere.
+ */
 export function lambdaDeps(adapters: LambdaAdapters): ExchangeDeps {
+  const mailRate = positiveEnv('CX_MAIL_RATE');
+  const claimDays = positiveEnv('CX_CLAIM_DAYS');
   return {
     keyVault: noKeyVault,
+    mailer: noMailer,
     log: lambdaLog,
     ...adapters,
     publicUrl: requiredEnv('CX_PUBLIC_URL'),
     consortium: requiredEnv('CX_CONSORTIUM'),
+    ...(mailRate === undefined ? {} : { mailRate }),
+    ...(claimDays === undefined ? {} : { claimDays }),
   };
 }
 

@@ -29,8 +29,20 @@ export interface FunctionSpec {
    * Instances times this stays under the account's Ed25519 Sign quota (about 1,000/s).
    */
   signRate?: number;
-  /** A queue this function sends to; its URL is passed as `<QUEUE>_QUEUE_URL` (e.g. BATCH_QUEUE_URL). */
-  sendsTo?: string;
+  /**
+   * The queues this function sends to; each one's URL is passed as `<QUEUE>_QUEUE_URL` (e.g.
+   * BATCH_QUEUE_URL, NOTICE_QUEUE_URL). `notice`: the function writes notices (it issues
+   * credentials to email addresses, or sends sign-in links) and hands them to the notice sender.
+   */
+  sendsTo?: string[];
+  /**
+   * Sends mail through Amazon SES: SendEmail on the stack's sender identity and configuration
+   * set, MAIL_FROM and MAIL_CONFIGURATION_SET, and CX_MAIL_RATE = the account's sending rate
+   * divided by `consumes.maxConcurrency`, so that all its instances together keep to the rate.
+   */
+  mails?: boolean;
+  /** Invoked by SNS with the SES events (bounces, complaints) of the stack's configuration set. */
+  mailEvents?: boolean;
   /**
    * Files of an npm package the function depends on, deployed beside its bundle in `<dir>/`
    * and read at run time: large static files stay out of the code every cold start parses.
@@ -87,7 +99,7 @@ export const FUNCTIONS: FunctionSpec[] = [
     memoryMb: 1024,
     signs: true,
     createsKeys: false,
-    sendsTo: 'batch',
+    sendsTo: ['batch', 'notice'],
   },
   {
     // graduation runs: one SQS message per chunk of 100 items; the concurrency cap and
@@ -101,6 +113,8 @@ export const FUNCTIONS: FunctionSpec[] = [
     consumes: { queue: 'batch', batchSize: 1, maxConcurrency: 4 },
     // 4 workers x 200/s leaves the rest of the account's ~1,000/s for interactive issuing
     signRate: 200,
+    // it issues: each credential to an email address gets its claim notice
+    sendsTo: ['notice'],
   },
   {
     // a chunk SQS gave up on (after the queue's receives) is given up by its run: the
@@ -121,8 +135,40 @@ export const FUNCTIONS: FunctionSpec[] = [
     memoryMb: 512,
     signs: false,
     createsKeys: false,
-    sendsTo: 'batch',
+    // notices never handed to the sender are superseded and sent again with a new link
+    sendsTo: ['batch', 'notice'],
     schedule: { everyMinutes: 15 },
+  },
+  {
+    // notices, paced: 2 instances of 10 messages each, each at half the account's SES rate
+    name: 'notice-sender',
+    handler: 'functions/notices/src/sender.ts',
+    routes: [],
+    memoryMb: 512,
+    signs: false,
+    createsKeys: false,
+    consumes: { queue: 'notice', batchSize: 10, maxConcurrency: 2 },
+    mails: true,
+  },
+  {
+    // a notice SQS gave up on (after the queue's receives) is marked failed, with the reason
+    name: 'notice-dead-letters',
+    handler: 'functions/notices/src/dead-letters.ts',
+    routes: [],
+    memoryMb: 256,
+    signs: false,
+    createsKeys: false,
+    consumes: { queue: 'notice', deadLetters: true, batchSize: 10, maxConcurrency: 2 },
+  },
+  {
+    // SES bounce and complaint events (through SNS) mark the notice they name
+    name: 'notice-events',
+    handler: 'functions/notices/src/events.ts',
+    routes: [],
+    memoryMb: 256,
+    signs: false,
+    createsKeys: false,
+    mailEvents: true,
   },
   {
     name: 'verify',
@@ -165,6 +211,8 @@ export const FUNCTIONS: FunctionSpec[] = [
     memoryMb: 1024,
     signs: true,
     createsKeys: false,
+    // sign-in links to /my
+    sendsTo: ['notice'],
   },
   {
     name: 'docs',
