@@ -100,3 +100,29 @@ describe('the exchange topology', () => {
     }
   });
 });
+
+describe('the notice functions of the topology', () => {
+  const byName = (name: string) => FUNCTIONS.find((spec) => spec.name === name);
+
+  it('has every function that writes notices send them to the queue the notice sender consumes', () => {
+    const writers = FUNCTIONS.filter((spec) => spec.sendsTo?.includes('notice')).map((spec) => spec.name);
+    expect(writers.sort()).toEqual(['credential-batch-sweep', 'credential-batch-worker', 'credentials', 'pages']);
+    expect(byName('notice-sender')?.consumes).toEqual({ queue: 'notice', batchSize: 10, maxConcurrency: 2 });
+  });
+
+  it('lets only the notice sender mail, and only as a queue consumer whose concurrency divides the sending rate', () => {
+    const mailing = FUNCTIONS.filter((spec) => spec.mails);
+    expect(mailing.map((spec) => spec.name)).toEqual(['notice-sender']);
+    for (const spec of mailing) expect(spec.consumes?.maxConcurrency).toBeGreaterThan(0);
+  });
+
+  it('gives up notices through a dead-letter consumer and reads SES events in a function of their own', () => {
+    expect(byName('notice-dead-letters')?.consumes).toMatchObject({ queue: 'notice', deadLetters: true });
+    expect(FUNCTIONS.filter((spec) => spec.mailEvents).map((spec) => spec.name)).toEqual(['notice-events']);
+  });
+
+  it('has a consumer for every queue a function sends to', () => {
+    const consumed = new Set(FUNCTIONS.filter((spec) => spec.consumes && !spec.consumes.deadLetters).map((spec) => spec.consumes!.queue));
+    for (const queue of FUNCTIONS.flatMap((spec) => spec.sendsTo ?? [])) expect(consumed.has(queue), queue).toBe(true);
+  });
+});
