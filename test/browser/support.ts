@@ -4,7 +4,7 @@
  * through the API.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
@@ -63,4 +63,53 @@ export async function startBrowserExchange(): Promise<BrowserExchange> {
 export function expectOk(result: { status: number; body: any }, status = 201): any {
   if (result.status !== status) throw new Error(`expected ${status}, got ${result.status}: ${JSON.stringify(result.body)}`);
   return result.body;
+}
+
+/** A notice as read back from the outbox: its recipient and its plain-text part, decoded. */
+export interface OutboxMessage {
+  file: string;
+  to: string;
+  text: string;
+}
+
+/** Every `.eml` in the outbox, its plain-text part decoded from quoted-printable. */
+export function readOutbox(outboxDir: string): OutboxMessage[] {
+  if (!existsSync(outboxDir)) return [];
+  return readdirSync(outboxDir)
+    .filter((name) => name.endsWith('.eml'))
+    .map((file) => {
+      const source = readFileSync(join(outboxDir, file), 'utf8');
+      const to = /^To: (.+)$/m.exec(source)?.[1]?.trim() ?? '';
+      const plain = /Content-Type: text\/plain; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n([\s\S]*?)\r\n--/.exec(source)?.[1] ?? '';
+      return { file, to, text: decodeQuotedPrintable(plain) };
+    });
+}
+
+/**
+ * Waits for a notice to `to` whose text contains `containing` and answers the first link in
+ * it that starts with `prefix` (`/claim/`, `/my?token=`), as a full URL.
+ */
+export async function linkFromOutbox(exchange: LocalExchange, to: string, prefix: string, containing = ''): Promise<string> {
+  const pattern = new RegExp(`${exchange.url.replace(/[.]/g, '\\.')}${prefix.replace(/[?]/g, '\\?')}[\\w-]+`);
+  const seen = new Set<string>();
+  for (let attempt = 0; attempt < 200; attempt++) {
+    for (const message of readOutbox(exchange.outboxDir)) {
+      if (message.to !== to || !message.text.includes(containing) || seen.has(message.file)) continue;
+      const link = pattern.exec(message.text)?.[0];
+      if (link) return link;
+      seen.add(message.file);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no notice to ${to} in ${exchange.outboxDir} with a link ${prefix}${containing ? ` mentioning ${containing}` : ''}`);
+}
+
+/** Quoted-printable (RFC 2045) to text: soft line breaks joined, `=XX` bytes read as UTF-8. */
+function decodeQuotedPrintable(text: string): string {
+  return decodeURIComponent(
+    text
+      .replace(/=\r\n/g, '')
+      .replace(/%/g, '%25')
+      .replace(/=([0-9A-F]{2})/g, '%$1'),
+  );
 }
