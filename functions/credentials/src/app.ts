@@ -1,10 +1,10 @@
 /**
  * Credentials: issuing Open Badges 3.0 credentials for catalogue entries, reading what an
- * institution issued, revoking and suspending, graduation runs, and the VC API's issue and
- * status endpoints. Every route here belongs to one institution and needs its key.
+ * institution issued, revoking and suspending, notices to students, graduation runs, and
+ * the VC API's issue and status endpoints. Every route here belongs to one institution and needs its key.
  */
 import type { OpenAPIHono, z } from '@hono/zod-openapi';
-import { credentialRoutes as routes, registerSecurity, type credentialViewSchema } from '@cx/contract';
+import { credentialRoutes as routes, registerSecurity, type credentialViewSchema, type noticeViewSchema } from '@cx/contract';
 import {
   credentialServices,
   recipientLookup,
@@ -18,7 +18,7 @@ import {
 import { actorOf, NotFoundError, recipientKind } from '@cx/domain';
 import { createApiApp, principalOf, requestContext, type ApiEnv } from '@cx/http';
 import type { ExchangeDeps } from '@cx/runtime';
-import type { CredentialRecord } from '@cx/domain';
+import type { CredentialRecord, NoticeRecord } from '@cx/domain';
 
 /** A graduation run of 10,000 items is a few MB; Lambda takes 6 MB. */
 const BATCH_BODY_LIMIT = 6 * 1024 * 1024 - 64 * 1024;
@@ -36,6 +36,16 @@ const view = (record: CredentialRecord): z.infer<typeof credentialViewSchema> =>
   issuedAt: record.issuedAt,
   builtFrom: record.builtFrom,
   credential: record.credential,
+});
+
+/** What an institution sees of a notice: never the address, nor its hash. */
+const noticeView = (record: NoticeRecord): z.infer<typeof noticeViewSchema> => ({
+  id: record.id,
+  state: record.state,
+  createdAt: record.createdAt,
+  sentAt: record.sentAt,
+  eventAt: record.eventAt,
+  failure: record.failure,
 });
 
 export function createCredentialsApp(deps: ExchangeDeps, options: ServiceOptions & { services?: CredentialServices } = {}): OpenAPIHono<ApiEnv> {
@@ -99,13 +109,37 @@ export function createCredentialsApp(deps: ExchangeDeps, options: ServiceOptions
   );
 
   app.openapi(
+    routes.sendNotice,
+    async (c) => {
+      const { id, credentialId } = c.req.valid('param');
+      const notice = await services.notices.resend(id, normaliseId(credentialId), {
+        ...requestContext(c),
+        idempotencyKey: c.req.valid('header')['idempotency-key'],
+      });
+      return c.json({ id: notice.id, state: notice.state, createdAt: notice.createdAt }, 202);
+    },
+  );
+
+  app.openapi(
+    routes.listNotices,
+    async (c) => {
+      const { id, credentialId } = c.req.valid('param');
+      const { limit, cursor } = c.req.valid('query');
+      const page = await services.notices.list(id, normaliseId(credentialId), limit, cursor);
+      return c.json({ items: page.items.map(noticeView), nextCursor: page.nextCursor }, 200);
+    },
+  );
+
+  app.openapi(
     routes.submitBatch,
     async (c) => {
       const { id } = c.req.valid('param');
       await requireActiveMember(deps.store, id, 'can issue nothing new');
-      const batch = await services.batches.submit(id, c.req.valid('json').items, actorOf(principalOf(c)), {
+      const { items, notify } = c.req.valid('json');
+      const batch = await services.batches.submit(id, items, actorOf(principalOf(c)), {
         requestId: c.get('requestId'),
         idempotencyKey: c.req.valid('header')['idempotency-key'],
+        notify,
       });
       // a repeated start answers the first run as it is now
       const status = batch.replayed ? ((await services.batches.view(id, batch.id, { limit: 1 }))?.status ?? 'queued') : 'queued';

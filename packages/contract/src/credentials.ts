@@ -1,7 +1,7 @@
 /**
  * Credentials: issuing Open Badges 3.0 credentials for catalogue entries, reading what an
- * institution issued, revoking and suspending, graduation runs, and the VC API's issue and
- * status endpoints. Every route here belongs to one institution and needs its key.
+ * institution issued, revoking and suspending, the notices that bring credentials to their
+ * students, graduation runs, and the VC API's issue and status endpoints. Every route here belongs to one institution and needs its key.
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { institutionIdSchema, issueRequestSchema, pageQuerySchema, pageSchema, statusChangeSchema } from '@cx/domain';
@@ -55,6 +55,31 @@ export const batchViewSchema = z
   })
   .meta({ id: 'CredentialBatch' });
 export const batchSubmittedSchema = z.object({ id: z.string(), status: batchStatusSchema, total: z.number() });
+export const batchRequestSchema = z
+  .strictObject({
+    items: z.array(z.unknown()).min(1).max(MAX_CREDENTIAL_BATCH).meta({ description: 'Issue request bodies (IssueRequest).' }),
+    notify: z
+      .boolean()
+      .optional()
+      .meta({ description: '`false`: no item gets a notice with its claim link (as if each said `"notify": false`); an item’s own `"notify": false` counts too.' }),
+  })
+  .meta({ id: 'CredentialBatchRequest' });
+
+export const noticeStateSchema = z.enum(['queued', 'sending', 'sent', 'bounced', 'complained', 'failed', 'superseded']);
+export const noticeViewSchema = z
+  .object({
+    id: z.string(),
+    state: noticeStateSchema.meta({
+      description:
+        '`queued`: waiting to be sent; `sending`: handed to the mail service; `sent`: accepted by it; `bounced`/`complained`: what the recipient’s mail system reported; `failed`: given up (see `failure`); `superseded`: never sent, replaced by a newer notice with a new link.',
+    }),
+    createdAt: z.string(),
+    sentAt: z.string().optional(),
+    eventAt: z.string().optional().meta({ description: 'When the bounce, complaint or failure was reported.' }),
+    failure: z.string().optional(),
+  })
+  .meta({ id: 'CredentialNotice' });
+const noticeListQuery = z.strictObject({ ...pageQuerySchema.shape });
 
 /** The status purposes a credential of the exchange can carry. */
 const statusPurposeSchema = z.enum(['revocation', 'suspension']);
@@ -160,6 +185,30 @@ export const credentialRoutes = {
     responses: { 200: jsonContent(credentialViewSchema, 'The credential with its new status'), ...problems(400, 401, 403, 404, 409) },
   }),
 
+  sendNotice: createRoute({
+    method: 'post',
+    path: '/v1/institutions/{id}/credentials/{credentialId}/notices',
+    tags: ['Credentials'],
+    summary: 'Send the student a new notice with a new claim link (the institution)',
+    description:
+      'Makes a new claim link for the credential and queues a notice with it to the address the credential was issued to; earlier links of the credential stop working. Answers 202 with the new notice (follow it in the list of notices). 409 for a credential issued to no email address. A revoked or suspended credential gets one too: its claim page says it is revoked or suspended. With an `Idempotency-Key` header, a retry answers the first notice and makes no other link.',
+    security: bearerSecurity,
+    middleware: ownerOnly,
+    request: { params: credentialParams, headers: idempotencyHeaders },
+    responses: { 202: jsonContent(noticeViewSchema.pick({ id: true, state: true, createdAt: true }), 'Queued'), ...problems(400, 401, 403, 404, 409, 422) },
+  }),
+
+  listNotices: createRoute({
+    method: 'get',
+    path: '/v1/institutions/{id}/credentials/{credentialId}/notices',
+    tags: ['Credentials'],
+    summary: 'The notices of a credential, with what became of each (the institution)',
+    security: bearerSecurity,
+    middleware: ownerOnly,
+    request: { params: credentialParams, query: noticeListQuery },
+    responses: { 200: jsonContent(pageSchema(noticeViewSchema), 'Newest first'), ...problems(400, 401, 403, 404) },
+  }),
+
   submitBatch: createRoute({
     method: 'post',
     path: '/v1/institutions/{id}/credential-batches',
@@ -172,7 +221,7 @@ export const credentialRoutes = {
     request: {
       params: institutionParams,
       headers: idempotencyHeaders,
-      ...jsonBody(z.strictObject({ items: z.array(z.unknown()).min(1).max(MAX_CREDENTIAL_BATCH).meta({ description: 'Issue request bodies (IssueRequest).' }) }).meta({ id: 'CredentialBatchRequest' })),
+      ...jsonBody(batchRequestSchema),
     },
     responses: {
       202: jsonContent(batchSubmittedSchema, 'Queued (a repeated start: the first run, as it is now)'),
