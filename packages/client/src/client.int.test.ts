@@ -242,6 +242,32 @@ describe('credentials and verification', () => {
     expect(done.errors.map((e) => e.index)).toEqual([1]);
     expect(seen.at(-1)).toBe('done-with-errors');
   });
+
+  it('sends a credential a new notice and lists its notices, newest first', async () => {
+    const { id } = await uniA.credentials.issue('uni-a', request);
+
+    const notice = await uniA.credentials.sendNotice('uni-a', id, { idempotencyKey: 'notice-1' });
+    const again = await uniA.credentials.sendNotice('uni-a', id, { idempotencyKey: 'notice-1' });
+    const listed = await uniA.credentials.listNotices('uni-a', id, { limit: 10 });
+
+    expect(notice).toEqual({ id: expect.stringMatching(/^ntc_/), state: 'queued', createdAt: expect.any(String) });
+    expect(again.id).toBe(notice.id);
+    expect(listed.items.map((n) => n.id)).toEqual([notice.id, expect.any(String)]);
+  });
+
+  it('starts a graduation run without notices', async () => {
+    const submitted = await uniA.credentials.submitBatch('uni-a', [{ ...request, recipient: { name: 'Quiet', email: 'quiet@example.org' } }], { notify: false });
+
+    expect(submitted).toMatchObject({ status: 'queued', total: 1 });
+    expect(await exchange.deps.store.batches.get('uni-a', submitted.id)).toMatchObject({ notify: false });
+  });
+
+  it('refuses a malformed credential id before sending', async () => {
+    const before = sent;
+
+    expect(await thrown(uniA.credentials.sendNotice('uni-a', 'not-a-credential'))).toBeInstanceOf(InvalidRequestError);
+    expect(sent).toBe(before);
+  });
 });
 
 describe('transfers', () => {

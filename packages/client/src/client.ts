@@ -39,12 +39,14 @@ import type {
   ComponentBatchResult,
   CreatedApiKey,
   RevokedApiKeys,
+  CredentialNotice,
   CredentialRecord,
   Institution,
   IssuedCredential,
   MicroDegree,
   Onboarded,
   Page,
+  QueuedNotice,
   Transfer,
   Verification,
   WhoAmI,
@@ -333,13 +335,30 @@ export class CxClient {
         body: checked(statusChangeSchema, change, 'status change'),
       }),
     /**
+     * Sends the student a new notice with a new claim link; earlier links of the credential
+     * stop working. With `idempotencyKey`, a retry answers the same notice.
+     */
+    sendNotice: async (institution: string, credentialId: string, options: { idempotencyKey?: string } = {}): Promise<QueuedNotice> =>
+      this.json('POST', `/v1/institutions/${this.id(institution)}/credentials/${segment(checked(credentialIdSchema, credentialId, 'credential id', 'credentialId'))}/notices`, {
+        headers: options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : undefined,
+      }),
+    /** A credential's notices, newest first, with what became of each. */
+    listNotices: async (institution: string, credentialId: string, options: PageOptions = {}): Promise<Page<CredentialNotice>> =>
+      this.json('GET', `/v1/institutions/${this.id(institution)}/credentials/${segment(checked(credentialIdSchema, credentialId, 'credential id', 'credentialId'))}/notices`, {
+        query: { limit: options.limit, cursor: options.cursor },
+      }),
+    /**
      * Starts a graduation run of 1-10,000 issue requests. Every item is validated first (an
      * invalid one refuses the whole run with 400 naming `items.<index>.<field>`); an item that
      * cannot be issued (an unknown entry, say) is reported in the batch's `errors`, the others
-     * are issued.
+     * are issued. `notify: false`: no item gets a notice with its claim link.
      */
-    submitBatch: async (institution: string, items: unknown[]): Promise<BatchSubmitted> => {
-      const body = checked(z.strictObject({ items: z.array(z.unknown()).min(1).max(MAX_CREDENTIAL_BATCH) }), { items }, 'credential batch');
+    submitBatch: async (institution: string, items: unknown[], options: { notify?: boolean } = {}): Promise<BatchSubmitted> => {
+      const body = checked(
+        z.strictObject({ items: z.array(z.unknown()).min(1).max(MAX_CREDENTIAL_BATCH), notify: z.boolean().optional() }),
+        { items, ...(options.notify === undefined ? {} : { notify: options.notify }) },
+        'credential batch',
+      );
       return this.json('POST', `/v1/institutions/${this.id(institution)}/credential-batches`, { body });
     },
     batch: async (institution: string, batchId: string): Promise<BatchProgress> =>

@@ -14,6 +14,7 @@ import type {
   componentBatchResultSchema,
   credentialViewSchema,
   issuedCredentialSchema,
+  noticeViewSchema,
   onboardedSchema,
   transferItemViewSchema,
   transferViewSchema,
@@ -61,6 +62,12 @@ export type IssuedCredential = z.infer<typeof issuedCredentialSchema>;
 export type CredentialRecord = z.infer<typeof credentialViewSchema>;
 
 export type CredentialStatus = CredentialRecord['status'];
+
+/** A notice of a credential to its student, and what became of it (`GET .../credentials/{credentialId}/notices`). */
+export type CredentialNotice = z.infer<typeof noticeViewSchema>;
+
+/** `POST .../credentials/{credentialId}/notices`: the new notice, queued. */
+export type QueuedNotice = Pick<CredentialNotice, 'id' | 'state' | 'createdAt'>;
 
 export type BatchStatus = z.infer<typeof batchStatusSchema>;
 
