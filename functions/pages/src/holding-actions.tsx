@@ -7,7 +7,7 @@
  */
 import type { Context } from 'hono';
 import type { Holding } from '@cx/core';
-import type { ShareRecord } from '@cx/domain';
+import type { ShareRecord, StoredInstitution } from '@cx/domain';
 import { describeCredential, verdictOf, type AchievementView } from './credential-view.js';
 import { Facts } from './layout.js';
 import { achievementTypeLabel, dateLabel } from './labels.js';
@@ -32,8 +32,8 @@ export interface HoldingScope {
 /** A holding, or the page to answer instead (a dead link, an ended session). */
 export type ResolveHolding = (c: Context<PagesEnv>) => Promise<HoldingScope | Response>;
 
-/** Where a "make a share" form may send the student next: only these, never a URL from the form. */
-const NEXT = { page: '', print: '/print', linkedin: '/linkedin' } as const;
+/** Where a "make a share" form may send the student next: back to the shares, or to the print view; never a URL from the form. */
+const NEXT = { shares: '#shares', print: '/print' } as const;
 
 /** The first shares of a holder a page reads (a student shares a credential a few times at most). */
 const SHARES_READ = 100;
@@ -65,15 +65,18 @@ export function registerHoldingRoutes(app: PagesApp, ctx: PagesContext, pattern:
     return { vc, verification, member, view: describeCredential(vc, verification) };
   }
 
-  async function linkedIn(scope: HoldingScope, share: ShareRecord): Promise<string> {
-    const { vc, verification, member, view } = await verified(scope);
+  /** LinkedIn's form, filled from the signed credential and the member list (no verification needed to name them). */
+  async function linkedIn(scope: HoldingScope, share: ShareRecord, member?: StoredInstitution): Promise<string> {
+    const { credential } = scope.holding;
+    const vc = credential.credential;
+    const institution = member ?? (await deps.store.institutions.get(credential.institution));
     return linkedInAddUrl({
-      name: view.achievement?.name ?? 'Credential',
-      organizationName: verification.issuer?.name ?? member?.name ?? scope.holding.credential.institution,
-      issuedAt: typeof vc.validFrom === 'string' ? vc.validFrom : scope.holding.credential.issuedAt,
+      name: achievementNameOf(vc) ?? 'Credential',
+      organizationName: institution?.name ?? credential.institution,
+      issuedAt: typeof vc.validFrom === 'string' ? vc.validFrom : credential.issuedAt,
       expiresAt: typeof vc.validUntil === 'string' ? vc.validUntil : undefined,
       certUrl: shareUrl(share),
-      certId: view.id ?? scope.holding.credential.id,
+      certId: typeof vc.id === 'string' ? vc.id : credential.id,
     });
   }
 
@@ -83,7 +86,7 @@ export function registerHoldingRoutes(app: PagesApp, ctx: PagesContext, pattern:
     const [{ vc, verification, member, view }, shares] = await Promise.all([verified(scope), sharesOf(scope)]);
     const verdict = verdictOf(vc, verification);
     const name = view.achievement?.name ?? 'Your credential';
-    const linkedInHref = shares[0] ? await linkedIn(scope, shares[0]) : undefined;
+    const linkedInHref = shares[0] ? await linkedIn(scope, shares[0], member) : undefined;
     return render(
       c,
       { title: name, section: scope.via === 'my' ? 'my' : 'home' },
@@ -122,10 +125,8 @@ export function registerHoldingRoutes(app: PagesApp, ctx: PagesContext, pattern:
     const scope = await resolve(c);
     if (scope instanceof Response) return scope;
     const next = text((await c.req.parseBody()).next);
-    const share = await student.share(scope.holding);
-    if (next === 'linkedin') return c.redirect(await linkedIn(scope, share), 303);
-    const suffix = NEXT[next as keyof typeof NEXT] ?? '';
-    return c.redirect(`${scope.base}${suffix}${suffix ? '' : '#shares'}`, 303);
+    await student.share(scope.holding);
+    return c.redirect(`${scope.base}${next === 'print' ? NEXT.print : NEXT.shares}`, 303);
   });
 
   app.post(`${pattern}/shares/:shareId/withdraw`, async (c) => {

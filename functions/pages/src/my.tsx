@@ -151,8 +151,8 @@ export function registerMyPages(app: PagesApp, ctx: PagesContext) {
   registerHoldingRoutes(app, ctx, '/my/credentials/:institution/:credentialId', resolveMy);
 }
 
-/** `uni-a/3f2c...`: how `/transfer?held=` names a credential of the signed-in holder. */
-export function heldRef(holding: Holding): string {
+/** `uni-a/urn:uuid:...`: how `/transfer?held=` names a credential of the signed-in holder. */
+function heldRef(holding: Holding): string {
   return `${holding.delivery.institution}/${holding.delivery.credentialId}`;
 }
 
