@@ -70,6 +70,7 @@ const issueBatch: CommandSpec = {
   options: {
     ...institutionOption,
     'dry-run': { type: 'boolean', description: "check every row here, with the API's own rules, and send nothing" },
+    'no-notices': { type: 'boolean', description: 'send the students no notice with their claim links (the run\'s "notify": false)' },
     ...intervalOption,
     ...jsonOption,
   },
@@ -112,7 +113,11 @@ const issueBatch: CommandSpec = {
       return invalid > 0 ? 1 : 0;
     }
 
-    const submitted = await client!.credentials.submitBatch(institution!, sources.map((s) => s.item));
+    const submitted = await client!.credentials.submitBatch(
+      institution!,
+      sources.map((s) => s.item),
+      ctx.flag('no-notices') ? { notify: false } : {},
+    );
     if (!ctx.flag('json')) {
       ctx.out(`Graduation run ${submitted.id} for ${institution}: ${submitted.total} credentials from ${file}.`);
       ctx.out(`(If this is interrupted the run goes on; follow it with: cx credentials batch-status ${submitted.id} --institution ${institution})`);
