@@ -26,6 +26,7 @@ beforeAll(async () => {
   apiKey = (await cx.onboard('uni-a', { name: 'Universiteit Leiden' })).apiKey;
   const put = await cx.request('PUT', '/v1/institutions/uni-a/components/ML-1', { key: apiKey, body: componentBody() });
   expect(put.status, await put.clone().text()).toBe(201);
+  await cx.onboard('uni-b', { name: 'Université de Lyon', country: 'FR' });
 });
 
 /** Issues ML-1 to `email` and answers the credential and the claim link of its notice. */
@@ -129,6 +130,20 @@ describe('a working claim link', () => {
     expect(page.text).toContain('Attached credentials Introduction to Machine Learning');
     expect(page.html).toContain(`<input type="hidden" name="claim" value="${token}"`);
   });
+
+  it('submits the attached credential as the claim link resolves it, never one posted for it', async () => {
+    const { claim } = await issueTo('ada@example.org');
+    const token = claim.split('/').at(-1)!;
+    const submitted = await postForm(cx, '/transfer', { institution: 'uni-b', name: 'Ada Lovelace', email: 'ada@example.org', claim: token });
+    expect(submitted.status, submitted.text).toBe(303);
+    const tracking = await getPage(cx, submitted.headers.get('location')!);
+    expect(tracking.text).toContain('Introduction to Machine Learning');
+    expect(tracking.text).toContain('Issued by Universiteit Leiden');
+
+    const forged = await postForm(cx, '/transfer', { institution: 'uni-b', name: 'Ada Lovelace', email: 'ada@example.org', claim: 'forged-token-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' });
+    expect(forged.status).toBe(400);
+    expect(forged.text).toContain('the claim link of an attached credential no longer works');
+  });
 });
 
 describe('a claim link that does not work', () => {
@@ -178,8 +193,13 @@ describe('a claim link that does not work', () => {
 describe('forms from another site', () => {
   it('are refused and change nothing', async () => {
     const { claim } = await issueTo('ada@example.org');
-    for (const path of [`${claim}/shares`, `${claim}/linkedin`]) {
-      const page = await postForm(cx, path, {}, 'https://evil.example');
+    for (const [path, fields] of [
+      [`${claim}/shares`, {}],
+      [`${claim}/shares`, { next: 'print' }],
+      [`${claim}/linkedin`, {}],
+      ['/transfer', { institution: 'uni-b', name: 'Ada Lovelace', email: 'ada@example.org', claim: claim.split('/').at(-1)! }],
+    ] as const) {
+      const page = await postForm(cx, path, fields, 'https://evil.example');
       expect(page.status, path).toBe(403);
     }
     expect((await getPage(cx, claim)).text).toContain('No share link yet');
