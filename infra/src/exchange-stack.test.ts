@@ -267,6 +267,7 @@ describe('the deployed stack, with the real topology and bundles', () => {
       SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
     });
     real.template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: MAIL_FROM });
+    expect(real.template.toJSON().Outputs.MailIdentity.Value).toEqual({ Ref: logicalId(real, real.stack.mail.identity.node.defaultChild) });
   });
 
   it('passes the AwsSolutions checks with no unacknowledged finding', () => {
@@ -445,6 +446,8 @@ describe('mail settings', () => {
 
     expect(functionOf(mail, 'sending').properties.Environment.Variables).toMatchObject({ CX_MAIL_RATE: '10', MAIL_FROM: 'notices@university.example.eu' });
     mail.template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'university.example.eu' });
+    // the DKIM records the operator publishes for the domain
+    expect(Object.keys(mail.template.toJSON().Outputs).filter((name) => name.startsWith('MailDkimRecord'))).toHaveLength(3);
   });
 
   it('tells the functions that write claim links how long they work, and no other', () => {

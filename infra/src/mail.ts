@@ -5,7 +5,7 @@
  * configuration set and the function's share of the sending rate in its environment) and
  * the subscription of the event consumer (`mailEvents`).
  */
-import { CfnOutput, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Stack } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { ConfigurationSet, ConfigurationSetTlsPolicy, EmailIdentity, EmailSendingEvent, EventDestination, Identity, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
@@ -21,10 +21,10 @@ export const DEFAULT_MAIL_RATE = 14;
 const DOMAIN_SENDER = 'notices';
 
 /** What SES is told to send from, for `mailFrom` given as an address (`notices@uni.eu`) or a domain (`uni.eu`). */
-export function senderOf(mailFrom: string): { identity: Identity; fromAddress: string } {
+export function senderOf(mailFrom: string): { identity: Identity; fromAddress: string; domain: boolean } {
   return mailFrom.includes('@')
-    ? { identity: Identity.email(mailFrom), fromAddress: mailFrom }
-    : { identity: Identity.domain(mailFrom), fromAddress: `${DOMAIN_SENDER}@${mailFrom}` };
+    ? { identity: Identity.email(mailFrom), fromAddress: mailFrom, domain: false }
+    : { identity: Identity.domain(mailFrom), fromAddress: `${DOMAIN_SENDER}@${mailFrom}`, domain: true };
 }
 
 const ADDRESS = /^[^\s@<>]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/i;
@@ -94,6 +94,15 @@ export class ExchangeMail extends Construct {
       description: 'SES identity notices are sent from: verify it (an address gets a link; a domain needs its DKIM records) and leave the SES sandbox before students are written to',
       value: this.identity.emailIdentityName,
     });
+    if (sender.domain) {
+      // SES verifies a domain by its Easy DKIM records, which the stack cannot publish in a zone it does not know
+      this.identity.dkimRecords.forEach((record, i) => {
+        new CfnOutput(stack, `MailDkimRecord${i + 1}`, {
+          description: `DNS record ${i + 1} of 3 the sender domain must publish (CNAME) before SES sends from it`,
+          value: Fn.join(' CNAME ', [record.name, record.value]),
+        });
+      });
+    }
   }
 
   private allowSending(fn: ExchangeFunction, configurationSetArn: string, mailRate: number): void {
