@@ -78,7 +78,9 @@ function outcomeOf(event: SesEvent): { to: NoticeState; eventAt?: string; failur
  * that way, and the student may well have the message. A bounce can come before the sender
  * marked the notice sent, so `sending` notices are marked too (the sender then leaves them
  * as they are). Records that are not SES events of a notice are logged and ignored: a
- * failure here would only make SNS deliver the same record again.
+ * failure here would only make SNS deliver the same record again. A store that fails
+ * throws, and Lambda invokes again (asynchronous retries): marking a notice twice changes
+ * nothing, as the second transition finds it no longer `sending` or `sent`.
  */
 export function mailEventHandler(notices: Pick<NoticeRepository, 'transition'>, clock: Clock, log: Log = consoleLog): (event: SNSEvent) => Promise<void> {
   return async (event) => {
