@@ -104,27 +104,38 @@ export function registerMyPages(app: PagesApp, ctx: PagesContext) {
     return signInPage(c, { notice: 'signed-out' });
   });
 
-  app.post('/my/sign-out-everywhere', async (c) => {
-    const current = await signedIn(c);
-    if (!current) return signInAgain(c);
-    await student.signOutEverywhere(current.session.emailHash);
-    cookie.clear(c);
-    return signInPage(c, { notice: 'signed-out-everywhere' });
-  });
+  /** A route of the signed-in holder: without a session, the sign-in page (401). */
+  const holderRoute =
+    (handler: (c: Context<PagesEnv>, emailHash: string) => Promise<Response>) =>
+    async (c: Context<PagesEnv>): Promise<Response> => {
+      const current = await signedIn(c);
+      return current ? handler(c, current.session.emailHash) : signInAgain(c);
+    };
 
-  app.post('/my/shares/withdraw-all', async (c) => {
-    const current = await signedIn(c);
-    if (!current) return signInAgain(c);
-    await student.withdrawAllShares(current.session.emailHash);
-    return c.redirect('/my#shares', 303);
-  });
+  app.post(
+    '/my/sign-out-everywhere',
+    holderRoute(async (c, emailHash) => {
+      await student.signOutEverywhere(emailHash);
+      cookie.clear(c);
+      return signInPage(c, { notice: 'signed-out-everywhere' });
+    }),
+  );
 
-  app.post('/my/shares/:shareId/withdraw', async (c) => {
-    const current = await signedIn(c);
-    if (!current) return signInAgain(c);
-    await student.withdrawShare(current.session.emailHash, c.req.param('shareId'));
-    return c.redirect('/my#shares', 303);
-  });
+  app.post(
+    '/my/shares/withdraw-all',
+    holderRoute(async (c, emailHash) => {
+      await student.withdrawAllShares(emailHash);
+      return c.redirect('/my#shares', 303);
+    }),
+  );
+
+  app.post(
+    '/my/shares/:shareId/withdraw',
+    holderRoute(async (c, emailHash) => {
+      await student.withdrawShare(emailHash, c.req.param('shareId') ?? '');
+      return c.redirect('/my#shares', 303);
+    }),
+  );
 
   /** One of the holder's transfers; another student's is as unknown as none. */
   async function transferOf(c: Context<PagesEnv>, emailHash: string): Promise<TransferRecord | undefined> {
@@ -132,21 +143,22 @@ export function registerMyPages(app: PagesApp, ctx: PagesContext) {
     return (await student.transfers(emailHash, LIST_LIMIT)).items.find((t) => t.id === id);
   }
 
-  app.get('/my/transfers/:id', async (c) => {
-    const current = await signedIn(c);
-    if (!current) return signInAgain(c);
-    const transfer = await transferOf(c, current.session.emailHash);
-    if (!transfer) return c.notFound();
-    return renderTracking(c, ctx, transfer, { recordHref: `/my/transfers/${encodeURIComponent(transfer.id)}/record` });
-  });
+  app.get(
+    '/my/transfers/:id',
+    holderRoute(async (c, emailHash) => {
+      const transfer = await transferOf(c, emailHash);
+      if (!transfer) return c.notFound();
+      return renderTracking(c, ctx, transfer, { recordHref: `/my/transfers/${encodeURIComponent(transfer.id)}/record` });
+    }),
+  );
 
-  app.get('/my/transfers/:id/record', async (c) => {
-    const current = await signedIn(c);
-    if (!current) return signInAgain(c);
-    const transfer = await transferOf(c, current.session.emailHash);
-    if (!transfer) return c.notFound();
-    return transferRecordResponse(c, transfer);
-  });
+  app.get(
+    '/my/transfers/:id/record',
+    holderRoute(async (c, emailHash) => {
+      const transfer = await transferOf(c, emailHash);
+      return transfer ? transferRecordResponse(c, transfer) : c.notFound();
+    }),
+  );
 
   registerHoldingRoutes(app, ctx, '/my/credentials/:institution/:credentialId', resolveMy);
 }
