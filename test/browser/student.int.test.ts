@@ -84,6 +84,16 @@ describe('a student in the browser', () => {
     }
   });
 
+  it('fits a phone\'s width without scrolling sideways', async () => {
+    const phone = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    try {
+      await phone.goto(page.url());
+      expect(await phone.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+    } finally {
+      await phone.close();
+    }
+  });
+
   it('downloads the signed credential as a file', async () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download the credential (JSON)' }).click()]);
     expect(download.suggestedFilename()).toBe('introduction-to-machine-learning.json');
