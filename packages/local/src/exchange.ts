@@ -149,6 +149,8 @@ export async function startLocalExchange(options: LocalExchangeOptions): Promise
     const url = `${options.tls ? 'https' : 'http'}://${urlHost(host)}:${port}`;
     const publicUrl = (options.publicUrl ?? url).replace(/\/+$/, '');
     const outboxDir = join(dataDir, 'outbox');
+    // there from the start, so that the folder the banner names can be opened before any notice
+    mkdirSync(outboxDir, { recursive: true, mode: 0o700 });
     const log = createLog();
     // Stopping closes the notice queue: the notices being written finish, those still waiting
     // are left `queued` (their links were only in this process's memory). The notice sweep
