@@ -286,7 +286,7 @@ function PrintView(props: {
   const url = share ? props.shareUrl(share) : undefined;
   return (
     <article class="print-sheet" aria-labelledby="print-title">
-      <p class="no-print">
+      <p class="row no-print">
         <a href={scope.base}>Back to the credential</a>
         <button type="button" data-print hidden>
           Print
