@@ -59,6 +59,16 @@ describe('a working claim link', () => {
     expect(page.html).toContain('id="wallet"');
   });
 
+  it('shows a suspended credential as suspended, still with its actions', async () => {
+    const { credential, claim } = await issueTo('ada@example.org');
+    const suspend = await cx.request('POST', `/v1/institutions/uni-a/credentials/${credential.id}/status`, { key: apiKey, body: { status: 'suspended', reason: 'under review' } });
+    expect(suspend.status, await suspend.clone().text()).toBe(200);
+    const page = await getPage(cx, claim);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Suspended by the issuer');
+    expect(page.html).toContain(`href="${claim}/credential.json"`);
+  });
+
   it('downloads the signed credential exactly as issued', async () => {
     const { credential, claim } = await issueTo('ada@example.org');
     const response = await cx.fetch(new Request(`${PUBLIC_URL}${claim}/credential.json`));
