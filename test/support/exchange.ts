@@ -32,6 +32,9 @@ export async function testExchange(overrides: Partial<ExchangeDeps> & { keyVault
     keyVault: overrides.keyVault ?? new LocalKeyVault(mkdtempSync(join(tmpdir(), 'cx-keys-'))),
     publicUrl: PUBLIC_URL,
     consortium: 'test',
+    // without a mailer of the test's, rendered notices are dropped on their way (they stay
+    // queued in the table): no notice sender writes behind a test's "nothing written" snapshots
+    ...(overrides.mailer ? {} : { noticeQueue: { send: async () => undefined } }),
     ...overrides,
   };
   const gateway = createLocalGateway(createFunctionApps(deps));
