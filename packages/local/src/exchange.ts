@@ -161,7 +161,8 @@ export async function startLocalExchange(options: LocalExchangeOptions): Promise
     let services: CredentialServices | undefined;
     let closed = false;
     const noticeQueue = new InProcessQueue<NoticeMessage>((message) => (closed ? Promise.resolve() : services!.noticeSender.process(message)), {
-      concurrency: 2,
+      // enough sends in flight that the pace (CX_MAIL_RATE), not the queue, sets the rate while a run is issuing
+      concurrency: 4,
       onGiveUp: (message, error, attempts) => services!.noticeSender.giveUp(message, sendFailureReason(error, attempts)),
       log,
     });
