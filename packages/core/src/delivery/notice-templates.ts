@@ -26,71 +26,52 @@ const escapeHtml = (value: string): string =>
 /** A day as people read it, in UTC so that every reader of one notice sees the same day. */
 const day = (iso: string): string => new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(iso));
 
-/** A minimal HTML mail: paragraphs, and one link as a button-like anchor. */
-function html(title: string, paragraphs: string[], link: { href: string; label: string }, after: string[]): string {
-  const p = (text: string) => `<p>${text}</p>`;
-  return [
+/** What a notice says, once: paragraphs before its link, the link with what leads to it, paragraphs after. */
+interface NoticeLayout {
+  subject: string;
+  before: string[];
+  link: { lead: string; href: string; label: string };
+  after: string[];
+}
+
+/** The plain text and the HTML of one layout, saying the same; every value escaped in the HTML. */
+function compose({ subject, before, link, after }: NoticeLayout): NoticeContent {
+  const text = [...before, `${link.lead}\n${link.href}`, ...after].join('\n\n');
+  const p = (paragraph: string, style = '') => `<p${style}>${escapeHtml(paragraph)}</p>`;
+  const html = [
     '<!doctype html>',
-    `<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>`,
+    `<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
     '<body style="font-family: sans-serif; line-height: 1.5">',
-    ...paragraphs.map(p),
+    ...before.map((paragraph) => p(paragraph)),
+    p(link.lead),
     `<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.label)}</a></p>`,
-    `<p style="font-size: smaller">${escapeHtml(link.href)}</p>`,
-    ...after.map(p),
+    // the address itself too, for mail readers that show no links
+    p(link.href, ' style="font-size: smaller"'),
+    ...after.map((paragraph) => p(paragraph)),
     '</body></html>',
   ].join('\n');
+  return { subject, text, html, language: 'en' };
 }
 
 /** The notice of a credential issued to an address, with its claim link. */
 export function claimNotice(facts: ClaimNoticeFacts): NoticeContent {
-  const until = day(facts.expiresAt);
-  const subject = `${facts.institution} issued you a credential: ${facts.achievement}`;
-  const text = [
-    `${facts.institution} issued you a credential for "${facts.achievement}".`,
-    '',
-    'Open it here to download it, share it, add it to your profile or take it to another university:',
-    facts.link,
-    '',
-    `This link works until ${until}. After that, ask ${facts.institution} for a new one, or sign in at "My credentials" with this address.`,
-    '',
-    'If you did not expect this message, you can ignore it.',
-  ].join('\n');
-  return {
-    subject,
-    text,
-    html: html(
-      subject,
-      [`${escapeHtml(facts.institution)} issued you a credential for <strong>${escapeHtml(facts.achievement)}</strong>.`, 'Open it to download it, share it, add it to your profile or take it to another university.'],
-      { href: facts.link, label: 'Open your credential' },
-      [
-        `This link works until ${escapeHtml(until)}. After that, ask ${escapeHtml(facts.institution)} for a new one, or sign in at “My credentials” with this address.`,
-        'If you did not expect this message, you can ignore it.',
-      ],
-    ),
-    language: 'en',
-  };
+  return compose({
+    subject: `${facts.institution} issued you a credential: ${facts.achievement}`,
+    before: [`${facts.institution} issued you a credential for “${facts.achievement}”.`],
+    link: { lead: 'Open it to download it, share it, add it to your profile or take it to another university:', href: facts.link, label: 'Open your credential' },
+    after: [
+      `This link works until ${day(facts.expiresAt)}. After that, ask ${facts.institution} for a new one, or sign in at “My credentials” with this address.`,
+      'If you did not expect this message, you can ignore it.',
+    ],
+  });
 }
 
 /** The sign-in link of `/my`, working for `minutes`. */
 export function signInNotice(facts: { link: string; minutes: number }): NoticeContent {
-  const subject = 'Your sign-in link to My credentials';
-  const text = [
-    'Use this link to see the credentials issued to this address:',
-    facts.link,
-    '',
-    `It works once, for ${facts.minutes} minutes.`,
-    '',
-    'If you did not ask for it, you can ignore this message: nothing happens without the link.',
-  ].join('\n');
-  return {
-    subject,
-    text,
-    html: html(
-      subject,
-      ['Use this link to see the credentials issued to this address.'],
-      { href: facts.link, label: 'Sign in to My credentials' },
-      [`It works once, for ${facts.minutes} minutes.`, 'If you did not ask for it, you can ignore this message: nothing happens without the link.'],
-    ),
-    language: 'en',
-  };
+  return compose({
+    subject: 'Your sign-in link to My credentials',
+    before: [],
+    link: { lead: 'Use this link to see the credentials issued to this address:', href: facts.link, label: 'Sign in to My credentials' },
+    after: [`It works once, for ${facts.minutes} minutes.`, 'If you did not ask for it, you can ignore this message: nothing happens without the link.'],
+  });
 }
