@@ -250,9 +250,9 @@ class TokenBucket {
 
 describe('a 2,000-item graduation run in AWS, SES throttling', () => {
   /** What the account allows, and what each of the three sender instances paces itself to (together 1.5 times as much). */
-  const SES_RATE = 100;
+  const SES_RATE = 200;
   const INSTANCES = 3;
-  const INSTANCE_RATE = 50;
+  const INSTANCE_RATE = 100;
 
   it('has SES accept every notice exactly once, none lost, though SES throttled', { timeout: 180_000 }, async () => {
     const cx = await testExchange();
