@@ -37,7 +37,7 @@ export interface NoticeSenderDeps {
   log?: Log;
   /** How long a taken notice is held (NOTICE_LEASE_MS unless told otherwise). */
   leaseMs?: number;
-  /** The clock and sleep of the throttled-send retries (tests pass fake ones). */
+  /** The clock and sleep of the retries (of throttled sends, and of marking a notice sent); tests pass fake ones. */
   retry?: { sleep?: (ms: number) => Promise<void>; now?: () => number };
 }
 
@@ -164,6 +164,7 @@ export class NoticeSender {
     // a redelivered message marks it (see `unmarked`) if this throws
     const sent = await retry(() => this.deps.store.notices.transition(noticeId, ['sending'], 'sent', accepted), {
       retryable: (error) => error instanceof DependencyError || error instanceof RateLimitedError,
+      ...this.deps.retry,
     });
     this.unmarked.delete(noticeId);
     if (sent) this.log.info('notice sent', { noticeId, providerMessageId: accepted.providerMessageId });
