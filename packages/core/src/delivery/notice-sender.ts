@@ -17,7 +17,13 @@
  * same stale notice only one does.
  *
  * What no sender can rule out: a process that dies after the mail service accepted a message
- * and before marking it sent leaves it `sending`, and it is sent again after the lease.
+ * and before marking it sent leaves it `sending`; in AWS, SQS delivers its message again and
+ * it is sent again after the lease. Locally the in-process queue dies with the process, so
+ * such a notice stays `sending` (the sweep renews only `queued` ones): the institution sends
+ * a new one (`POST .../notices`).
+ *
+ * The notice queue's visibility timeout must outlast a throttled send's budget (60 s), or
+ * SQS hands the message to another sender, which finds the notice taken and returns it.
  */
 import { ConflictError, consoleLog, DependencyError, RateLimitedError, retry, type Clock, type Log, type Mailer, type NoticeRecord, type Persistence } from '@cx/domain';
 import type { NoticeMessage } from './notice-message.js';
