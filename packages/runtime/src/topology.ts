@@ -178,6 +178,26 @@ export const FUNCTIONS: FunctionSpec[] = [
     createsKeys: false,
   },
   {
+    // VC API exchanges with wallets: a claim's credential into a wallet, credentials out of one into a transfer
+    name: 'exchanges',
+    routes: ['ANY /exchanges/{proxy+}', 'GET /interactions/{proxy+}'],
+    memoryMb: 1024,
+    signs: true,
+    createsKeys: false,
+  },
+  {
+    // OpenID for Verifiable Credential Issuance (pre-authorized code): each institution a credential issuer
+    name: 'oid4vci',
+    routes: [
+      'GET /.well-known/openid-credential-issuer/institutions/{proxy+}',
+      'GET /.well-known/oauth-authorization-server/institutions/{proxy+}',
+      'ANY /institutions/{id}/oid4vci/{proxy+}',
+    ],
+    memoryMb: 1024,
+    signs: true,
+    createsKeys: false,
+  },
+  {
     name: 'recognition',
     routes: [
       'ANY /v1/institutions/{id}/agreements',

@@ -32,6 +32,7 @@ import type {
   StoredInstitution,
   TransferRecord,
 } from './records.js';
+import type { CopyRecord, GrantKind, GrantOf, GrantRecord } from './wallet-records.js';
 import type { ClaimRecord, DeliveryRecord, NoticeRecord, NoticeState, SessionRecord, ShareRecord, SignInRecord } from './delivery-records.js';
 
 /**
@@ -254,6 +255,21 @@ export interface BatchRepository {
   failures(institution: string, id: string, limit: number, cursor?: string): Promise<Page<BatchFailure>>;
 }
 
+export interface GrantRepository {
+  /** Stores a new grant (fails when its hash exists). */
+  create(record: GrantRecord): Change;
+  get<K extends GrantKind>(kind: K, hash: string): Promise<GrantOf<K> | undefined>;
+  /** Uses a grant once: its record when this call removed it, undefined when unknown or used already (expiry is the caller's check). */
+  consume<K extends GrantKind>(kind: K, hash: string): Promise<GrantOf<K> | undefined>;
+}
+
+export interface CopyRepository {
+  /** Records a holder copy (fails when its id exists); commit it with its audit entry. */
+  create(record: CopyRecord): Change;
+  /** The copies of one credential, newest first. */
+  ofCredential(institution: string, originalId: string, limit: number, cursor?: string): Promise<Page<CopyRecord>>;
+}
+
 /** Everything the exchange keeps, and the unit of work that writes changes together. */
 export interface Persistence {
   readonly institutions: InstitutionRepository;
@@ -271,6 +287,8 @@ export interface Persistence {
   readonly notices: NoticeRepository;
   readonly shares: ShareRepository;
   readonly sessions: SessionRepository;
+  readonly grants: GrantRepository;
+  readonly copies: CopyRepository;
   /**
    * Writes every change or none. When a change's condition fails, throws what `onConflict`
    * names for its index, else a ConflictError. Conflicts with concurrent transactions are
