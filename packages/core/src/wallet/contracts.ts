@@ -35,3 +35,47 @@ export interface WalletOffer {
   /** `openid-credential-offer://?credential_offer_uri=...` */
   credentialOfferLink: string;
 }
+
+/** A VC API exchange made for a page, with the links a wallet opens. */
+export interface OpenedExchange {
+  /** The unguessable id (its hash is stored): `POST /exchanges/{exchangeId}`. */
+  exchangeId: string;
+  exchangeUrl: string;
+  /** `GET /interactions/{exchangeId}?iuv=1`: the protocols on offer. */
+  interactionUrl: string;
+  /** Opens the exchange in the Learner Credential Wallet (as a link, and as a QR code on a phone). */
+  lcwDeepLink: string;
+  expiresAt: string;
+}
+
+export type ExchangeOutcome =
+  | { state: 'pending' }
+  | { state: 'completed'; copyId?: string; transferId?: string }
+  | { state: 'expired' }
+  | { state: 'unknown' };
+
+/**
+ * VC API exchanges (packages/core/src/wallet/vcapi-exchanges.ts) as the pages use them: one
+ * to take a claim's credential into a wallet, one to present credentials from a wallet into
+ * a transfer. `services.vcApiExchanges`.
+ */
+export interface VcApiExchangeDesk {
+  /** An exchange issuing the holding's credential (a holder copy) to the wallet that answers it. */
+  forClaim(holding: { institution: string; credentialId: string; claimExpiresAt: string }): Promise<OpenedExchange>;
+  /**
+   * An exchange asking a wallet for Open Badges credentials for a transfer to `institution`;
+   * `trackingToken` follows the transfer it makes (only its hash is stored).
+   */
+  forTransfer(request: { institution: string; student: { name: string; email?: string } }): Promise<OpenedExchange & { trackingToken: string }>;
+  /** What became of an exchange, for the page that opened it. */
+  outcome(exchangeId: string): Promise<ExchangeOutcome>;
+}
+
+/** The OpenID4VCI credential offer of a claim (packages/core/src/wallet/oid4vci.ts), `services.oid4vci`. */
+export interface Oid4vciDesk {
+  /**
+   * A credential offer with a new pre-authorized code (single use, short-lived) for the
+   * holding's credential: the JSON `GET /claim/{token}/credential-offer` answers.
+   */
+  offer(holding: { institution: string; credentialId: string }): Promise<Record<string, unknown>>;
+}
