@@ -29,6 +29,8 @@ import {
   type StatusListRecord,
   type StoredEntry,
   type TransferRecord,
+  type CopyRecord,
+  type GrantRecord,
 } from '@cx/domain';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
@@ -255,6 +257,30 @@ const share = (id: string, second: number, overrides: Partial<ShareRecord> = {})
 const signIn = (tokenHash: string): SignInRecord => ({ tokenHash, emailHash: 'email-ada', createdAt: at(1), expiresAt: at(901) });
 
 const session = (idHash: string, second: number, emailHash = 'email-ada'): SessionRecord => ({ idHash, emailHash, createdAt: at(second), expiresAt: at(second + 43200) });
+
+const exchangeGrant = (hash: string): GrantRecord => ({
+  kind: 'vcapi-exchange',
+  hash,
+  purpose: 'issue',
+  institution: 'uni-a',
+  credentialId: 'cred-1',
+  challenge: `challenge-${hash}`,
+  domain: 'https://exchange.example.eu',
+  createdAt: at(1),
+  expiresAt: at(901),
+});
+
+const copyRecord = (copyId: string, second: number, overrides: Partial<CopyRecord> = {}): CopyRecord => ({
+  institution: 'uni-a',
+  originalId: 'cred-1',
+  copyId,
+  holderDid: 'did:key:z6MkAda',
+  protocol: 'vcapi',
+  issuedAt: at(second),
+  // members deliberately out of alphabetical order: a copy reads back as issued
+  credential: { '@context': ['https://www.w3.org/ns/credentials/v2'], id: `urn:uuid:${copyId}`, type: ['VerifiableCredential'], issuer: 'did:web:uni-a', credentialSubject: { id: 'did:key:z6MkAda' } },
+  ...overrides,
+});
 
 const failure = (index: number) => ({ index, problem: { status: 400, title: 'Bad Request', detail: `item ${index} is invalid` } });
 
@@ -1605,6 +1631,83 @@ export function describePersistenceContract(name: string, makePersistence: () =>
         expect(await p.sessions.endAll('email-ada')).toBe(0);
         expect(await p.sessions.get('session-2')).toBeUndefined();
         expect(await p.sessions.get('session-bob')).toEqual(session('session-bob', 4, 'email-bob'));
+      });
+    });
+
+    describe('grants', () => {
+      it('stores a grant and reads it back as written', async () => {
+        await p.commit([p.grants.create(exchangeGrant('hash-1'))]);
+
+        expect(await p.grants.get('vcapi-exchange', 'hash-1')).toEqual(exchangeGrant('hash-1'));
+        expect(await p.grants.get('vcapi-exchange', 'hash-unknown')).toBeUndefined();
+      });
+
+      it('refuses a grant whose kind and hash exist, and keeps each kind apart', async () => {
+        await p.commit([p.grants.create(exchangeGrant('hash-1'))]);
+        const result: GrantRecord = { kind: 'exchange-result', hash: 'hash-1', copyId: 'copy-1', createdAt: at(2), expiresAt: at(902) };
+
+        await expect(p.commit([p.grants.create(exchangeGrant('hash-1'))])).rejects.toBeInstanceOf(ConflictError);
+        await p.commit([p.grants.create(result)]);
+
+        expect(await p.grants.get('exchange-result', 'hash-1')).toEqual(result);
+        expect(await p.grants.get('c-nonce', 'hash-1')).toBeUndefined();
+        expect(await p.grants.consume('c-nonce', 'hash-1')).toBeUndefined();
+        expect(await p.grants.get('vcapi-exchange', 'hash-1')).toEqual(exchangeGrant('hash-1'));
+      });
+
+      it('uses a grant once, answering it as written', async () => {
+        await p.commit([p.grants.create(exchangeGrant('hash-1'))]);
+
+        expect(await p.grants.consume('vcapi-exchange', 'hash-1')).toEqual(exchangeGrant('hash-1'));
+        expect(await p.grants.consume('vcapi-exchange', 'hash-1')).toBeUndefined();
+        expect(await p.grants.get('vcapi-exchange', 'hash-1')).toBeUndefined();
+        expect(await p.grants.consume('vcapi-exchange', 'hash-unknown')).toBeUndefined();
+      });
+
+      it('gives a grant to one of two uses at once', async () => {
+        await p.commit([p.grants.create(exchangeGrant('hash-1'))]);
+
+        const used = await Promise.all([p.grants.consume('vcapi-exchange', 'hash-1'), p.grants.consume('vcapi-exchange', 'hash-1')]);
+
+        expect(used.filter((record) => record !== undefined)).toEqual([exchangeGrant('hash-1')]);
+      });
+    });
+
+    describe('copies', () => {
+      it('stores a copy and lists it as issued, member order included', async () => {
+        await p.commit([p.copies.create(copyRecord('copy-1', 1))]);
+
+        const { items } = await p.copies.ofCredential('uni-a', 'cred-1', 10);
+
+        expect(items).toEqual([copyRecord('copy-1', 1)]);
+        expect(Object.keys(items[0]!.credential)).toEqual(Object.keys(copyRecord('copy-1', 1).credential));
+      });
+
+      it('refuses a copy whose id exists', async () => {
+        await p.commit([p.copies.create(copyRecord('copy-1', 1))]);
+
+        await expect(p.commit([p.copies.create(copyRecord('copy-1', 2, { holderDid: 'did:key:z6MkBob' }))])).rejects.toBeInstanceOf(ConflictError);
+      });
+
+      it("lists a credential's copies newest first over several pages, and only its own", async () => {
+        for (const second of [2, 3, 1]) await p.commit([p.copies.create(copyRecord(`copy-${second}`, second))]);
+        await p.commit([
+          p.copies.create(copyRecord('copy-other', 9, { originalId: 'cred-2' })),
+          p.copies.create(copyRecord('copy-b', 9, { institution: 'uni-b' })),
+        ]);
+
+        const { items, pages } = await collect((cursor) => p.copies.ofCredential('uni-a', 'cred-1', 2, cursor));
+
+        expect(items.map((record) => record.copyId)).toEqual(['copy-3', 'copy-2', 'copy-1']);
+        expect(pages).toBe(2);
+        expect((await p.copies.ofCredential('uni-b', 'cred-1', 10)).items.map((record) => record.copyId)).toEqual(['copy-b']);
+      });
+
+      it("refuses a cursor from another credential's copies", async () => {
+        for (const second of [1, 2]) await p.commit([p.copies.create(copyRecord(`copy-${second}`, second))]);
+        const { nextCursor } = await p.copies.ofCredential('uni-a', 'cred-1', 1);
+
+        await expectCursorRefused(p.copies.ofCredential('uni-a', 'cred-2', 1, nextCursor));
       });
     });
   });

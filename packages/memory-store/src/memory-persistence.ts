@@ -4,8 +4,10 @@ import { MemoryApiKeys } from './api-keys.js';
 import { MemoryAudit } from './audit.js';
 import { MemoryBatches } from './batches.js';
 import { MemoryCatalogue } from './catalogue.js';
+import { MemoryCopies } from './copies.js';
 import { MemoryCredentials } from './credentials.js';
 import { MemoryDeliveries } from './deliveries.js';
+import { MemoryGrants } from './grants.js';
 import { MemoryIdempotency } from './idempotency.js';
 import { MemoryInstitutions } from './institutions.js';
 import { MemoryNotices } from './notices.js';
@@ -41,6 +43,8 @@ export class MemoryPersistence implements Persistence {
   readonly notices = new MemoryNotices(this.unit);
   readonly shares = new MemoryShares(this.unit);
   readonly sessions = new MemorySessions();
+  readonly grants = new MemoryGrants(this.unit);
+  readonly copies = new MemoryCopies(this.unit);
 
   commit(changes: Change[], onConflict?: OnConflict): Promise<void> {
     return this.unit.commit(changes, onConflict);
