@@ -187,6 +187,16 @@ export const entities = {
     sk: 'SESSION',
     indexes: { gsi1: { pk: 'SESSIONSOF#<emailHash>', sk: '<createdAt>#<idHash>', purpose: "an address's sessions" } },
   }),
+
+  // wallet grants, by the hash of their secret; TTL removes them after they expire
+  grant: defineEntity('grant', { entity: 'grant', schemaVersion: 1, pk: 'GRANT#<kind>#<hash>', sk: 'GRANT' }),
+  copy: defineEntity('copy', {
+    entity: 'copy',
+    schemaVersion: 1,
+    pk: 'COPY#<institution>#<copyId>',
+    sk: 'COPY',
+    indexes: { gsi1: { pk: 'COPIESOF#<institution>#<originalId>', sk: '<issuedAt>#<copyId>', purpose: "a credential's copies, newest first" } },
+  }),
 } as const;
 
 /** The head and version entities of each catalogue kind. */

@@ -19,3 +19,5 @@ export * from './deliveries.js';
 export * from './notices.js';
 export * from './shares.js';
 export * from './sessions.js';
+export * from './grants.js';
+export * from './copies.js';

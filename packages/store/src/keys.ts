@@ -45,6 +45,8 @@
  * | share                | share             | 1 | SHARE#<id>                                     | SHARE                               |
  * | sign-in              | sign-in           | 1 | SIGNIN#<tokenHash>                             | SIGNIN                              |
  * | session              | session           | 1 | SESSION#<idHash>                               | SESSION                             |
+ * | grant                | grant             | 1 | GRANT#<kind>#<hash>                            | GRANT                               |
+ * | copy                 | copy              | 1 | COPY#<institution>#<copyId>                    | COPY                                |
  *
  * | index | name         | pk                                      | sk                                           | for                                   |
  * |-------|--------------|-----------------------------------------|----------------------------------------------|---------------------------------------|
@@ -63,6 +65,7 @@
  * | gsi1  | notice       | NOTICES#QUEUED                          | <createdAt>#<id>                             | queued notices, oldest first          |
  * | gsi1  | share        | SHARESBY#<emailHash>                    | <createdAt>#<id>                             | an address's shares, newest first     |
  * | gsi1  | session      | SESSIONSOF#<emailHash>                  | <createdAt>#<idHash>                         | an address's sessions                 |
+ * | gsi1  | copy         | COPIESOF#<institution>#<originalId>     | <issuedAt>#<copyId>                          | a credential's copies, newest first   |
  * | gsi2  | component    | COMPFIELD#<status>#<broadField>         | <iscedField>#<eqfLevel>#<institution>#<code> | by ISCED prefix, then level           |
  * | gsi2  | badge        | BADGECAT#<status>#<category>            | <institution>#<code>                         | by category                           |
  * | gsi2  | credential   | CREDTO#<institution>#did#<did>          | <issuedAt>#<id>                              | by recipient DID, newest first        |
@@ -81,8 +84,9 @@
  * ways it names its recipient (email, DID, student id), a recognition likewise; a batch
  * leaves gsi1 when it finishes. A transfer is on gsi3 only when the student's email was
  * given; a notice is on gsi1 only while `queued` and on gsi2 only when it is a claim notice.
- * Idempotency records, rate windows, sign-in links and sessions expire by TTL, claim links
- * a while after their expiry (so an old link answers "expired" before it is forgotten).
+ * Idempotency records, rate windows, sign-in links, sessions and wallet grants expire by
+ * TTL, claim links a while after their expiry (so an old link answers "expired" before it
+ * is forgotten).
  */
 import type { GsiName } from './table-definition.js';
 

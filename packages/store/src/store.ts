@@ -14,6 +14,8 @@ import { Deliveries } from './deliveries.js';
 import { Notices } from './notices.js';
 import { Shares } from './shares.js';
 import { Sessions } from './sessions.js';
+import { Grants } from './grants.js';
+import { Copies } from './copies.js';
 import { Table, type TableOptions } from './table.js';
 
 /**
@@ -38,6 +40,8 @@ export class Store implements Persistence {
   readonly notices: Notices;
   readonly shares: Shares;
   readonly sessions: Sessions;
+  readonly grants: Grants;
+  readonly copies: Copies;
 
   constructor(options: TableOptions | Table) {
     this.table = options instanceof Table ? options : new Table(options);
@@ -56,6 +60,8 @@ export class Store implements Persistence {
     this.notices = new Notices(this.table);
     this.shares = new Shares(this.table);
     this.sessions = new Sessions(this.table);
+    this.grants = new Grants(this.table);
+    this.copies = new Copies(this.table);
   }
 
   async commit(changes: Change[], onConflict?: OnConflict): Promise<void> {
