@@ -24,3 +24,4 @@ export * from './delivery/student-service.js';
 export * from './delivery/notice-sender.js';
 export * from './delivery/send-pace.js';
 export * from './delivery/memory-mailer.js';
+export * from './wallet/vcapi-exchanges.js';

@@ -58,7 +58,17 @@ export class TransferService {
     return `${this.deps.publicUrl}/v1/transfers/${id}`;
   }
 
-  async submit(institutionId: string, body: TransferBody, ctx: Ctx & { clientAddress: string }): Promise<{ transfer: TransferRecord; trackingToken?: string }> {
+  /**
+   * Submits a transfer. From a wallet (a VC API exchange), `proof.holderDid` is the DID its
+   * presentation proved, and `proof.trackingTokenHash` the tracking token the exchange made
+   * for the page that opened it (no new token is made then).
+   */
+  async submit(
+    institutionId: string,
+    body: TransferBody,
+    ctx: Ctx & { clientAddress: string },
+    proof: { holderDid?: string; trackingTokenHash?: string } = {},
+  ): Promise<{ transfer: TransferRecord; trackingToken?: string }> {
     const anonymous = ctx.principal.kind === 'anonymous';
     if (anonymous) {
       const allowed = await this.deps.store.transfers.withinRate('transfers', ctx.clientAddress, this.deps.anonymousPerMinute ?? 10, 60, this.deps.clock.now());
@@ -75,9 +85,9 @@ export class TransferService {
     for (const [index, vc] of body.credentials.entries()) {
       // verifying is CPU work and the session serves repeated reads from memory: let other requests in between credentials
       if (index > 0) await nextTurn();
-      items.push(await this.assess(institution, body.student, vc, index, seen, now, session));
+      items.push(await this.assess(institution, body.student, proof.holderDid, vc, index, seen, now, session));
     }
-    const trackingToken = anonymous ? randomBytes(24).toString('base64url') : undefined;
+    const trackingToken = anonymous && !proof.trackingTokenHash ? randomBytes(24).toString('base64url') : undefined;
     const transfer = this.summarise({
       id: randomUUID(),
       institution: institutionId,
@@ -86,7 +96,7 @@ export class TransferService {
       items,
       totalEctsRecognised: 0,
       submittedBy: actorOf(ctx.principal),
-      trackingTokenHash: trackingToken ? hashSecret(trackingToken) : undefined,
+      trackingTokenHash: proof.trackingTokenHash ?? (trackingToken ? hashSecret(trackingToken) : undefined),
       // `/my` lists the student's transfers by it
       studentEmailHash: body.student.email ? emailLookupHash(body.student.email) : undefined,
       revision: 1,
@@ -258,6 +268,7 @@ export class TransferService {
   private async assess(
     institution: InstitutionRecord,
     student: TransferBody['student'],
+    holderDid: string | undefined,
     raw: unknown,
     index: number,
     seen: Set<string>,
@@ -278,7 +289,8 @@ export class TransferService {
     seen.add(credentialId);
     const verification = await this.deps.verifier.verify(vc, { session });
     if (!verification.verified) return reject(`not verified: ${verification.errors.join('; ')}`);
-    const ownedByDid = student.did !== undefined && subject.id === student.did;
+    // a DID the student's wallet proved (its presentation's signer) is theirs as much as one they name
+    const ownedByDid = [student.did, holderDid].some((did) => did !== undefined && subject.id === did);
     const ownedByEmail = student.email !== undefined && emailMatches(subject.identifier, student.email);
     if (!ownedByDid && !ownedByEmail) return reject('the credential belongs to someone else: neither the DID nor the email hash matches the student');
     // recognitions are keyed by credential id: without one, a credential could count twice, or pass for another
