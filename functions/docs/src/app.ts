@@ -8,6 +8,7 @@ import { createInstitutionsApp } from '@cx/fn-institutions';
 import { createCatalogueApp } from '@cx/fn-catalogue';
 import { createCredentialsApp } from '@cx/fn-credentials';
 import { createVerifyApp } from '@cx/fn-verify';
+import { createExchangesApp } from '@cx/fn-exchanges';
 import { createRecognitionApp } from '@cx/fn-recognition';
 
 export interface DocsFunctionOptions {
@@ -39,6 +40,7 @@ export function createDocsFunctionApp(deps: Pick<ExchangeDeps, 'publicUrl'>, opt
           createCatalogueApp(placeholder),
           createCredentialsApp(placeholder),
           createVerifyApp(placeholder),
+          createExchangesApp(placeholder),
           createRecognitionApp(placeholder),
         ],
         { version: '1.0.0', serverUrl: deps.publicUrl },

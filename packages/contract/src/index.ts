@@ -10,3 +10,4 @@ export * from './catalogue.js';
 export * from './credentials.js';
 export * from './recognition.js';
 export * from './verify.js';
+export * from './exchanges.js';

@@ -14,6 +14,7 @@ import { createInstitutionsApp } from '@cx/fn-institutions';
 import { createCatalogueApp } from '@cx/fn-catalogue';
 import { createCredentialsApp } from '@cx/fn-credentials';
 import { createVerifyApp } from '@cx/fn-verify';
+import { createExchangesApp } from '@cx/fn-exchanges';
 import { createRecognitionApp } from '@cx/fn-recognition';
 import { createPagesApp } from '@cx/fn-pages';
 import { credentialServices, InProcessQueue, sendFailureReason, type CredentialServices, type NoticeMessage } from '@cx/core';
@@ -90,6 +91,7 @@ export function createFunctionApps(deps: ExchangeDeps, services: CredentialServi
     catalogue: createCatalogueApp(deps),
     credentials: createCredentialsApp(deps, { services }),
     verify: createVerifyApp(deps, { services }),
+    exchanges: createExchangesApp(deps, { services }),
     recognition: createRecognitionApp(deps, { services }),
     docs: createDocsFunctionApp(deps),
     pages: createPagesApp(deps, { services }),

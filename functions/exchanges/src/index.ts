@@ -1,0 +1,1 @@
+export { createExchangesApp } from './app.js';
