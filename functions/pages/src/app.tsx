@@ -1,7 +1,7 @@
 /**
  * The exchange's pages for people: verify a credential, browse the consortium's catalogue,
  * carry credits to another university, and, for students, claim, share and keep what they
- * were issued (`/claim`, `/credentials`, `/my`). Server-rendered with hono's JSX over the same
+ * were issued (`/claim`, `/credentials`, `/my`), in a wallet app too (`/transfer/wallet`). Server-rendered with hono's JSX over the same
  * services the API uses; every form works without JavaScript, and a small script helps
  * where it can (dropping a file, fetching `/verify?url=` in the browser).
  */
@@ -21,6 +21,7 @@ import { render, type PagesContext, type PagesEnv } from './page.js';
 import { registerSharePages } from './share.js';
 import { registerTransferPages } from './transfer.js';
 import { registerVerifyPages } from './verify.js';
+import { registerPresentFromWallet } from './wallet.js';
 
 /** A pasted credential is a few KB; a transfer carries up to 50 of them (about 300 KB), as files. */
 const BODY_LIMITS: Array<[RegExp, number]> = [
@@ -138,6 +139,7 @@ export function createPagesApp(deps: ExchangeDeps, options: PagesOptions = {}): 
   registerVerifyPages(app, ctx);
   registerCataloguePages(app, ctx);
   registerTransferPages(app, ctx);
+  registerPresentFromWallet(app, ctx);
   registerClaimPages(app, ctx);
   registerSharePages(app, ctx);
   registerMyPages(app, ctx);

@@ -2,7 +2,7 @@
  * What a student can do with one credential they hold, the same behind a claim link
  * (`/claim/{token}`) and a `/my` session (`/my/credentials/{institution}/{credentialId}`):
  * see it verified, download it, share it (and withdraw shares), add it to LinkedIn, print
- * it with a QR code, and start a transfer with it. Each way in resolves a Holding (or
+ * it with a QR code, start a transfer with it, and add it to a wallet app (wallet.tsx). Each way in resolves a Holding (or
  * answers its own page); the routes after that are one implementation.
  */
 import type { Context } from 'hono';
@@ -15,6 +15,7 @@ import { linkedInAddUrl } from './linkedin.js';
 import { render, text, type PagesApp, type PagesContext, type PagesEnv } from './page.js';
 import { qrDataUri } from './qr.js';
 import { VerificationResult } from './verification-result.js';
+import { registerAddToWallet } from './wallet.js';
 
 /** A resolved holding, and where its routes live. */
 export interface HoldingScope {
@@ -27,6 +28,10 @@ export interface HoldingScope {
   via: 'claim' | 'my';
   /** Claim links: when this one stops working. */
   expiresAt?: string;
+  /** When this way in stops working (the claim link's or the session's end): a wallet exchange opened from it expires by then. */
+  openUntil: string;
+  /** Claim links: where a wallet fetches the OpenID4VCI credential offer (`/claim/{token}/credential-offer`). */
+  offerUri?: string;
 }
 
 /** A holding, or the page to answer instead (a dead link, an ended session). */
@@ -40,8 +45,8 @@ const SHARES_READ = 100;
 
 /**
  * Registers the holding routes under `pattern` (a hono path with the parameters `resolve`
- * reads): the page, `/credential.json`, `/shares`, `/shares/{id}/withdraw`, `/linkedin`
- * and `/print`.
+ * reads): the page, `/credential.json`, `/shares`, `/shares/{id}/withdraw`, `/linkedin`,
+ * `/print` and `/wallet`.
  *
  * @example
  * registerHoldingRoutes(app, ctx, '/claim/:token', resolveClaim);
@@ -166,6 +171,8 @@ export function registerHoldingRoutes(app: PagesApp, ctx: PagesContext, pattern:
       />,
     );
   });
+
+  registerAddToWallet(app, ctx, pattern, resolve);
 }
 
 /** The achievement's name as the signed credential states it. */
@@ -264,7 +271,19 @@ function HoldingActions(props: { scope: HoldingScope; shares: ShareRecord[]; sha
 
       <section id="wallet" aria-labelledby="wallet-title">
         <h3 id="wallet-title">Add to my wallet</h3>
-        <p>Coming soon: adding the credential to a digital wallet app. Until then, download it and import the file into your wallet.</p>
+        {scope.holding.credential.status === 'revoked' ? (
+          <p>Your university revoked this credential, so it cannot go into a wallet.</p>
+        ) : (
+          <>
+            <p>
+              Keep the credential in a wallet app on your phone: the Learner Credential Wallet, or any wallet that takes credentials by OpenID4VCI. The wallet gets its own copy,
+              bound to it and signed by your university; revoking the credential revokes the copy too.
+            </p>
+            <form method="post" action={`${scope.base}/wallet`} class="inline">
+              <button type="submit">Add to my wallet</button>
+            </form>
+          </>
+        )}
       </section>
     </section>
   );

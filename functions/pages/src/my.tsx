@@ -2,7 +2,8 @@
  * `/my`: a student signs in with an email address (a single-use link sent to it) and sees
  * every credential issued to that address across the consortium, with the claim page's
  * actions for each (holding-actions.tsx, under `/my/credentials/{institution}/{id}`), the
- * share links they made, and their transfers. Sign-out ends the session; "everywhere" ends
+ * share links they made, and their transfers; each credential goes into a wallet app, and
+ * credentials in a wallet can be presented into a transfer (wallet.tsx). Sign-out ends the session; "everywhere" ends
  * every session of the address.
  */
 import type { Context } from 'hono';
@@ -15,6 +16,7 @@ import { dateLabel } from './labels.js';
 import { memberList, render, text, type PagesApp, type PagesContext, type PagesEnv } from './page.js';
 import { sessionCookie } from './session-cookie.js';
 import { renderTracking, transferRecordResponse } from './transfer.js';
+import { PresentFields } from './wallet.js';
 
 const LABELS = { email: 'Email address' };
 /** How many of each a page lists; a student holds tens of credentials, not thousands. */
@@ -44,7 +46,13 @@ export function registerMyPages(app: PagesApp, ctx: PagesContext) {
     const credentialId = c.req.param('credentialId') ?? '';
     const holding = await student.holding(current.session.emailHash, institution, credentialId);
     if (!holding) return c.notFound();
-    return { holding, base: myHoldingPath(holding.delivery), transferHref: `/transfer?held=${encodeURIComponent(heldRef(holding))}`, via: 'my' };
+    return {
+      holding,
+      base: myHoldingPath(holding.delivery),
+      transferHref: `/transfer?held=${encodeURIComponent(heldRef(holding))}`,
+      via: 'my',
+      openUntil: current.session.expiresAt,
+    };
   }
 
   app.get('/my', async (c) => {
@@ -257,6 +265,12 @@ function MyCredentials(props: {
                       <a href={`${myHoldingPath(holding.delivery)}/credential.json`} download>
                         Download (JSON)
                       </a>
+                      {/* a form cannot hold another: this button posts the list's form to its own action */}
+                      {holding.credential.status === 'revoked' ? null : (
+                        <button type="submit" class="secondary" formmethod="post" formaction={`${myHoldingPath(holding.delivery)}/wallet`} aria-label={`Add ${name} to my wallet`}>
+                          Add to my wallet
+                        </button>
+                      )}
                     </p>
                     <div class="check">
                       <input type="checkbox" id={`transfer-${index}`} name="held" value={heldRef(holding)} aria-describedby={`held-${index}`} />
@@ -270,6 +284,16 @@ function MyCredentials(props: {
             <button type="submit">Transfer the selected credentials</button>
           </form>
         ) : null}
+      </section>
+
+      <section id="present" aria-labelledby="present-title">
+        <h2 id="present-title">Present from my wallet</h2>
+        <p>Credentials in a wallet app (the Learner Credential Wallet, say) go to another university from the wallet: choose the university, then open the request in your wallet.</p>
+        <PresentFields
+          members={[...members.values()].filter((m) => m.status === 'active')}
+          form={{ institution: '', name: holdings[0]?.credential.recipient.name ?? '', email: holdings[0]?.credential.recipient.email ?? '' }}
+          idPrefix="present-"
+        />
       </section>
 
       <section id="shares" aria-labelledby="shares-title">

@@ -4,6 +4,7 @@
  * submission (rate-limited per client address). The answer is a tracking page, reachable
  * only with its token, that shows each item's outcome with reasons and justifications,
  * takes appeals, and offers the signed recognition record once everything is decided.
+ * Credentials kept in a wallet app are presented from it instead (wallet.tsx).
  */
 import type { Context } from 'hono';
 import { memberIdOfDid, type Holding } from '@cx/core';
@@ -319,6 +320,14 @@ function TransferFormPage(props: { members: StoredInstitution[]; form: TransferF
         </details>
         <p class="hint">Your name and email address go to the receiving university only, for this transfer.</p>
         <button type="submit">Submit for recognition</button>
+        <h2 id="wallet-title">Credentials in a wallet app?</h2>
+        <p class="hint" id="wallet-hint">
+          Choose the university and give your name above, then present the credentials from your wallet (the Learner Credential Wallet, say) instead of adding files.
+        </p>
+        {/* the same fields, posted to the wallet's page; as a plain form, so no file goes with them */}
+        <button type="submit" class="secondary" formaction="/transfer/wallet" formenctype="application/x-www-form-urlencoded" aria-describedby="wallet-hint">
+          Present from my wallet
+        </button>
       </form>
     </>
   );
