@@ -4,7 +4,7 @@
  * the VC API's issue and status endpoints. Every route here belongs to one institution and needs its key.
  */
 import type { OpenAPIHono, z } from '@hono/zod-openapi';
-import { credentialRoutes as routes, registerSecurity, type credentialViewSchema, type noticeViewSchema } from '@cx/contract';
+import { COPIES_IN_VIEW, credentialRoutes as routes, registerSecurity, type copyViewSchema, type credentialViewSchema, type noticeViewSchema } from '@cx/contract';
 import {
   credentialServices,
   recipientLookup,
@@ -18,7 +18,7 @@ import {
 import { actorOf, NotFoundError, recipientKind } from '@cx/domain';
 import { createApiApp, principalOf, requestContext, type ApiEnv } from '@cx/http';
 import type { ExchangeDeps } from '@cx/runtime';
-import type { CredentialRecord, NoticeRecord } from '@cx/domain';
+import type { CopyRecord, CredentialRecord, NoticeRecord } from '@cx/domain';
 
 /** A graduation run of 10,000 items is a few MB; Lambda takes 6 MB. */
 const BATCH_BODY_LIMIT = 6 * 1024 * 1024 - 64 * 1024;
@@ -36,6 +36,14 @@ const view = (record: CredentialRecord): z.infer<typeof credentialViewSchema> =>
   issuedAt: record.issuedAt,
   builtFrom: record.builtFrom,
   credential: record.credential,
+});
+
+/** What an institution sees of a holder copy: who holds it and how it got there (the signed copy stays in the store). */
+const copyView = (record: CopyRecord): z.infer<typeof copyViewSchema> => ({
+  copyId: record.copyId,
+  holderDid: record.holderDid,
+  protocol: record.protocol,
+  issuedAt: record.issuedAt,
 });
 
 /** What an institution sees of a notice: never the address, nor its hash. */
@@ -92,7 +100,9 @@ export function createCredentialsApp(deps: ExchangeDeps, options: ServiceOptions
     routes.get,
     async (c) => {
       const { id, credentialId } = c.req.valid('param');
-      return c.json(view(await findCredential(id, credentialId)), 200);
+      const record = await findCredential(id, credentialId);
+      const copies = await deps.store.copies.ofCredential(id, record.id, COPIES_IN_VIEW);
+      return c.json({ ...view(record), copies: copies.items.map(copyView) }, 200);
     },
   );
 

@@ -42,6 +42,23 @@ export const credentialViewSchema = z
     credential: verifiableCredentialSchema,
   })
   .meta({ id: 'IssuedCredentialRecord' });
+/** The most holder copies one credential's view lists. */
+export const COPIES_IN_VIEW = 50;
+export const copyViewSchema = z
+  .object({
+    copyId: z.string().meta({ description: 'The id of the copy (`urn:uuid:...`), as the wallet holds it.' }),
+    holderDid: z.string().meta({ description: 'The DID the wallet proved it controls: the copy’s `credentialSubject.id`.' }),
+    protocol: z.enum(['vcapi', 'oid4vci']).meta({ description: '`vcapi`: a VC API exchange (the Learner Credential Wallet); `oid4vci`: OpenID4VCI.' }),
+    issuedAt: z.string(),
+  })
+  .meta({ id: 'HolderCopy' });
+export const credentialDetailSchema = credentialViewSchema
+  .extend({
+    copies: z.array(copyViewSchema).meta({
+      description: `The holder copies wallets received of this credential, newest first (the newest ${COPIES_IN_VIEW}). Each shares the credential’s status entry: revoking or suspending the credential revokes or suspends them all.`,
+    }),
+  })
+  .meta({ id: 'IssuedCredentialDetail' });
 export const batchViewSchema = z
   .object({
     id: z.string(),
@@ -166,11 +183,12 @@ export const credentialRoutes = {
     method: 'get',
     path: '/v1/institutions/{id}/credentials/{credentialId}',
     tags: ['Credentials'],
-    summary: 'One issued credential with its status (the institution)',
+    summary: 'One issued credential with its status and the copies wallets received (the institution)',
+    description: `The credential as issued, its status, and \`copies\`: the newest ${COPIES_IN_VIEW} holder copies wallets received of it (VC API exchanges and OpenID4VCI), each bound to the DID its wallet proved.`,
     security: bearerSecurity,
     middleware: ownerOnly,
     request: { params: credentialParams },
-    responses: { 200: jsonContent(credentialViewSchema, 'The credential'), ...problems(400, 401, 403, 404) },
+    responses: { 200: jsonContent(credentialDetailSchema, 'The credential and its copies'), ...problems(400, 401, 403, 404) },
   }),
 
   changeStatus: createRoute({

@@ -25,3 +25,8 @@ export * from './delivery/notice-sender.js';
 export * from './delivery/send-pace.js';
 export * from './delivery/memory-mailer.js';
 export * from './wallet/vcapi-exchanges.js';
+export * from './wallet/contracts.js';
+export * from './wallet/holder-copies.js';
+export * from './wallet/oid4vci.js';
+export * from './wallet/oid4vci-metadata.js';
+export * from './wallet/oauth-error.js';

@@ -16,6 +16,9 @@ import { StatusService } from './status-service.js';
 import { CredentialVerifier } from './verifier.js';
 import { AgreementService } from './agreements.js';
 import { TransferService } from './transfers.js';
+import { HolderCopies } from './wallet/holder-copies.js';
+import { Oid4vciService } from './wallet/oid4vci.js';
+import { VcApiExchanges } from './wallet/vcapi-exchanges.js';
 
 export interface CredentialServices {
   documentLoader: DocumentLoader;
@@ -34,6 +37,12 @@ export interface CredentialServices {
   noticeQueue: JobQueue<NoticeMessage>;
   /** The mailer the notice sender sends with (tests read `MemoryMailer.messages`). */
   mailer: Mailer;
+  /** Credentials re-issued to the DID a wallet proved (both wallet protocols). */
+  holderCopies: HolderCopies;
+  /** VC API exchanges with wallets: a claim's credential into one, credentials out of one into a transfer. */
+  vcApiExchanges: VcApiExchanges;
+  /** OpenID4VCI (pre-authorized code): each institution a credential issuer; the claim page's credential offers. */
+  oid4vci: Oid4vciService;
 }
 
 export interface ServiceOptions {
@@ -85,5 +94,8 @@ export function credentialServices(deps: CoreDeps, options: ServiceOptions = {})
   const agreements = new AgreementService({ store: deps.store, clock });
   const transfers = new TransferService({ ...base, verifier, anonymousPerMinute: options.anonymousTransfersPerMinute });
   const student = new StudentService({ store: deps.store, clock, notices });
-  return { documentLoader, status, issuer, verifier, batches, agreements, transfers, notices, student, noticeSender, noticeQueue, mailer };
+  const holderCopies = new HolderCopies({ ...base, store: deps.store });
+  const oid4vci = new Oid4vciService({ store: deps.store, publicUrl: deps.publicUrl, clock, copies: holderCopies });
+  const vcApiExchanges = new VcApiExchanges({ store: deps.store, clock, publicUrl: deps.publicUrl, holderCopies, transfers, oid4vci });
+  return { documentLoader, status, issuer, verifier, batches, agreements, transfers, notices, student, noticeSender, noticeQueue, mailer, holderCopies, vcApiExchanges, oid4vci };
 }
