@@ -30,7 +30,7 @@ async function arrange(notice: Partial<NoticeRecord> = {}) {
     },
   };
   const sender = new NoticeSender({ store, mailer, clock, pace, log: quietLog, retry });
-  return { store, clock, mailer, sender, take };
+  return { store, clock, mailer, sender, take, pace };
 }
 
 describe('NoticeSender', () => {
@@ -134,6 +134,30 @@ describe('NoticeSender', () => {
 
     expect(mailer.messages).toHaveLength(1);
     expect(await store.notices.get('notice-1', true)).toMatchObject({ state: 'sent', providerMessageId: 'memory-1' });
+  });
+
+  it('takes a marking whose answer was lost after it took effect for its own, not for a change by another', async () => {
+    const { store, mailer, clock, pace } = await arrange();
+    const warnings: string[] = [];
+    const log: Log = { ...quietLog, warn: (text) => void warnings.push(text) };
+    const transition = store.notices.transition.bind(store.notices);
+    let lost = false;
+    vi.spyOn(store.notices, 'transition').mockImplementation(async (id, from, to, fields, claimedAt) => {
+      const done = await transition(id, from, to, fields, claimedAt);
+      // DynamoDB wrote it, but the answer timed out: the retry finds the notice already sent
+      if (to === 'sent' && !lost) {
+        lost = true;
+        throw new DependencyError('DynamoDB timed out');
+      }
+      return done;
+    });
+    const sender = new NoticeSender({ store, mailer, clock, pace, log });
+
+    await sender.process(message());
+
+    expect(mailer.messages).toHaveLength(1);
+    expect(await store.notices.get('notice-1', true)).toMatchObject({ state: 'sent', providerMessageId: 'memory-1' });
+    expect(warnings).toEqual([]);
   });
 
   it('marks a notice failed with the reason when the queue gives its message up', async () => {

@@ -173,8 +173,14 @@ export class NoticeSender {
       ...this.deps.retry,
     });
     this.unmarked.delete(noticeId);
-    if (sent) this.log.info('notice sent', { noticeId, providerMessageId: accepted.providerMessageId });
-    else this.log.warn('notice accepted by the mail service, but its state changed meanwhile; left as it is', { noticeId, providerMessageId: accepted.providerMessageId });
+    if (sent) {
+      this.log.info('notice sent', { noticeId, providerMessageId: accepted.providerMessageId });
+      return;
+    }
+    // a marking whose answer was lost (a timeout after the write took effect) finds its own work done
+    const now = await this.deps.store.notices.get(noticeId, true);
+    if (now?.state === 'sent' && now.providerMessageId === accepted.providerMessageId) this.log.info('notice sent', { noticeId, providerMessageId: accepted.providerMessageId });
+    else this.log.warn('notice accepted by the mail service, but its state changed meanwhile; left as it is', { noticeId, providerMessageId: accepted.providerMessageId, state: now?.state });
   }
 
   private leaseOver(notice: NoticeRecord, now: Date): boolean {
