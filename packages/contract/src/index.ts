@@ -11,3 +11,4 @@ export * from './credentials.js';
 export * from './recognition.js';
 export * from './verify.js';
 export * from './exchanges.js';
+export * from './oid4vci.js';

@@ -15,6 +15,7 @@ import { createCatalogueApp } from '@cx/fn-catalogue';
 import { createCredentialsApp } from '@cx/fn-credentials';
 import { createVerifyApp } from '@cx/fn-verify';
 import { createExchangesApp } from '@cx/fn-exchanges';
+import { createOid4vciApp } from '@cx/fn-oid4vci';
 import { createRecognitionApp } from '@cx/fn-recognition';
 import { createPagesApp } from '@cx/fn-pages';
 import { credentialServices, InProcessQueue, sendFailureReason, type CredentialServices, type NoticeMessage } from '@cx/core';
@@ -92,6 +93,7 @@ export function createFunctionApps(deps: ExchangeDeps, services: CredentialServi
     credentials: createCredentialsApp(deps, { services }),
     verify: createVerifyApp(deps, { services }),
     exchanges: createExchangesApp(deps, { services }),
+    oid4vci: createOid4vciApp(deps, { services }),
     recognition: createRecognitionApp(deps, { services }),
     docs: createDocsFunctionApp(deps),
     pages: createPagesApp(deps, { services }),

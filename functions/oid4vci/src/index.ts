@@ -1,0 +1,1 @@
+export { createOid4vciApp } from './app.js';
