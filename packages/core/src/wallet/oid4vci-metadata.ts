@@ -12,6 +12,24 @@ export const OPEN_BADGE_CONFIGURATION_ID = 'OpenBadgeCredential_ldp_vc';
 
 export const PRE_AUTHORIZED_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
 
+/** Credential issuer metadata: the members the exchange reads, and the rest as published. */
+export interface CredentialIssuerMetadata {
+  credential_issuer: string;
+  credential_endpoint: string;
+  nonce_endpoint: string;
+  display: Array<{ name: string }>;
+  credential_configurations_supported: Record<string, { format: 'ldp_vc'; [parameter: string]: unknown }>;
+  [parameter: string]: unknown;
+}
+
+/** Authorization server metadata (RFC 8414) of a credential issuer's pre-authorized codes. */
+export interface AuthorizationServerMetadata {
+  issuer: string;
+  token_endpoint: string;
+  'pre-authorized_grant_anonymous_access_supported': true;
+  [parameter: string]: unknown;
+}
+
 /** The credential issuer identifier of an institution: `{publicUrl}/institutions/{id}`. */
 export const credentialIssuerId = (publicUrl: string, institution: string): string => `${publicUrl}/institutions/${institution}`;
 
@@ -20,7 +38,7 @@ export const credentialIssuerId = (publicUrl: string, institution: string): stri
  * Its configuration carries `credential_metadata`, the 1.0 place of `display`, which is also how
  * 1.0 clients (oid4vc-ts among them) tell 1.0 metadata from a draft's.
  */
-export function credentialIssuerMetadata(publicUrl: string, institution: { id: string; name: string }): Record<string, unknown> {
+export function credentialIssuerMetadata(publicUrl: string, institution: { id: string; name: string }): CredentialIssuerMetadata {
   const issuer = credentialIssuerId(publicUrl, institution.id);
   return {
     credential_issuer: issuer,
@@ -48,7 +66,7 @@ export function credentialIssuerMetadata(publicUrl: string, institution: { id: s
 }
 
 /** The authorization server metadata (`GET /.well-known/oauth-authorization-server/institutions/{id}`). */
-export function authorizationServerMetadata(publicUrl: string, institution: string): Record<string, unknown> {
+export function authorizationServerMetadata(publicUrl: string, institution: string): AuthorizationServerMetadata {
   const issuer = credentialIssuerId(publicUrl, institution);
   return {
     issuer,

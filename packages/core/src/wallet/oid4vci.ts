@@ -17,6 +17,8 @@ import { verifyJwtProof } from './jwt-proof.js';
 import { OAuthError } from './oauth-error.js';
 import {
   authorizationServerMetadata,
+  type AuthorizationServerMetadata,
+  type CredentialIssuerMetadata,
   credentialIssuerId,
   credentialIssuerMetadata,
   OPEN_BADGE_CONFIGURATION_ID,
@@ -69,13 +71,13 @@ export class Oid4vciService implements Oid4vciDesk {
   }
 
   /** The credential issuer metadata of an active member; undefined for anyone else. */
-  async issuerMetadata(institution: string): Promise<Record<string, unknown> | undefined> {
+  async issuerMetadata(institution: string): Promise<CredentialIssuerMetadata | undefined> {
     const member = await this.activeMember(institution);
     return member && credentialIssuerMetadata(this.deps.publicUrl, member);
   }
 
   /** The authorization server metadata of an active member; undefined for anyone else. */
-  async authorizationServerMetadata(institution: string): Promise<Record<string, unknown> | undefined> {
+  async authorizationServerMetadata(institution: string): Promise<AuthorizationServerMetadata | undefined> {
     const member = await this.activeMember(institution);
     return member && authorizationServerMetadata(this.deps.publicUrl, member.id);
   }
