@@ -171,6 +171,18 @@ describe('add to my wallet from a claim link', () => {
     expect(copy.credentialStatus).toEqual(credential.credentialStatus);
   });
 
+  it('is refused for a revoked credential, and makes nothing', async () => {
+    const { credential, claim } = await issueTo('ada@example.org');
+    const revoked = await cx.request('POST', `/v1/institutions/uni-a/credentials/${credential.id}/status`, { key: key['uni-a'], body: { status: 'revoked', reason: 'issued in error' } });
+    expect(revoked.status, await revoked.clone().text()).toBe(200);
+    expect((await getPage(cx, claim)).html).not.toContain(`action="${claim}/wallet"`);
+    const before = await settledTable();
+    const page = await postForm(cx, `${claim}/wallet`, {});
+    expect(page.status).toBe(409);
+    expect(page.html).not.toContain('lcw.app');
+    expect(await tableSnapshot(cx.deps.store)).toEqual(before);
+  });
+
   it('is refused from another site, and makes nothing', async () => {
     const { claim } = await issueTo('ada@example.org');
     const before = await settledTable();
@@ -268,7 +280,7 @@ describe('present from my wallet', () => {
     const exchangeId = location.split('/').at(-1)!.split('?')[0]!;
     const page = await getPage(cx, location);
     expect(page.status).toBe(200);
-    expect(page.html).toContain('<meta http-equiv="refresh" content="5"/>');
+    expect(page.html).toMatch(/<head>.*<meta http-equiv="refresh" content="5"\/>.*<\/head>/s);
     expect(exchangeUrlOf(attribute(page.html, 'lcw-link', 'href'))).toBe(`${PUBLIC_URL}/exchanges/${exchangeId}`);
     expect(attribute(page.html, 'interaction-url', 'value')).toBe(`${PUBLIC_URL}/interactions/${exchangeId}?iuv=1`);
     expect(page.text).toContain('Waiting for your wallet');

@@ -9,7 +9,7 @@
  */
 import type { Context } from 'hono';
 import { lcwDeepLink, type OpenedExchange, type VcApiExchanges } from '@cx/core';
-import { DomainError, type StoredInstitution } from '@cx/domain';
+import { ConflictError, DomainError, type StoredInstitution } from '@cx/domain';
 import { toProblem } from '@cx/http';
 import type { HoldingScope, ResolveHolding } from './holding-actions.js';
 import { achievementNameOf } from './holding-actions.js';
@@ -57,6 +57,8 @@ export function registerAddToWallet(app: PagesApp, ctx: PagesContext, pattern: s
     const scope = await resolve(c);
     if (scope instanceof Response) return scope;
     const { delivery, credential } = scope.holding;
+    // the exchange would refuse its copy anyway; opening none spares the student a dead code
+    if (credential.status === 'revoked') throw new ConflictError('this credential was revoked by its issuer, so it cannot go into a wallet');
     const holding = { institution: delivery.institution, credentialId: delivery.credentialId };
     const [exchange, offer, member] = await Promise.all([
       services.vcApiExchanges.forClaim({ ...holding, claimExpiresAt: scope.openUntil }),
@@ -246,7 +248,7 @@ function LcwPanel(props: { links: ExchangeLinks; action: string }) {
 function Waiting(props: { links: ExchangeLinks; here: string; automatic: boolean }) {
   return (
     <>
-      {/* asks again without JavaScript; the CSP governs no navigation, so a refresh is allowed */}
+      {/* asks again without JavaScript (hono's JSX hoists the meta into the head); the CSP governs no navigation, so the refresh is allowed */}
       {props.automatic ? <meta http-equiv="refresh" content={String(REFRESH_SECONDS)} /> : null}
       <h1>Present credentials from your wallet</h1>
       <p class="lead">Open the request in your wallet, choose the credentials to present, and send them. The link and code work once.</p>
