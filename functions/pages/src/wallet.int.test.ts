@@ -338,6 +338,14 @@ describe('present from my wallet', () => {
     expect(await tableSnapshot(cx.deps.store)).toEqual(before);
   });
 
+  it('refuses a receiving university that is not a member, and opens nothing', async () => {
+    const before = await settledTable();
+    const page = await postForm(cx, '/transfer/wallet', { institution: 'uni-z', name: 'Ada Lovelace' });
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Receiving university: uni-z is not a member university taking transfers');
+    expect(await tableSnapshot(cx.deps.store)).toEqual(before);
+  });
+
   it('is refused from another site, and opens nothing', async () => {
     const before = await settledTable();
     const page = await postForm(cx, '/transfer/wallet', { institution: 'uni-b', name: 'Ada Lovelace' }, EVIL);

@@ -101,6 +101,8 @@ export function registerPresentFromWallet(app: PagesApp, ctx: PagesContext) {
     const form: PresentForm = { institution: text(body.institution).trim(), name: text(body.name).trim(), email: text(body.email).trim() };
     const errors: FieldErrors = {};
     if (!form.institution) errors.institution = 'choose the university that should recognise your credits';
+    // the exchange is opened before any wallet answers: a receiver that takes no transfers must be refused now, not after the student's wallet presented
+    else if ((await deps.store.institutions.get(form.institution))?.status !== 'active') errors.institution = `${form.institution} is not a member university taking transfers`;
     if (!form.name) errors.name = 'enter your name as your credentials give it';
     else if (form.name.length > 200) errors.name = 'at most 200 characters';
     if (form.email && (!EMAIL.test(form.email) || form.email.length > 254)) errors.email = 'enter an email address like name@example.org, or leave it empty';
