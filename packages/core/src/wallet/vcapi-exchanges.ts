@@ -22,6 +22,7 @@ import { newToken, tokenHash } from '../delivery/tokens.js';
 import type { TransferService } from '../transfers.js';
 import type { ExchangeOutcome, HolderCopyIssuer, OpenedExchange, Oid4vciDesk, VcApiExchangeDesk } from './contracts.js';
 
+/** What the exchanges need: the grants they are kept as, and the services that issue copies and take transfers. */
 export interface VcApiExchangeDeps {
   store: Persistence;
   clock: Clock;
@@ -67,6 +68,13 @@ export interface ExchangeStep {
   verifiablePresentation?: unknown;
 }
 
+/**
+ * The VC API exchanges of the claim page and the transfer page (`services.vcApiExchanges`),
+ * and the steps the exchanges function serves.
+ *
+ * @example
+ * const { lcwDeepLink } = await services.vcApiExchanges.forClaim({ institution, credentialId, claimExpiresAt });
+ */
 export class VcApiExchanges implements VcApiExchangeDesk {
   /**
    * The `domain` a wallet's proof must carry: the exchange's web origin, which is also the
@@ -136,6 +144,7 @@ export class VcApiExchanges implements VcApiExchangeDesk {
     const presentation = boundedPresentation(step.verifiablePresentation);
     const holderDid = await this.holderOf(presentation, exchange);
     // only now, and only once: of two good answers racing, the one whose consume removed the grant goes on
+    // what fails after this (a credential revoked meanwhile, a member suspended) ends the exchange: the page opens a new one
     const consumed = await this.deps.store.grants.consume('vcapi-exchange', exchange.hash);
     if (!consumed) throw ValidationError.field('exchangeId', 'this exchange has been used already');
     const now = this.deps.clock.now();
@@ -153,6 +162,7 @@ export class VcApiExchanges implements VcApiExchangeDesk {
     return {};
   }
 
+  /** `POST` it to take part: the URL a wallet is given (`protocols.vcapi`). */
   exchangeUrl(exchangeId: string): string {
     return `${this.deps.publicUrl}/exchanges/${exchangeId}`;
   }
