@@ -68,6 +68,13 @@ function onError(error: unknown, c: Context<ApiEnv>): Response {
   return problemResponse(error, c);
 }
 
+/** Metadata of a member, cacheable for a while (it changes when the member's name does); 404 for anyone else. */
+function published<T>(c: Context<ApiEnv>, institution: string, metadata: T | undefined): T {
+  if (!metadata) throw new NotFoundError(`${institution} is not a member institution issuing credentials`);
+  c.header('cache-control', 'public, max-age=300');
+  return metadata;
+}
+
 /**
  * The oid4vci function's app, as the topology routes to it.
  *
@@ -101,18 +108,12 @@ export function createOid4vciApp(deps: ExchangeDeps, options: { services?: Crede
 
   app.openapi(routes.issuerMetadata, async (c) => {
     const { id } = c.req.valid('param');
-    const metadata = await services.oid4vci.issuerMetadata(id);
-    if (!metadata) throw new NotFoundError(`${id} is not a member institution issuing credentials`);
-    c.header('cache-control', 'public, max-age=300');
-    return c.json(metadata, 200);
+    return c.json(published(c, id, await services.oid4vci.issuerMetadata(id)), 200);
   });
 
   app.openapi(routes.authorizationServerMetadata, async (c) => {
     const { id } = c.req.valid('param');
-    const metadata = await services.oid4vci.authorizationServerMetadata(id);
-    if (!metadata) throw new NotFoundError(`${id} is not a member institution issuing credentials`);
-    c.header('cache-control', 'public, max-age=300');
-    return c.json(metadata, 200);
+    return c.json(published(c, id, await services.oid4vci.authorizationServerMetadata(id)), 200);
   });
 
   app.openapi(

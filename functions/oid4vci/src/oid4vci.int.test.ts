@@ -149,6 +149,19 @@ describe('single use and expiry', () => {
     await expectOAuthError(await tokenRequest('uni-a', { grant_type: PRE_AUTHORIZED, 'pre-authorized_code': code }), 400, 'invalid_grant');
   });
 
+  it('gives one access token when three requests race with the same code', async () => {
+    const { code } = await offerCode();
+    const answers = await Promise.all([1, 2, 3].map(() => tokenRequest('uni-a', { grant_type: PRE_AUTHORIZED, 'pre-authorized_code': code })));
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 400, 400]);
+  });
+
+  it('issues one copy when two credential requests race with the same token', async () => {
+    const token = await accessToken((await offerCode()).code);
+    const bodies = [{ credential_configuration_id: CONFIGURATION, proofs: { jwt: [await proofFor()] } }, { credential_configuration_id: CONFIGURATION, proofs: { jwt: [await proofFor()] } }];
+    const answers = await Promise.all(bodies.map((body) => credentialRequest(token, body)));
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 401]);
+  });
+
   it('refuses a code after its 10 minutes', async () => {
     const { code } = await offerCode();
     now += 11 * 60_000;
