@@ -82,9 +82,9 @@ function globMatches(pattern: string, text: string): boolean {
 describe('the deployed stack, with the real topology and bundles', () => {
   let real: Synth;
   beforeAll(() => {
-    // bundles every function once for the whole file
+    // bundles every function once for the whole file: on two busy cores that takes a minute or more
     real = synth();
-  });
+  }, 240_000);
 
   it('has one table, on demand, with point-in-time recovery and deletion protection, kept when the stack goes', () => {
     real.template.resourceCountIs('AWS::DynamoDB::Table', 1);
