@@ -135,6 +135,14 @@ describe('issuing through an offer', () => {
     expect(view.copies.map((c: Json) => c.holderDid)).toEqual([holder.did]);
   });
 
+  it('denies the credential once its original is revoked', async () => {
+    const { code, credentialId } = await offerCode();
+    const token = await accessToken(code);
+    const revoked = await cx.request('POST', `/v1/institutions/uni-a/credentials/${credentialId}/status`, { key: keys['uni-a'], body: { status: 'revoked', reason: 'issued in error' } });
+    expect(revoked.status).toBe(200);
+    await expectOAuthError(await credentialRequest(token, { credential_configuration_id: CONFIGURATION, proofs: { jwt: [await proofFor()] } }), 400, 'credential_request_denied');
+  });
+
   it('takes the drafts\' single proof too', async () => {
     const token = await accessToken((await offerCode()).code);
     const response = await credentialRequest(token, { credential_configuration_id: CONFIGURATION, proof: { proof_type: 'jwt', jwt: await proofFor() } });
