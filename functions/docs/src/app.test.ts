@@ -75,3 +75,13 @@ describe('the API reference page', () => {
     }
   });
 });
+
+describe('the merged OpenAPI document', () => {
+  it('describes the wallet protocols beside the API: the VC API exchanges and the OpenID4VCI endpoints', async () => {
+    const document = (await (await app.request('/openapi.json')).json()) as { paths: Record<string, unknown> };
+
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/exchanges/{exchangeId}', '/institutions/{id}/oid4vci/token', '/institutions/{id}/oid4vci/credential', '/institutions/{id}/oid4vci/nonce']),
+    );
+  });
+});

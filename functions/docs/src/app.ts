@@ -9,6 +9,7 @@ import { createCatalogueApp } from '@cx/fn-catalogue';
 import { createCredentialsApp } from '@cx/fn-credentials';
 import { createVerifyApp } from '@cx/fn-verify';
 import { createExchangesApp } from '@cx/fn-exchanges';
+import { createOid4vciApp } from '@cx/fn-oid4vci';
 import { createRecognitionApp } from '@cx/fn-recognition';
 
 export interface DocsFunctionOptions {
@@ -41,6 +42,7 @@ export function createDocsFunctionApp(deps: Pick<ExchangeDeps, 'publicUrl'>, opt
           createCredentialsApp(placeholder),
           createVerifyApp(placeholder),
           createExchangesApp(placeholder),
+          createOid4vciApp(placeholder),
           createRecognitionApp(placeholder),
         ],
         { version: '1.0.0', serverUrl: deps.publicUrl },
