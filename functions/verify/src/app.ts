@@ -6,7 +6,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { verifyRoutes as routes } from '@cx/contract';
 import { credentialServices, type CredentialServices } from '@cx/core';
-import { assertCredentialBudget, EU_MICROCREDENTIAL_CONTEXT_V1, RECOGNITION_CONTEXT_V1 } from '@cx/credentials';
+import { assertCredentialBudget, boundedPresentation, EU_MICROCREDENTIAL_CONTEXT_V1, RECOGNITION_CONTEXT_V1 } from '@cx/credentials';
 import { NotFoundError, ValidationError } from '@cx/domain';
 import { createApiApp, type ApiEnv } from '@cx/http';
 import type { ExchangeDeps } from '@cx/runtime';
@@ -20,27 +20,6 @@ function credentialObject(value: unknown): Record<string, unknown> {
     throw ValidationError.field('verifiableCredential', value === undefined ? 'is required' : 'must be a credential (a JSON object)');
   }
   assertCredentialBudget(value, ['verifiableCredential']);
-  return value as Record<string, unknown>;
-}
-
-/** As many credentials as a transfer may carry. */
-const MAX_PRESENTED_CREDENTIALS = 50;
-
-/**
- * A presentation is bounded credential by credential (each is canonicalised on its own, with its
- * own budget), and in how many credentials it carries; its envelope has the credential budget.
- */
-function presentationObject(value: unknown): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw ValidationError.field('verifiablePresentation', value === undefined ? 'is required' : 'must be a presentation (a JSON object)');
-  }
-  const { verifiableCredential, ...envelope } = value as Record<string, unknown>;
-  const enclosed = Array.isArray(verifiableCredential) ? verifiableCredential : verifiableCredential === undefined ? [] : [verifiableCredential];
-  if (enclosed.length > MAX_PRESENTED_CREDENTIALS) {
-    throw ValidationError.field('verifiablePresentation.verifiableCredential', `holds ${enclosed.length} credentials; at most ${MAX_PRESENTED_CREDENTIALS} are verified in one request`);
-  }
-  assertCredentialBudget(envelope, ['verifiablePresentation']);
-  enclosed.forEach((credential, index) => assertCredentialBudget(credential, ['verifiablePresentation', 'verifiableCredential', ...(Array.isArray(verifiableCredential) ? [String(index)] : [])]));
   return value as Record<string, unknown>;
 }
 
@@ -69,7 +48,7 @@ export function createVerifyApp(deps: ExchangeDeps, options: { services?: Creden
     routes.vcApiVerifyPresentation,
     async (c) => {
       const body = c.req.valid('json');
-      const vp = presentationObject(body.verifiablePresentation);
+      const vp = boundedPresentation(body.verifiablePresentation);
       const { challenge, domain } = body.options ?? {};
       const result = await services.verifier.verifyPresentation(vp, {
         ...(challenge !== undefined ? { challenge } : {}),

@@ -6,7 +6,7 @@
  * bodies) checks this budget first, in linear time; the canonicalisation that follows is then
  * bounded again by time and by rdf-canonize's work factor.
  */
-import { assertJsonLimits, checkJsonLimits, type JsonLimitIssue, type JsonLimits } from '@cx/domain';
+import { assertJsonLimits, checkJsonLimits, ValidationError, type JsonLimitIssue, type JsonLimits } from '@cx/domain';
 
 /**
  * Limits above the largest credential the exchange issues, and low enough that the costliest
@@ -51,4 +51,30 @@ export function assertCredentialBudget(value: unknown, prefix: readonly string[]
 /** What {@link assertCredentialBudget} would refuse, for callers that show it on a form instead of throwing. */
 export function credentialBudgetIssue(value: unknown, prefix: readonly string[] = []): JsonLimitIssue | undefined {
   return checkJsonLimits(value, CREDENTIAL_LIMITS, prefix);
+}
+
+/** As many credentials as one presentation may carry (a transfer takes as many). */
+export const MAX_PRESENTED_CREDENTIALS = 50;
+
+/**
+ * `value` as a presentation within the work one request may cost: a JSON object holding at
+ * most {@link MAX_PRESENTED_CREDENTIALS} credentials, each within the credential budget, and
+ * its envelope (holder, proof) within it too. Throws as {@link assertCredentialBudget} does,
+ * naming fields under `verifiablePresentation`.
+ *
+ * @example
+ * const vp = boundedPresentation(body.verifiablePresentation);
+ */
+export function boundedPresentation(value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw ValidationError.field('verifiablePresentation', value === undefined ? 'is required' : 'must be a presentation (a JSON object)');
+  }
+  const { verifiableCredential, ...envelope } = value as Record<string, unknown>;
+  const enclosed = Array.isArray(verifiableCredential) ? verifiableCredential : verifiableCredential === undefined ? [] : [verifiableCredential];
+  if (enclosed.length > MAX_PRESENTED_CREDENTIALS) {
+    throw ValidationError.field('verifiablePresentation.verifiableCredential', `holds ${enclosed.length} credentials; at most ${MAX_PRESENTED_CREDENTIALS} are taken in one presentation`);
+  }
+  assertCredentialBudget(envelope, ['verifiablePresentation']);
+  enclosed.forEach((credential, index) => assertCredentialBudget(credential, ['verifiablePresentation', 'verifiableCredential', ...(Array.isArray(verifiableCredential) ? [String(index)] : [])]));
+  return value as Record<string, unknown>;
 }

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
-  assertCredentialBudget,
+  boundedPresentation,
   checkPresentationShape,
   isEd25519DidKey,
   OB_V3_CONTEXT_URL,
@@ -41,27 +41,9 @@ const PRESENT_MINUTES = 30;
 const ISSUE_DAYS = 30;
 /** What a completed exchange produced stays readable for its page at least this long. */
 const RESULT_MINUTES = 60;
-/** As many credentials as a transfer may carry. */
-const MAX_PRESENTED_CREDENTIALS = 50;
 
 const asList = (value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/**
- * A presentation within the work one request may cost: at most a transfer's credentials,
- * each within the credential budget, and its envelope (holder, proof) within it too.
- */
-function boundedPresentation(value: unknown): Json {
-  if (!isObject(value)) throw ValidationError.field('verifiablePresentation', 'must be a presentation (a JSON object)');
-  const { verifiableCredential, ...envelope } = value;
-  const enclosed = asList(verifiableCredential);
-  if (enclosed.length > MAX_PRESENTED_CREDENTIALS) {
-    throw ValidationError.field('verifiablePresentation.verifiableCredential', `holds ${enclosed.length} credentials; a transfer carries at most ${MAX_PRESENTED_CREDENTIALS}`);
-  }
-  assertCredentialBudget(envelope, ['verifiablePresentation']);
-  enclosed.forEach((credential, index) => assertCredentialBudget(credential, ['verifiablePresentation', 'verifiableCredential', String(index)]));
-  return value;
-}
 
 /** What a wallet posts to an exchange: `{}` to begin, then `{ verifiablePresentation }`. */
 export interface ExchangeStep {
