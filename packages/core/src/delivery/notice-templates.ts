@@ -18,6 +18,8 @@ export interface ClaimNoticeFacts {
   link: string;
   /** When the link stops working (ISO). */
   expiresAt: string;
+  /** Where the student signs in to reach every credential of the address (`/my`). */
+  signInUrl: string;
 }
 
 const escapeHtml = (value: string): string =>
@@ -60,7 +62,7 @@ export function claimNotice(facts: ClaimNoticeFacts): NoticeContent {
     before: [`${facts.institution} issued you a credential for “${facts.achievement}”.`],
     link: { lead: 'Open it to download it, share it, add it to your profile or take it to another university:', href: facts.link, label: 'Open your credential' },
     after: [
-      `This link works until ${day(facts.expiresAt)}. After that, ask ${facts.institution} for a new one, or sign in at “My credentials” with this address.`,
+      `This link works until ${day(facts.expiresAt)}. After that, ask ${facts.institution} for a new one, or sign in with this address at “My credentials”: ${facts.signInUrl}`,
       'If you did not expect this message, you can ignore it.',
     ],
   });

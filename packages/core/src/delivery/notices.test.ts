@@ -58,6 +58,8 @@ describe('issuing to an email address', () => {
       expect(body).toContain(name);
       expect(body).toContain(`${PUBLIC_URL}/claim/${tokenOf(notice!)}`);
       expect(body).toContain('1 April 2026');
+      // where a student whose link ran out reaches the credential again
+      expect(body).toContain(`${PUBLIC_URL}/my`);
     }
     expect(notice!.message.subject).toBe(`University uni-a issued you a credential: ${name}`);
   });

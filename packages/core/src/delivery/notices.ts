@@ -266,7 +266,7 @@ export class NoticeService {
   }
 
   private claimMessage(noticeId: string, institution: InstitutionRecord, credential: CredentialRecord, email: string, link: ClaimLink): NoticeMessage {
-    const content = claimNotice({ institution: institution.name, achievement: achievementName(credential.credential), link: link.url, expiresAt: link.expiresAt });
+    const content = claimNotice({ institution: institution.name, achievement: achievementName(credential.credential), link: link.url, expiresAt: link.expiresAt, signInUrl: `${this.deps.publicUrl}/my` });
     return { noticeId, message: { id: noticeId, to: email.trim(), ...content } };
   }
 }
