@@ -137,6 +137,25 @@ describe('signing in', () => {
 });
 
 describe('signed in', () => {
+  it('pages an address with more credentials than one page holds, oldest on the next page', async () => {
+    const items = Array.from({ length: 101 }, () => ({ achievement: { type: 'component', code: 'ML-1' }, recipient: { name: 'Ada Lovelace', email: 'many@example.org' } }));
+    const run = await cx.request('POST', '/v1/institutions/uni-a/credential-batches', { key: key['uni-a'], body: { items, notify: false } });
+    expect(run.status).toBe(202);
+    const { id: batchId } = (await run.json()) as { id: string };
+    for (let i = 0; i < 600 && !(await cx.deps.store.batches.get('uni-a', batchId))?.finishedAt; i++) await new Promise((r) => setTimeout(r, 25));
+    const cookie = await signIn('many@example.org');
+
+    const first = await getPage(cx, '/my', as(cookie));
+    expect(first.html.match(/data-credential="/g)).toHaveLength(100);
+    const older = /href="(\/my\?cursor=[^"#]+)#credentials"/.exec(first.html)?.[1];
+    expect(older).toBeDefined();
+
+    const second = await getPage(cx, older!.replace(/&amp;/g, '&'), as(cookie));
+    expect(second.status).toBe(200);
+    expect(second.html.match(/data-credential="/g)).toHaveLength(1);
+    expect(second.html).not.toContain('?cursor=');
+  });
+
   it('lists every credential of the address, marks a revoked one, and opens each with the claim page actions', async () => {
     const ml = await issue('ML-1', 'list@example.org');
     const db = await issue('DB-1', 'list@example.org');

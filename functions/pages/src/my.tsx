@@ -68,7 +68,7 @@ export function registerMyPages(app: PagesApp, ctx: PagesContext) {
     if (!current) return signInPage(c, {});
     const { emailHash } = current.session;
     const [holdings, shares, transfers, members] = await Promise.all([
-      student.holdings(emailHash, LIST_LIMIT),
+      student.holdings(emailHash, LIST_LIMIT, c.req.query('cursor')),
       student.shares(emailHash, LIST_LIMIT),
       student.transfers(emailHash, LIST_LIMIT),
       memberList(deps.store),
@@ -78,7 +78,7 @@ export function registerMyPages(app: PagesApp, ctx: PagesContext) {
       { title: 'My credentials', section: 'my' },
       <MyCredentials
         holdings={holdings.items}
-        more={Boolean(holdings.nextCursor)}
+        olderCursor={holdings.nextCursor}
         shares={shares.items.filter((s) => !s.withdrawnAt)}
         transfers={transfers.items}
         members={new Map(members.map((m) => [m.id, m]))}
@@ -147,8 +147,7 @@ export function registerMyPages(app: PagesApp, ctx: PagesContext) {
 
   /** One of the holder's transfers; another student's is as unknown as none. */
   async function transferOf(c: Context<PagesEnv>, emailHash: string): Promise<TransferRecord | undefined> {
-    const id = c.req.param('id');
-    return (await student.transfers(emailHash, LIST_LIMIT)).items.find((t) => t.id === id);
+    return student.transfer(emailHash, c.req.param('id') ?? '');
   }
 
   app.get(
@@ -225,7 +224,8 @@ const STATUS_TAG = { active: undefined, revoked: { text: 'Revoked', tone: 'bad' 
 
 function MyCredentials(props: {
   holdings: Holding[];
-  more: boolean;
+  /** Where the next page of older credentials starts, when there is one. */
+  olderCursor?: string;
   shares: ShareRecord[];
   transfers: TransferRecord[];
   members: Map<string, StoredInstitution>;
@@ -237,7 +237,7 @@ function MyCredentials(props: {
   return (
     <>
       <h1>My credentials</h1>
-      <section aria-labelledby="held-title">
+      <section id="credentials" aria-labelledby="held-title">
         <h2 id="held-title">Credentials issued to you</h2>
         {holdings.length === 0 ? <p>No credential was issued to this address yet.</p> : null}
         {holdings.length ? (
@@ -280,7 +280,11 @@ function MyCredentials(props: {
                 );
               })}
             </ul>
-            {props.more ? <p class="hint">{`Only your newest ${holdings.length} credentials are listed.`}</p> : null}
+            {props.olderCursor ? (
+              <p>
+                <a href={`/my?cursor=${encodeURIComponent(props.olderCursor)}#credentials`}>Older credentials</a>
+              </p>
+            ) : null}
             <button type="submit">Transfer the selected credentials</button>
           </form>
         ) : null}

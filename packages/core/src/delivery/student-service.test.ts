@@ -257,4 +257,13 @@ describe('transfers', () => {
     expect((await core.student.transfers(ADA, 10)).items.map((t) => t.id)).toEqual([transfer.id]);
     expect((await core.student.transfers(BEA, 10)).items).toEqual([]);
   });
+
+  it('opens one by id only for its student, however many the student has', async () => {
+    const issued = await issueTo('ada@example.org');
+    const { transfer } = await core.transfers.submit('uni-b', transferBodySchema.parse(transferBody([issued.credential])), { ...asInstitution('uni-b'), clientAddress: CLIENT });
+
+    expect((await core.student.transfer(ADA, transfer.id))?.id).toBe(transfer.id);
+    expect(await core.student.transfer(BEA, transfer.id)).toBeUndefined();
+    expect(await core.student.transfer(ADA, 'no-such-transfer')).toBeUndefined();
+  });
 });

@@ -77,6 +77,8 @@ export interface StudentDesk {
   openShare(shareId: string): Promise<ShareLookup>;
   /** The holder's transfers (those submitted with this address), newest first. */
   transfers(emailHash: string, limit: number, cursor?: string): Promise<Page<TransferRecord>>;
+  /** One of the holder's transfers; undefined when it is not theirs. */
+  transfer(emailHash: string, transferId: string): Promise<TransferRecord | undefined>;
 }
 
 export interface StudentServiceDeps {
@@ -232,6 +234,11 @@ export class StudentService implements StudentDesk {
     if (share.withdrawnAt) return { state: 'withdrawn', share };
     const credential = await this.deps.store.credentials.get(share.institution, share.credentialId);
     return credential ? { state: 'shared', share, credential } : { state: 'unknown' };
+  }
+
+  async transfer(emailHash: string, transferId: string): Promise<TransferRecord | undefined> {
+    const transfer = await this.deps.store.transfers.get(transferId, true);
+    return transfer?.studentEmailHash && hashesEqual(transfer.studentEmailHash, emailHash) ? transfer : undefined;
   }
 
   transfers(emailHash: string, limit: number, cursor?: string): Promise<Page<TransferRecord>> {
