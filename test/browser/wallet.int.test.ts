@@ -74,7 +74,7 @@ describe('a student adds a credential to a wallet', () => {
     expect(refused).toEqual([]);
     expect(await page.getByRole('img', { name: 'QR code that opens the request in the Learner Credential Wallet' }).count()).toBe(1);
     expect(await page.getByRole('img', { name: 'QR code of the credential offer for an OpenID4VCI wallet' }).count()).toBe(1);
-    expect(await page.getByRole('link', { name: 'Open in the Learner Credential Wallet' }).getAttribute('href')).toMatch(/^https:\/\/lcw\.app\/request\.html\?request=/);
+    expect(await page.getByRole('link', { name: 'Open in the Learner Credential Wallet' }).getAttribute('href')).toMatch(/^https:\/\/lcw\.app\/request\.html\?issuer=[^&]+&auth_type=bearer&challenge=[^&]+&vc_request_url=/);
     expect(await page.getByRole('link', { name: 'Open the credential offer in my wallet app' }).getAttribute('href')).toMatch(
       new RegExp(`^openid-credential-offer://\\?credential_offer_uri=${encodeURIComponent(cx.url).replace(/[.]/g, '\\.')}%2Fclaim%2F`),
     );

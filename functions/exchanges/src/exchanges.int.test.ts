@@ -105,13 +105,27 @@ describe('a claim’s exchange, begun with {}', () => {
     expect(JSON.parse(decodeURIComponent(protocols.OID4VCI.split('credential_offer=')[1]))).toMatchObject({ credential_issuer: `${PUBLIC_URL}/institutions/uni-a` });
   });
 
-  it('opens in the Learner Credential Wallet by a deep link carrying the exchange URL', async () => {
+  it('opens in the Learner Credential Wallet by a deep link carrying the exchange URL and the challenge of its request', async () => {
     const opened = await forClaim((await issued()).id);
 
-    const request = JSON.parse(new URL(opened.lcwDeepLink).searchParams.get('request')!);
+    const link = new URL(opened.lcwDeepLink);
 
-    expect(opened.lcwDeepLink.startsWith('https://lcw.app/request.html?request=')).toBe(true);
-    expect(request).toEqual({ credentialRequestOrigin: DOMAIN, protocols: { vcapi: opened.exchangeUrl } });
+    expect(`${link.origin}${link.pathname}`).toBe('https://lcw.app/request.html');
+    expect(link.searchParams.get('vc_request_url')).toBe(opened.exchangeUrl);
+    expect(link.searchParams.get('issuer')).toBe(new URL(PUBLIC_URL).host);
+    expect(link.searchParams.get('challenge')).toBe((await requestOf(opened.exchangeId)).challenge);
+  });
+
+  it('takes a DIDAuth signed with the deep link’s challenge at once, without the request first, as the Learner Credential Wallet sends it', async () => {
+    const opened = await forClaim((await issued()).id);
+    const link = new URL(opened.lcwDeepLink);
+
+    const response = await post(opened.exchangeId, {
+      verifiablePresentation: await didAuth({ challenge: link.searchParams.get('challenge'), domain: DOMAIN }),
+    });
+
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as Json).verifiablePresentation.verifiableCredential[0].credentialSubject.id).toBe(wallet.did);
   });
 });
 

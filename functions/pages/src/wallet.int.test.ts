@@ -73,9 +73,9 @@ function attribute(html: string, id: string, name: string): string {
 function exchangeUrlOf(deepLink: string): string {
   const url = new URL(deepLink);
   expect(`${url.origin}${url.pathname}`).toBe('https://lcw.app/request.html');
-  const request = JSON.parse(url.searchParams.get('request')!) as Json;
-  expect(request.credentialRequestOrigin).toBe(new URL(PUBLIC_URL).origin);
-  return request.protocols.vcapi as string;
+  expect(url.searchParams.get('issuer')).toBe(new URL(PUBLIC_URL).host);
+  expect(url.searchParams.get('challenge')).toMatch(/^[A-Za-z0-9_-]{22,}$/);
+  return url.searchParams.get('vc_request_url')!;
 }
 
 /** Every item of the table once the notice sender has stopped writing (it marks sent notices behind a test's back). */

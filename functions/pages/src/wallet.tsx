@@ -8,7 +8,7 @@
  * answered and the transfer it made can be followed.
  */
 import type { Context } from 'hono';
-import { lcwDeepLink, type OpenedExchange, type VcApiExchanges } from '@cx/core';
+import type { OpenedExchange } from '@cx/core';
 import { ConflictError, DomainError, type StoredInstitution } from '@cx/domain';
 import { toProblem } from '@cx/http';
 import type { HoldingScope, ResolveHolding } from './holding-actions.js';
@@ -124,12 +124,13 @@ export function registerPresentFromWallet(app: PagesApp, ctx: PagesContext) {
     if (outcome.state === 'completed' && outcome.transferId) {
       return c.redirect(`/transfer/track/${encodeURIComponent(outcome.transferId)}?token=${encodeURIComponent(token)}&submitted=1`, 303);
     }
-    if (outcome.state !== 'pending') return presentEnded(c, outcome.state === 'expired' ? 'expired' : 'unknown');
+    const links = outcome.state === 'pending' ? await services.vcApiExchanges.links(exchangeId) : undefined;
+    if (!links) return presentEnded(c, outcome.state === 'expired' ? 'expired' : 'unknown');
     const automatic = c.req.query('auto') !== 'off';
     return render(
       c,
       { title: 'Waiting for your wallet', section: 'transfer' },
-      <Waiting links={exchangeLinks(services.vcApiExchanges, deps.publicUrl, exchangeId)} here={presentPath(exchangeId, token)} automatic={automatic} />,
+      <Waiting links={links} here={presentPath(exchangeId, token)} automatic={automatic} />,
     );
   });
 }
@@ -174,15 +175,6 @@ export function PresentFields(props: { members: StoredInstitution[]; form: Prese
 
 /** What a wallet opens for an exchange: the links every page of an exchange shows. */
 type ExchangeLinks = Pick<OpenedExchange, 'exchangeUrl' | 'interactionUrl' | 'lcwDeepLink'>;
-
-/**
- * The links of an open exchange again, for its waiting page's every refresh: the same as
- * `VcApiExchanges` answered when it opened the exchange (they depend on its id only).
- */
-function exchangeLinks(desk: VcApiExchanges, publicUrl: string, exchangeId: string): ExchangeLinks {
-  const exchangeUrl = desk.exchangeUrl(exchangeId);
-  return { exchangeUrl, interactionUrl: `${publicUrl}/interactions/${exchangeId}?iuv=1`, lcwDeepLink: lcwDeepLink(desk.domain, exchangeUrl) };
-}
 
 function AddToWallet(props: { scope: HoldingScope; name: string; issuer: string; exchange: OpenedExchange; offerLink: string }) {
   const { scope, exchange } = props;

@@ -69,6 +69,8 @@ export interface VcApiExchangeDesk {
   forTransfer(request: { institution: string; student: { name: string; email?: string } }): Promise<OpenedExchange & { trackingToken: string }>;
   /** What became of an exchange, for the page that opened it. */
   outcome(exchangeId: string): Promise<ExchangeOutcome>;
+  /** The links of an exchange still open, for its page to show again; undefined when used, expired or unknown. */
+  links(exchangeId: string): Promise<OpenedExchange | undefined>;
 }
 
 /** The OpenID4VCI credential offer of a claim (packages/core/src/wallet/oid4vci.ts), `services.oid4vci`. */

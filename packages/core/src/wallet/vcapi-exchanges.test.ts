@@ -67,7 +67,9 @@ describe('an exchange for a claim', () => {
   it('links the Learner Credential Wallet to its exchange URL', async () => {
     const opened = await forClaim(new Date(Date.parse(T0) + DAY).toISOString());
 
-    expect(opened.lcwDeepLink).toBe(lcwDeepLink(PUBLIC_URL, opened.exchangeUrl));
+    const challenge = new URL(opened.lcwDeepLink).searchParams.get('challenge')!;
+    expect(opened.lcwDeepLink).toBe(lcwDeepLink(PUBLIC_URL, opened.exchangeUrl, challenge));
+    expect(await core.vcApiExchanges.links(opened.exchangeId)).toEqual(opened);
     expect(opened.exchangeUrl).toBe(`${PUBLIC_URL}/exchanges/${opened.exchangeId}`);
     expect(opened.interactionUrl).toBe(`${PUBLIC_URL}/interactions/${opened.exchangeId}?iuv=1`);
   });

@@ -161,13 +161,24 @@ export class VcApiExchanges implements VcApiExchangeDesk {
       expiresAt: expiresAt.toISOString(),
     };
     await this.deps.store.commit([this.deps.store.grants.create(record)]);
+    return this.linksOf(exchangeId, record);
+  }
+
+  /** The links of an exchange still open (a waiting page shows them again at every refresh); undefined when used, expired or unknown. */
+  async links(exchangeId: string): Promise<OpenedExchange | undefined> {
+    const hash = tokenHash(exchangeId);
+    const exchange = hash ? await this.deps.store.grants.get('vcapi-exchange', hash) : undefined;
+    return exchange && !this.expired(exchange.expiresAt) ? this.linksOf(exchangeId, exchange) : undefined;
+  }
+
+  private linksOf(exchangeId: string, exchange: VcApiExchangeGrant): OpenedExchange {
     const exchangeUrl = this.exchangeUrl(exchangeId);
     return {
       exchangeId,
       exchangeUrl,
       interactionUrl: `${this.deps.publicUrl}/interactions/${exchangeId}?iuv=1`,
-      lcwDeepLink: lcwDeepLink(this.domain, exchangeUrl),
-      expiresAt: record.expiresAt,
+      lcwDeepLink: lcwDeepLink(this.deps.publicUrl, exchangeUrl, exchange.challenge),
+      expiresAt: exchange.expiresAt,
     };
   }
 
@@ -242,11 +253,14 @@ export class VcApiExchanges implements VcApiExchangeDesk {
 }
 
 /**
- * The Learner Credential Wallet's deep link to a VC API exchange: its universal link with the
- * request `{ credentialRequestOrigin, protocols: { vcapi } }` as JSON in `request`, as the
- * Digital Credentials Consortium's transaction service makes it for LCW
- * (skybridgeskills/dcc-transaction-service, src/protocols/lcw.ts, `getLcwProtocol`).
+ * The Learner Credential Wallet's deep link to a VC API exchange: its universal link carrying
+ * the exchange URL (`vc_request_url`) and the challenge the wallet's DIDAuth presentation must
+ * sign, with the exchange's host as `issuer`, as the Digital Credentials Consortium's
+ * transaction service makes it for LCW (skybridgeskills/dcc-transaction-service,
+ * `lcw.protocols.vcapi.getInteractionUrl(endpoint, { challenge })`). LCW may post its DIDAuth
+ * at once, without asking for the request first: the exchange takes it the same.
  */
-export function lcwDeepLink(origin: string, exchangeUrl: string): string {
-  return `https://lcw.app/request.html?request=${encodeURIComponent(JSON.stringify({ credentialRequestOrigin: origin, protocols: { vcapi: exchangeUrl } }))}`;
+export function lcwDeepLink(publicUrl: string, exchangeUrl: string, challenge: string): string {
+  const issuer = new URL(publicUrl).host;
+  return `https://lcw.app/request.html?issuer=${encodeURIComponent(issuer)}&auth_type=bearer&challenge=${encodeURIComponent(challenge)}&vc_request_url=${encodeURIComponent(exchangeUrl)}`;
 }
