@@ -98,7 +98,7 @@ describe('a 2,000-item graduation run under pnpm start', () => {
       }),
     );
 
-  it('writes one .eml per credential to the outbox, to its recipient, with a claim link of its delivery that opens', { timeout: 180_000 }, async () => {
+  it('writes one .eml per credential to the outbox, to its recipient, with a claim link of its delivery that opens', { timeout: 300_000 }, async () => {
     const onboarded = await send('POST', '/v1/institutions', exchange.generatedAdminKey, { id: 'uni-n', name: 'University N', country: 'NL', homepage: 'https://uni-n.example.edu' });
     expect(onboarded.status, await onboarded.clone().text()).toBe(201);
     const key = ((await onboarded.json()) as Json).apiKey as string;
@@ -229,18 +229,21 @@ const sqsEvent = (batch: Envelope[]): SqsEvent =>
     })),
   }) as SqsEvent;
 
-/** SES's maximum send rate: a bucket of `perSecond` tokens, refilled continuously. */
+/** SES's maximum send rate: a bucket of `burst` tokens, refilled continuously at `perSecond`. */
 class TokenBucket {
   private tokens: number;
   private last = performance.now();
 
-  constructor(private readonly perSecond: number) {
-    this.tokens = perSecond;
+  constructor(
+    private readonly perSecond: number,
+    private readonly burst: number,
+  ) {
+    this.tokens = burst;
   }
 
   take(): boolean {
     const now = performance.now();
-    this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.last) / 1000) * this.perSecond);
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond);
     this.last = now;
     if (this.tokens < 1) return false;
     this.tokens--;
@@ -249,12 +252,18 @@ class TokenBucket {
 }
 
 describe('a 2,000-item graduation run in AWS, SES throttling', () => {
-  /** What the account allows, and what each of the three sender instances paces itself to (together 1.5 times as much). */
-  const SES_RATE = 200;
+  /**
+   * What the account allows, and what each of the three sender instances paces itself to
+   * (together 7.5 times as much). SES's bucket holds little more than one instance's first
+   * sends, so that it throttles however fast or slow this machine is that day (at 200/s, a
+   * loaded CI machine never asked for more than SES allowed).
+   */
+  const SES_RATE = 40;
+  const SES_BURST = 5;
   const INSTANCES = 3;
   const INSTANCE_RATE = 100;
 
-  it('has SES accept every notice exactly once, none lost, though SES throttled', { timeout: 180_000 }, async () => {
+  it('has SES accept every notice exactly once, none lost, though SES throttled', { timeout: 300_000 }, async () => {
     const cx = await testExchange();
     const { apiKey } = await cx.onboard('uni-s');
     expect((await cx.request('PUT', '/v1/institutions/uni-s/components/ML-1', { key: apiKey, body: componentBody() })).status).toBe(201);
@@ -262,7 +271,7 @@ describe('a 2,000-item graduation run in AWS, SES throttling', () => {
     const accepted = new Map<string, number>();
     let throttled = 0;
     let messageIds = 0;
-    const bucket = new TokenBucket(SES_RATE);
+    const bucket = new TokenBucket(SES_RATE, SES_BURST);
     const ses = new SESv2Client({ region: 'eu-west-1', maxAttempts: 1 });
     const sesMock = mockClient(ses);
     sesMock.on(SendEmailCommand).callsFake(async (input: { EmailTags?: Array<{ Name?: string; Value?: string }> }) => {
