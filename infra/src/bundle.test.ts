@@ -31,6 +31,10 @@ describe.each(FUNCTIONS.map((spec) => [spec.name, spec] as const))('the bundle o
     expect(importedModules(code).filter((module) => !builtins.has(module))).toEqual([]);
   });
 
+  it("leaves out jsonld's network client (undici): the exchange never lets jsonld fetch a document", () => {
+    expect(code).not.toContain('undici');
+  });
+
   it('loads in a fresh Node.js process and exports the Lambda handler', () => {
     const script = `const m = await import(${JSON.stringify(pathToFileURL(bundle.file).href)}); console.log(typeof m.handler);`;
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {

@@ -48,6 +48,10 @@ const OPTIONS: BuildOptions = {
   banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
   // licence texts go beside the bundle: deployed with it, but not parsed at cold start
   legalComments: 'external',
+  // jsonld's network document loader is never used (the exchange passes its own loader to every
+  // call), but its HTTP client would bring undici, about 414 KB, into each bundle: a stub that
+  // refuses to fetch takes its place
+  alias: { '@digitalbazaar/http-client': './infra/src/stubs/no-network-http-client.cjs' },
   logLevel: 'error',
   absWorkingDir: REPO_ROOT,
 };
