@@ -6,6 +6,7 @@
  * and every credential they enclose.
  */
 import {
+  asList,
   checkCredentialShape,
   checkPresentationShape,
   checkRelatedResources,
@@ -239,8 +240,7 @@ export class CredentialVerifier {
       warnings.push('the presentation has no proof: its holder is not authenticated');
     }
 
-    const list = presentation.verifiableCredential;
-    const enclosed: unknown[] = Array.isArray(list) ? list : list === undefined ? [] : [list];
+    const enclosed = asList(presentation.verifiableCredential);
     const credentialResults: Verification[] = [];
     // one at a time: each canonicalisation is CPU work with its own time limit
     for (const credential of enclosed) credentialResults.push(await this.verify(credential, { session, membership: 'reported' }));

@@ -6,6 +6,7 @@
  * bodies) checks this budget first, in linear time; the canonicalisation that follows is then
  * bounded again by time and by rdf-canonize's work factor.
  */
+import { asList, isJsonObject } from './json-values.js';
 import { assertJsonLimits, checkJsonLimits, ValidationError, type JsonLimitIssue, type JsonLimits } from '@cx/domain';
 
 /**
@@ -66,15 +67,15 @@ export const MAX_PRESENTED_CREDENTIALS = 50;
  * const vp = boundedPresentation(body.verifiablePresentation);
  */
 export function boundedPresentation(value: unknown): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!isJsonObject(value)) {
     throw ValidationError.field('verifiablePresentation', value === undefined ? 'is required' : 'must be a presentation (a JSON object)');
   }
-  const { verifiableCredential, ...envelope } = value as Record<string, unknown>;
-  const enclosed = Array.isArray(verifiableCredential) ? verifiableCredential : verifiableCredential === undefined ? [] : [verifiableCredential];
+  const { verifiableCredential, ...envelope } = value;
+  const enclosed = asList(verifiableCredential);
   if (enclosed.length > MAX_PRESENTED_CREDENTIALS) {
     throw ValidationError.field('verifiablePresentation.verifiableCredential', `holds ${enclosed.length} credentials; at most ${MAX_PRESENTED_CREDENTIALS} are taken in one presentation`);
   }
   assertCredentialBudget(envelope, ['verifiablePresentation']);
   enclosed.forEach((credential, index) => assertCredentialBudget(credential, ['verifiablePresentation', 'verifiableCredential', ...(Array.isArray(verifiableCredential) ? [String(index)] : [])]));
-  return value as Record<string, unknown>;
+  return value;
 }

@@ -5,6 +5,7 @@
 import type { FieldIssue } from '@cx/domain';
 import { OB_V3_CONTEXT_URLS, VC_V1_CONTEXT_URL, VC_V2_CONTEXT_URL } from './contexts.js';
 import { checkRelatedResources } from './related-resources.js';
+import { asList, isJsonObject } from './json-values.js';
 
 export interface ShapeOptions {
   /**
@@ -18,9 +19,7 @@ export interface ShapeOptions {
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-const asList = (value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
-const typesOf = (value: unknown): unknown[] => (isObject(value) ? asList(value.type) : []);
+const typesOf = (value: unknown): unknown[] => (isJsonObject(value) ? asList(value.type) : []);
 /** An absolute URI: a scheme, a colon, then something. */
 const isUri = (value: unknown): value is string => typeof value === 'string' && /^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$/.test(value);
 /** An XML Schema dateTime with a time zone, as VC 2.0 requires for validFrom/validUntil. */
@@ -43,7 +42,7 @@ const STATUS_LIST_INDEX = /^(0|[1-9][0-9]*)$/;
 export function checkCredentialShape(value: unknown, { profile = 'open-badge', requireProof = false }: ShapeOptions = {}): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const problem = (field: string, message: string) => issues.push({ field, message });
-  if (!isObject(value)) {
+  if (!isJsonObject(value)) {
     problem('', 'a credential is a JSON object');
     return issues;
   }
@@ -58,7 +57,7 @@ export function checkCredentialShape(value: unknown, { profile = 'open-badge', r
       problem('@context.0', `Open Badges 3.0 credentials are VC 2.0 credentials: the first context must be "${VC_V2_CONTEXT_URL}"`);
     } else if (context[0] !== VC_V2_CONTEXT_URL && !v1) problem('@context.0', `must be "${VC_V2_CONTEXT_URL}" (or "${VC_V1_CONTEXT_URL}" for VC 1.1)`);
     context.forEach((entry, index) => {
-      if (typeof entry !== 'string' && !isObject(entry)) problem(`@context.${index}`, 'must be a URL or a context object');
+      if (typeof entry !== 'string' && !isJsonObject(entry)) problem(`@context.${index}`, 'must be a URL or a context object');
     });
     if (openBadge && !context.slice(1).some((entry) => OB_V3_CONTEXT_URLS.includes(entry as string))) {
       problem('@context', `must list an Open Badges 3.0 context after the VC context, e.g. "${OB_V3_CONTEXT_URLS.at(-1)}"`);
@@ -97,7 +96,7 @@ export function checkCredentialShape(value: unknown, { profile = 'open-badge', r
   for (const field of ['credentialStatus', 'evidence', 'termsOfUse', 'credentialSchema', 'refreshService'] as const) {
     asList(value[field]).forEach((entry, index) => {
       const path = Array.isArray(value[field]) ? `${field}.${index}` : field;
-      if (!isObject(entry)) return problem(path, 'must be an object');
+      if (!isJsonObject(entry)) return problem(path, 'must be an object');
       const types = typesOf(entry);
       if (types.length === 0) problem(`${path}.type`, 'is required');
       else if (types.some((t) => typeof t !== 'string')) problem(`${path}.type`, 'must be a string or a list of strings');
@@ -136,7 +135,7 @@ function checkIssuer(issuer: unknown, openBadge: boolean, problem: Problem): voi
     else if (openBadge) problem('issuer', 'must be a Profile object with id, type and name');
     return;
   }
-  if (!isObject(issuer)) return problem('issuer', 'must be a URI or an object with an id');
+  if (!isJsonObject(issuer)) return problem('issuer', 'must be a URI or an object with an id');
   if (!isUri(issuer.id)) problem('issuer.id', 'must be a URI (a DID)');
   if (openBadge) {
     if (!typesOf(issuer).includes('Profile')) problem('issuer.type', 'must include "Profile"');
@@ -150,7 +149,7 @@ function checkSubjects(subject: unknown, openBadge: boolean, problem: Problem): 
   if (subjects.length === 0) return problem('credentialSubject', 'must not be empty');
   subjects.forEach((entry, index) => {
     const path = Array.isArray(subject) ? `credentialSubject.${index}` : 'credentialSubject';
-    if (!isObject(entry) || Object.keys(entry).length === 0) return problem(path, 'must be a non-empty object');
+    if (!isJsonObject(entry) || Object.keys(entry).length === 0) return problem(path, 'must be a non-empty object');
     if (entry.id !== undefined && !isUri(entry.id)) problem(`${path}.id`, 'must be a URI (the recipient DID)');
     if (!openBadge) return;
     if (!typesOf(entry).includes('AchievementSubject')) problem(`${path}.type`, 'must include "AchievementSubject"');
@@ -160,14 +159,14 @@ function checkSubjects(subject: unknown, openBadge: boolean, problem: Problem): 
 }
 
 function checkAchievement(achievement: unknown, path: string, problem: Problem): void {
-  if (!isObject(achievement)) return problem(path, 'is required, an Achievement object');
+  if (!isJsonObject(achievement)) return problem(path, 'is required, an Achievement object');
   if (!isUri(achievement.id)) problem(`${path}.id`, 'must be a URI');
   if (!typesOf(achievement).includes('Achievement')) problem(`${path}.type`, 'must include "Achievement"');
   for (const field of ['name', 'description'] as const) {
     if (typeof achievement[field] !== 'string' || !achievement[field]) problem(`${path}.${field}`, 'is required');
   }
   const criteria = achievement.criteria;
-  if (!isObject(criteria)) problem(`${path}.criteria`, 'is required, with an id or a narrative');
+  if (!isJsonObject(criteria)) problem(`${path}.criteria`, 'is required, with an id or a narrative');
   else if (criteria.id === undefined && criteria.narrative === undefined) problem(`${path}.criteria`, 'needs an id or a narrative');
 }
 
@@ -181,7 +180,7 @@ function checkAchievement(achievement: unknown, path: string, problem: Problem):
 export function checkPresentationShape(value: unknown): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const problem = (field: string, message: string) => issues.push({ field, message });
-  if (!isObject(value)) return [{ field: '', message: 'a presentation is a JSON object' }];
+  if (!isJsonObject(value)) return [{ field: '', message: 'a presentation is a JSON object' }];
 
   const context = value['@context'];
   if (!Array.isArray(context) || context.length === 0) {
@@ -189,7 +188,7 @@ export function checkPresentationShape(value: unknown): FieldIssue[] {
   } else {
     if (context[0] !== VC_V2_CONTEXT_URL && context[0] !== VC_V1_CONTEXT_URL) problem('@context.0', `must be "${VC_V2_CONTEXT_URL}"`);
     context.forEach((entry, index) => {
-      if (typeof entry !== 'string' && !isObject(entry)) problem(`@context.${index}`, 'must be a URL or a context object');
+      if (typeof entry !== 'string' && !isJsonObject(entry)) problem(`@context.${index}`, 'must be a URL or a context object');
     });
   }
 
@@ -200,14 +199,14 @@ export function checkPresentationShape(value: unknown): FieldIssue[] {
 
   if (value.id !== undefined && !isUri(value.id)) problem('id', 'must be a URL, e.g. urn:uuid:...');
   if (value.holder !== undefined) {
-    if (isObject(value.holder)) {
+    if (isJsonObject(value.holder)) {
       if (!isUri(value.holder.id)) problem('holder.id', 'must be a URL (the holder DID)');
     } else if (!isUri(value.holder)) problem('holder', 'must be a URL (the holder DID) or an object with an id');
   }
 
   asList(value.verifiableCredential).forEach((entry, index) => {
     const path = Array.isArray(value.verifiableCredential) ? `verifiableCredential.${index}` : 'verifiableCredential';
-    if (!isObject(entry)) problem(path, 'must be a verifiable credential object, not a number, string or URL');
+    if (!isJsonObject(entry)) problem(path, 'must be a verifiable credential object, not a number, string or URL');
   });
 
   checkProofs(value.proof, problem);
@@ -218,7 +217,7 @@ export function checkPresentationShape(value: unknown): FieldIssue[] {
 function checkProofs(proofs: unknown, problem: Problem): void {
   asList(proofs).forEach((proof, index) => {
     const path = Array.isArray(proofs) ? `proof.${index}` : 'proof';
-    if (!isObject(proof)) return problem(path, 'must be an object');
+    if (!isJsonObject(proof)) return problem(path, 'must be an object');
     if (typeof proof.type !== 'string') problem(`${path}.type`, 'is required');
     if (!isUri(proof.verificationMethod)) problem(`${path}.verificationMethod`, 'must be a URL');
     if (typeof proof.proofPurpose !== 'string') problem(`${path}.proofPurpose`, 'is required');

@@ -7,6 +7,7 @@ export * from './verify.js';
 export * from './credential-budget.js';
 export * from './validity-period.js';
 export * from './credential-shape.js';
+export * from './json-values.js';
 export * from './jsonld-errors.js';
 export * from './status-list.js';
 export * from './identity-hash.js';

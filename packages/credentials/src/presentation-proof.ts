@@ -11,6 +11,7 @@ import { boundedCryptosuite } from './bounded-cryptosuite.js';
 import type { DocumentLoader } from './document-loader.js';
 import { describeJsonLdError } from './jsonld-errors.js';
 import type { CredentialSigner } from './signer.js';
+import { asList, isJsonObject } from './json-values.js';
 
 export interface PresentationProofOptions {
   documentLoader: DocumentLoader;
@@ -29,8 +30,6 @@ export interface PresentationProofVerification {
 }
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-const asList = (value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 /**
  * Verifies every proof of `presentation` (a proof set needs them all). Answers `verified: false`
@@ -50,7 +49,7 @@ export async function verifyPresentationProof(presentation: Json, options: Prese
     if (!result.verified) return { verified: false, error: `${name}: ${result.error}` };
     verificationMethod ??= result.verificationMethod;
   }
-  const holder = typeof presentation.holder === 'string' ? presentation.holder : isObject(presentation.holder) ? presentation.holder.id : undefined;
+  const holder = typeof presentation.holder === 'string' ? presentation.holder : isJsonObject(presentation.holder) ? presentation.holder.id : undefined;
   const controller = verificationMethod?.split('#')[0];
   if (typeof holder === 'string' && controller !== holder) {
     return { verified: false, error: `the presentation is signed by ${controller}, not by its holder ${holder}` };
@@ -59,7 +58,7 @@ export async function verifyPresentationProof(presentation: Json, options: Prese
 }
 
 async function verifyOne(proof: unknown, document: Json, proofSet: unknown[], options: PresentationProofOptions): Promise<PresentationProofVerification> {
-  if (!isObject(proof)) return { verified: false, error: 'is not an object' };
+  if (!isJsonObject(proof)) return { verified: false, error: 'is not an object' };
   if (proof.type !== 'DataIntegrityProof' || proof.cryptosuite !== 'eddsa-rdfc-2022') {
     return { verified: false, error: `only DataIntegrityProof with cryptosuite eddsa-rdfc-2022 is supported, not ${String(proof.type)} ${String(proof.cryptosuite ?? '')}`.trim() };
   }
@@ -87,7 +86,7 @@ async function verifyOne(proof: unknown, document: Json, proofSet: unknown[], op
     const method = result.verificationMethod as { id?: unknown; controller?: unknown } | undefined;
     if (typeof method?.id !== 'string' || typeof method.controller !== 'string') return { verified: false, error: 'its key has no controller' };
     const { document: controller } = await options.documentLoader(method.controller);
-    const authentication = asList((controller as Json).authentication).map((entry) => (isObject(entry) ? entry.id : entry));
+    const authentication = asList((controller as Json).authentication).map((entry) => (isJsonObject(entry) ? entry.id : entry));
     if (!authentication.includes(method.id)) {
       return { verified: false, error: `${method.id} is not listed for authentication by ${method.controller}` };
     }

@@ -6,10 +6,9 @@
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import type { DocumentLoader } from './document-loader.js';
 import { describeJsonLdError } from './jsonld-errors.js';
+import { asList, isJsonObject } from './json-values.js';
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-const asList = (value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 /**
  * What is wrong with the `previousProof` references of a proof set, before any signature is
@@ -20,9 +19,9 @@ const asList = (value: unknown): unknown[] => (value === undefined ? [] : Array.
  * checkProofChain([{ id: 'urn:p1', ... }, { previousProof: 'urn:p1', ... }]) // undefined
  */
 export function checkProofChain(proofs: readonly unknown[]): string | undefined {
-  const ids = new Set(proofs.filter(isObject).map((proof) => proof.id).filter((id): id is string => typeof id === 'string'));
+  const ids = new Set(proofs.filter(isJsonObject).map((proof) => proof.id).filter((id): id is string => typeof id === 'string'));
   for (const [index, proof] of proofs.entries()) {
-    if (!isObject(proof) || proof.previousProof === undefined) continue;
+    if (!isJsonObject(proof) || proof.previousProof === undefined) continue;
     for (const id of asList(proof.previousProof)) {
       if (typeof id !== 'string') return `proof ${index}: previousProof must be a proof id or a list of proof ids`;
       if (id === proof.id) return `proof ${index}: previousProof names the proof itself`;
@@ -55,15 +54,15 @@ export async function verifyProofSet(credential: Json, proofs: readonly unknown[
   const chain = checkProofChain(proofs);
   if (chain) return { verified: false, error: chain };
   const { proof: _all, ...unsecured } = credential;
-  const issuer = isObject(credential.issuer) ? credential.issuer.id : credential.issuer;
+  const issuer = isJsonObject(credential.issuer) ? credential.issuer.id : credential.issuer;
   let issuerMethod: string | undefined;
   for (const [index, proof] of proofs.entries()) {
     const fail = (reason: string): ProofSetVerification => ({ verified: false, error: `proof ${index} of ${proofs.length}: ${reason}` });
-    if (!isObject(proof)) return fail('is not an object');
+    if (!isJsonObject(proof)) return fail('is not an object');
     if (proof.type !== 'DataIntegrityProof' || proof.cryptosuite !== 'eddsa-rdfc-2022') return fail('cannot be checked: only eddsa-rdfc-2022 DataIntegrityProof proofs are');
     if (proof.proofPurpose !== 'assertionMethod') return fail(`proofPurpose must be "assertionMethod", not ${JSON.stringify(proof.proofPurpose)}`);
     const previous = asList(proof.previousProof);
-    const input = previous.length > 0 ? { ...unsecured, proof: proofs.filter((p) => isObject(p) && previous.includes(p.id)) } : unsecured;
+    const input = previous.length > 0 ? { ...unsecured, proof: proofs.filter((p) => isJsonObject(p) && previous.includes(p.id)) } : unsecured;
     try {
       const suite = new DataIntegrityProof({ cryptosuite });
       // as jsonld-signatures does: the proof options are canonicalised under the document's context
@@ -72,7 +71,7 @@ export async function verifyProofSet(credential: Json, proofs: readonly unknown[
       const method = result.verificationMethod as { id?: unknown; controller?: unknown } | undefined;
       if (typeof method?.id !== 'string' || typeof method.controller !== 'string') return fail('its key has no controller');
       const { document: controller } = await documentLoader(method.controller);
-      const assertion = asList((controller as Json).assertionMethod).map((entry) => (isObject(entry) ? entry.id : entry));
+      const assertion = asList((controller as Json).assertionMethod).map((entry) => (isJsonObject(entry) ? entry.id : entry));
       if (!assertion.includes(method.id)) return fail(`${method.id} is not listed for assertions by ${method.controller}`);
       if (method.controller === issuer) issuerMethod ??= method.id;
     } catch (error) {

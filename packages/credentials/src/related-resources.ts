@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { base58btcDecode, type FieldIssue } from '@cx/domain';
 import { VC_EXAMPLES_V2_CONTEXT_BYTES, VC_EXAMPLES_V2_CONTEXT_URL, VC_V2_CONTEXT_URL } from './contexts.js';
+import { isJsonObject } from './json-values.js';
 
 type Algorithm = 'sha256' | 'sha384' | 'sha512';
 type Digests = Record<Algorithm, string>;
@@ -50,7 +51,6 @@ export interface RelatedResourceReport {
   unchecked: string[];
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isUri = (value: unknown): value is string => typeof value === 'string' && /^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$/.test(value);
 
 interface Digest {
@@ -108,7 +108,7 @@ export function checkRelatedResources(value: unknown, path = 'relatedResource'):
   const seen = new Set<string>();
   entries.forEach((entry, index) => {
     const at = Array.isArray(value) ? `${path}.${index}` : path;
-    if (!isObject(entry)) return problem(at, 'must be an object with an id and a digestSRI or digestMultibase');
+    if (!isJsonObject(entry)) return problem(at, 'must be an object with an id and a digestSRI or digestMultibase');
     if (!isUri(entry.id)) problem(`${at}.id`, entry.id === undefined ? 'is required' : 'must be a URL');
     else if (seen.has(entry.id)) problem(`${at}.id`, `must be unique among the related resources; ${entry.id} is listed twice`);
     else seen.add(entry.id);

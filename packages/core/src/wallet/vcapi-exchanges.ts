@@ -9,9 +9,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
+  asList,
   boundedPresentation,
   checkPresentationShape,
   isEd25519DidKey,
+  isJsonObject,
   OB_V3_CONTEXT_URL,
   verifyPresentationProof,
   VC_V2_CONTEXT_URL,
@@ -42,8 +44,6 @@ const ISSUE_DAYS = 30;
 /** What a completed exchange produced stays readable for its page at least this long. */
 const RESULT_MINUTES = 60;
 
-const asList = (value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** What a wallet posts to an exchange: `{}` to begin, then `{ verifiablePresentation }`. */
 export interface ExchangeStep {
@@ -224,7 +224,7 @@ export class VcApiExchanges implements VcApiExchangeDesk {
     if (proofs.length === 0) throw ValidationError.field('verifiablePresentation.proof', 'is required: sign the presentation as its holder (DIDAuthentication)');
     // the request's own values first, so that a wrong one is named as such rather than as a bad signature
     for (const proof of proofs) {
-      if (!isObject(proof) || proof.challenge !== exchange.challenge) throw ValidationError.field('verifiablePresentation.proof.challenge', 'is not the challenge this exchange asked for');
+      if (!isJsonObject(proof) || proof.challenge !== exchange.challenge) throw ValidationError.field('verifiablePresentation.proof.challenge', 'is not the challenge this exchange asked for');
       if (!asList(proof.domain).includes(exchange.domain)) throw ValidationError.field('verifiablePresentation.proof.domain', `must be ${exchange.domain}, the domain this exchange asked for`);
       const method = typeof proof.verificationMethod === 'string' ? proof.verificationMethod.split('#')[0]! : '';
       if (!isEd25519DidKey(method)) throw ValidationError.field('verifiablePresentation.proof.verificationMethod', 'must be a key of an Ed25519 did:key (the accepted DID method is key)');
