@@ -4,11 +4,12 @@
  * through the API.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { startLocalExchange, type LocalExchange } from '@cx/local';
+import { readEml } from '../support/eml.js';
 
 export { CHROMIUM_ARGS, chromiumExecutable, launchChromium } from './chromium.js';
 
@@ -72,16 +73,15 @@ export interface OutboxMessage {
   text: string;
 }
 
-/** Every `.eml` in the outbox, its plain-text part decoded from quoted-printable. */
+/** Every `.eml` in the outbox, read as test/support/eml.ts reads them: its recipient and plain-text part. */
 export function readOutbox(outboxDir: string): OutboxMessage[] {
   if (!existsSync(outboxDir)) return [];
   return readdirSync(outboxDir)
     .filter((name) => name.endsWith('.eml'))
     .map((file) => {
-      const source = readFileSync(join(outboxDir, file), 'utf8');
-      const to = /^To: (.+)$/m.exec(source)?.[1]?.trim() ?? '';
-      const plain = /Content-Type: text\/plain; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n([\s\S]*?)\r\n--/.exec(source)?.[1] ?? '';
-      return { file, to, text: decodeQuotedPrintable(plain) };
+      const { headers, parts } = readEml(join(outboxDir, file));
+      const plain = parts.find((part) => part.headers['content-type']?.startsWith('text/plain'))?.body ?? '';
+      return { file, to: headers.to ?? '', text: plain };
     });
 }
 
@@ -102,14 +102,4 @@ export async function linkFromOutbox(exchange: LocalExchange, to: string, prefix
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`no notice to ${to} in ${exchange.outboxDir} with a link ${prefix}${containing ? ` mentioning ${containing}` : ''}`);
-}
-
-/** Quoted-printable (RFC 2045) to text: soft line breaks joined, `=XX` bytes read as UTF-8. */
-function decodeQuotedPrintable(text: string): string {
-  return decodeURIComponent(
-    text
-      .replace(/=\r\n/g, '')
-      .replace(/%/g, '%25')
-      .replace(/=([0-9A-F]{2})/g, '%$1'),
-  );
 }
