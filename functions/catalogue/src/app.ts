@@ -115,6 +115,11 @@ export function createCatalogueApp(deps: ExchangeDeps): OpenAPIHono<ApiEnv> {
             const result = await service.put('component', id, item.code, item.body, undefined, requestContext(c), true);
             results[item.index] = { index: item.index, code: item.code, outcome: result.outcome, version: result.entry.version };
           } catch (error) {
+            // what only the service can judge (an entry too large to store) is the item's fault, as schema errors are
+            if (error instanceof ValidationError) {
+              results[item.index] = { index: item.index, code: item.code, outcome: 'invalid', problem: { detail: error.message, errors: error.issues } };
+              continue;
+            }
             if (!(error instanceof Error) || !('code' in error)) throw error;
             results[item.index] = { index: item.index, code: item.code, outcome: 'failed', problem: { detail: error.message } };
           }

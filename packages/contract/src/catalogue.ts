@@ -30,7 +30,7 @@ const entryParams = z.object({ id: institutionIdSchema, code: entryCodeSchema })
 const versionParams = entryParams.extend({ n: z.coerce.number().int().min(1).max(999_999) });
 
 const statusFilter = z.enum(['active', 'withdrawn']).default('active').meta({ description: 'Active entries unless `withdrawn` is asked for.' });
-const qFilter = z.string().trim().min(1).max(200).optional().meta({ description: 'Words that must all occur (case-insensitive, as word prefixes) in the title, description or learning outcomes.' });
+const qFilter = z.string().trim().min(1).max(200).optional().meta({ description: 'Words that must all occur (case-insensitive, without diacritics, as word prefixes) in the title, description or learning outcomes (a badge: name and description), in any language of the entry: its primary texts or any of its `translations`.' });
 const eqfFilter = z.coerce.number().int().min(1).max(8).optional();
 
 export const componentQuerySchema = z
@@ -104,7 +104,8 @@ function entryRoutes<K extends CatalogueKind>(kind: K, plural: string, tag: stri
       tags: [tag],
       summary: `Publish or change a ${kind} (the owning institution)`,
       description:
-        'Creates the entry (201) or changes it (200). The version grows only when the content changes. ' +
+        'Creates the entry (201) or changes it (200). The version grows only when the content changes; `translations` are content, ' +
+        'and a PUT without them removes them, as it does any optional field it leaves out. ' +
         'Send `If-Match` with the ETag you read so that concurrent editors never overwrite each other (412 otherwise).',
       security: bearerSecurity,
       middleware: ownerOnly,

@@ -8,6 +8,7 @@ import {
   contentHash,
   ConflictError,
   MAX_DEGREE_COMPONENTS,
+  MAX_STORED_ENTRY_BYTES,
   NotFoundError,
   PreconditionFailedError,
   requirementProblem,
@@ -78,6 +79,7 @@ export class CatalogueService {
       contentHash: hash,
       searchText: searchTextOf(body),
     } as unknown as StoredEntry<K>;
+    assertStorable(next);
 
     const alongside = [
       this.deps.store.audit.entry(
@@ -174,6 +176,21 @@ export class CatalogueService {
     const removed = [...before.values()].filter((r) => !after.has(key(r)));
     return this.deps.store.catalogue.degreeRefs(degree, added, removed);
   }
+}
+
+/**
+ * Refuses an entry too large to store as one item (a 400, not DynamoDB's error at write):
+ * the field to blame is `translations` when there are any, since without them no body under
+ * the request limit gets this large.
+ */
+function assertStorable(entry: StoredEntry): void {
+  const bytes = new TextEncoder().encode(JSON.stringify(entry)).length;
+  if (bytes <= MAX_STORED_ENTRY_BYTES) return;
+  const kb = (n: number) => Math.ceil(n / 1000);
+  throw ValidationError.field(
+    'translations' in entry && entry.translations ? 'translations' : '(body)',
+    `make the entry ${kb(bytes)} KB as stored with its search words, more than the ${kb(MAX_STORED_ENTRY_BYTES)} KB an entry may take; shorten the texts or leave out some languages`,
+  );
 }
 
 function matches(entry: StoredEntry<'micro-degree'>, query: CatalogueQuery): boolean {

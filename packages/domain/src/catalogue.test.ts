@@ -2,13 +2,16 @@ import { describe, expect, it } from 'vitest';
 import {
   badgeBodySchema,
   componentBodySchema,
+  componentBatchItemSchema,
   ectsSchema,
+  MAX_TRANSLATIONS,
   microDegreeBodySchema,
   requirementProblem,
   searchTextOf,
   searchWords,
 } from './catalogue.js';
 import { isDetailedIscedField, isIscedField } from './isced.js';
+import { fieldIssues } from './zod-issues.js';
 
 const component = {
   title: 'Introduction to Machine Learning',
@@ -41,6 +44,98 @@ describe('searchTextOf', () => {
 
   it('uses the name of a badge and leaves its criteria out', () => {
     expect(searchTextOf({ name: 'Peer Mentor', description: 'Mentoring.', criteria: 'Twelve sessions' })).toBe(' peer mentor mentoring ');
+  });
+
+  it('holds the words of every translation after the primary ones, each word once', () => {
+    const text = searchTextOf({
+      title: 'Machine Learning',
+      description: 'Learning from data.',
+      learningOutcomes: ['Train a model'],
+      translations: {
+        de: { title: 'Maschinelles Lernen', description: 'Lernen aus Daten.', learningOutcomes: ['Ein Modell trainieren'] },
+        fr: { title: 'Apprentissage automatique' },
+      },
+    });
+    expect(text).toBe(' machine learning from data train a model maschinelles lernen aus daten ein modell trainieren apprentissage automatique ');
+  });
+
+  it('holds the translated names of a badge and leaves their criteria out', () => {
+    const text = searchTextOf({ name: 'Peer Mentor', description: 'Mentoring.', criteria: 'Twelve sessions', translations: { de: { name: 'Studienlotse', criteria: 'Zwölf Termine' } } });
+    expect(text).toBe(' peer mentor mentoring studienlotse ');
+  });
+});
+
+describe('translations', () => {
+  const de = { title: 'Einführung in das maschinelle Lernen', description: 'Überwachtes Lernen.', learningOutcomes: ['Einen Klassifikator trainieren'] };
+  /** The dotted field paths of a component body's problems, as the API names them. */
+  const fields = (body: unknown) => {
+    const result = componentBodySchema.safeParse(body);
+    return result.success ? [] : fieldIssues(result.error).map((issue) => issue.field);
+  };
+
+  it('are optional, and kept as given (trimmed) when present', () => {
+    expect(componentBodySchema.parse(component).translations).toBeUndefined();
+    const parsed = componentBodySchema.parse({ ...component, translations: { de: { ...de, title: `  ${de.title} ` }, fr: { title: 'Apprentissage automatique' } } });
+    expect(parsed.translations).toEqual({ de, fr: { title: 'Apprentissage automatique' } });
+  });
+
+  it('are taken by micro-degrees and by batch items', () => {
+    const degree = { title: 'Data', description: 'D.', learningOutcomes: ['L'], eqfLevel: 6, components: [{ institution: 'uni-a', code: 'C-1' }], requirement: { type: 'all' }, translations: { de } };
+    expect(microDegreeBodySchema.parse(degree).translations).toEqual({ de });
+    expect(componentBatchItemSchema.parse({ code: 'ML-1', ...component, translations: { de } }).translations).toEqual({ de });
+  });
+
+  it.each(['de', 'en', 'ga', 'mt', 'zu'])('take the ISO 639-1 code %s', (code) => {
+    expect(fields({ ...component, translations: { [code]: { title: 'T' } } })).toEqual([]);
+  });
+
+  it.each(['xx', 'qq', 'DE', 'De', 'deu', 'ger', 'd', 'de-DE', 'de_AT', ''])('refuse %j as a language code, naming it', (code) => {
+    expect(fields({ ...component, translations: { [code]: { title: 'T' } } })).toEqual([`translations.${code}`]);
+  });
+
+  it('need a title in each language', () => {
+    expect(fields({ ...component, translations: { de: { description: 'Nur eine Beschreibung.' } } })).toEqual(['translations.de.title']);
+  });
+
+  it('check each value as its primary field: the same length limits', () => {
+    const tooLong = { title: 'T'.repeat(301), description: 'D'.repeat(5001), learningOutcomes: ['L'.repeat(1001)] };
+    expect(fields({ ...component, title: 'T'.repeat(300), translations: { de: { title: 'T'.repeat(300), description: 'D'.repeat(5000), learningOutcomes: ['L'.repeat(1000)] } } })).toEqual([]);
+    expect(fields({ ...component, translations: { de: tooLong } })).toEqual(['translations.de.title', 'translations.de.description', 'translations.de.learningOutcomes.0']);
+  });
+
+  it('check each value as its primary field: blank texts and the count of learning outcomes', () => {
+    expect(fields({ ...component, translations: { de: { title: '   ' } } })).toEqual(['translations.de.title']);
+    expect(fields({ ...component, translations: { de: { title: 'T', learningOutcomes: [] } } })).toEqual(['translations.de.learningOutcomes']);
+    expect(fields({ ...component, translations: { de: { title: 'T', learningOutcomes: Array.from({ length: 30 }, (_, i) => `L${i}`) } } })).toEqual([]);
+    expect(fields({ ...component, translations: { de: { title: 'T', learningOutcomes: Array.from({ length: 31 }, (_, i) => `L${i}`) } } })).toEqual(['translations.de.learningOutcomes']);
+  });
+
+  it('refuse fields a translation does not have, by their path', () => {
+    expect(fields({ ...component, translations: { de: { title: 'T', ects: 5 } } })).toEqual(['translations.de.ects']);
+  });
+
+  it(`take ${MAX_TRANSLATIONS} languages and refuse one more`, () => {
+    const codes = ['bg', 'cs', 'da', 'de', 'el', 'es', 'et', 'fi', 'fr', 'ga', 'hr', 'hu', 'it', 'lt', 'lv', 'mt', 'nl', 'pl', 'pt', 'ro', 'sk', 'sl', 'sv', 'uk', 'no'];
+    const of = (list: string[]) => Object.fromEntries(list.map((code) => [code, { title: `T ${code}` }]));
+    expect(fields({ ...component, translations: of(codes.slice(0, MAX_TRANSLATIONS)) })).toEqual([]);
+    expect(fields({ ...component, translations: of(codes.slice(0, MAX_TRANSLATIONS + 1)) })).toEqual(['translations']);
+  });
+
+  it('refuse an empty object and anything that is not one', () => {
+    expect(fields({ ...component, translations: {} })).toEqual(['translations']);
+    expect(fields({ ...component, translations: [{ title: 'T' }] })).toEqual(['translations']);
+    expect(fields({ ...component, translations: { de: 'Maschinelles Lernen' } })).toEqual(['translations.de']);
+  });
+
+  it('of a badge hold its own text fields: name, and optionally description and criteria, limited as the badge is', () => {
+    const badge = { name: 'Peer Mentor', description: 'Mentoring.', category: 'social-engagement', criteria: 'Twelve sessions' };
+    const badgeFields = (translations: unknown) => {
+      const result = badgeBodySchema.safeParse({ ...badge, translations });
+      return result.success ? [] : fieldIssues(result.error).map((issue) => issue.field);
+    };
+    expect(badgeFields({ de: { name: 'Peer-Mentoring', description: 'Mentoring.', criteria: 'Zwölf Termine' } })).toEqual([]);
+    expect(badgeFields({ de: { title: 'Peer-Mentoring' } })).toEqual(['translations.de.name', 'translations.de.title']);
+    expect(badgeFields({ de: { name: 'P', criteria: 'C'.repeat(5001) }, XX: { name: 'P' } })).toEqual(['translations.de.criteria', 'translations.XX']);
   });
 });
 

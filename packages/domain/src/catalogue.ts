@@ -33,6 +33,60 @@ export const assessmentTypes = ['written-exam', 'oral-exam', 'project', 'portfol
 export const supervisionTypes = ['unsupervised', 'supervised', 'supervised-id-check'] as const;
 export const participationForms = ['online', 'onsite', 'blended'] as const;
 
+/**
+ * Languages an entry may be translated into at most: the EU's 24 official languages, and a
+ * bound on the entry as stored (every translation is kept in the entry and its search words).
+ */
+export const MAX_TRANSLATIONS = 24;
+
+/**
+ * `translations`: the entry's texts in other languages, keyed by ISO 639-1 code, each value
+ * checked exactly like the primary field it translates. The primary fields carry no language
+ * of their own (an entry does not declare the language it is written in), so a translation
+ * into any language is taken, also the one the primary fields happen to be in; readers fall
+ * back to the primary fields for a language without a translation.
+ */
+function translationsSchema<T extends z.ZodType>(translation: T) {
+  return z
+    .record(z.string(), translation)
+    .superRefine((translations, ctx) => {
+      const languages = Object.keys(translations);
+      if (languages.length === 0) ctx.addIssue({ code: 'custom', path: [], message: 'is empty; leave translations out instead' });
+      if (languages.length > MAX_TRANSLATIONS) ctx.addIssue({ code: 'custom', path: [], message: `has ${languages.length} languages, at most ${MAX_TRANSLATIONS}` });
+      for (const language of languages) {
+        if (!isLanguageCode(language)) ctx.addIssue({ code: 'custom', path: [language], message: 'is not an ISO 639-1 language code (two lowercase letters, e.g. de)' });
+      }
+    });
+}
+
+/** The texts of a component or micro-degree in one more language: title, and optionally description and learning outcomes. */
+export const entryTranslationSchema = z
+  .strictObject({ title: text(300), description: text(5000).optional(), learningOutcomes: learningOutcomesSchema.optional() })
+  .meta({ id: 'EntryTranslation' });
+export type EntryTranslation = z.infer<typeof entryTranslationSchema>;
+
+/** The texts of a badge class in one more language: its own text fields, name, and optionally description and criteria. */
+export const badgeTranslationSchema = z
+  .strictObject({ name: text(300), description: text(5000).optional(), criteria: text(5000).optional() })
+  .meta({ id: 'BadgeTranslation' });
+export type BadgeTranslation = z.infer<typeof badgeTranslationSchema>;
+
+export const entryTranslationsSchema = translationsSchema(entryTranslationSchema).meta({
+  description: `The title, description and learning outcomes in other languages, keyed by ISO 639-1 code (at most ${MAX_TRANSLATIONS}); each checked like the field it translates.`,
+  example: {
+    de: {
+      title: 'Einführung in das maschinelle Lernen',
+      description: 'Überwachtes und unüberwachtes Lernen mit Python.',
+      learningOutcomes: ['Einen Klassifikator trainieren und bewerten'],
+    },
+  },
+});
+
+export const badgeTranslationsSchema = translationsSchema(badgeTranslationSchema).meta({
+  description: `The name, description and criteria in other languages, keyed by ISO 639-1 code (at most ${MAX_TRANSLATIONS}); each checked like the field it translates.`,
+  example: { de: { name: 'Peer-Mentoring', criteria: 'Mindestens 12 Mentoring-Termine, bestätigt von der Studienberatung.' } },
+});
+
 export const ectsSchema = z
   .number()
   .min(0.5)
@@ -80,6 +134,7 @@ export const componentFields = {
   url: httpUrlSchema.optional(),
   validFrom: dateSchema.optional(),
   validUntil: dateSchema.optional(),
+  translations: entryTranslationsSchema.optional(),
 };
 
 /** The body of `PUT /v1/institutions/{id}/components/{code}`. */
@@ -91,6 +146,13 @@ export const componentBatchItemSchema = z
   .strictObject({ code: entryCodeSchema, ...componentFields })
   .superRefine(validityRefinement)
   .meta({ id: 'ComponentBatchItem' });
+
+/**
+ * Bytes (UTF-8 JSON) an entry may take as stored, with its search words: DynamoDB holds at
+ * most 400 KB per item, and the head item carries its keys and index keys besides. Only
+ * translations can bring a body under the 256 KB request limit this far.
+ */
+export const MAX_STORED_ENTRY_BYTES = 350_000;
 
 /** Entries a batch import takes at most. */
 export const MAX_BATCH_ITEMS = 500;
@@ -115,6 +177,7 @@ export const microDegreeBodySchema = z
     eqfLevel: componentFields.eqfLevel,
     components: z.array(entryRefSchema).min(1).max(MAX_DEGREE_COMPONENTS).superRefine(uniqueRefs),
     requirement: requirementSchema,
+    translations: entryTranslationsSchema.optional(),
   })
   .meta({ id: 'MicroDegreeBody' });
 export type MicroDegreeBody = z.infer<typeof microDegreeBodySchema>;
@@ -140,6 +203,7 @@ export const badgeBodySchema = z
       .optional()
       .meta({ description: 'Skills or frameworks the badge aligns to, e.g. ESCO skills.' }),
     evidenceRequired: z.boolean().optional(),
+    translations: badgeTranslationsSchema.optional(),
   })
   .meta({ id: 'BadgeBody' });
 export type BadgeBody = z.infer<typeof badgeBodySchema>;
@@ -177,6 +241,7 @@ export const microDegreeSchema = z
     components: z.array(entryRefSchema),
     requirement: requirementSchema,
     totalEcts: z.number(),
+    translations: entryTranslationsSchema.optional(),
     ...entryMetaFields,
   })
   .meta({ id: 'MicroDegree' });
@@ -188,6 +253,7 @@ export const badgeSchema = z
     criteria: z.string(),
     alignments: z.array(z.object({ targetName: z.string(), targetUrl: z.string() })).optional(),
     evidenceRequired: z.boolean().optional(),
+    translations: badgeTranslationsSchema.optional(),
     ...entryMetaFields,
   })
   .meta({ id: 'Badge' });
@@ -202,10 +268,26 @@ export function searchWords(text: string): string[] {
     .filter((w) => w.length > 0);
 }
 
-/** The text `q` searches: title/name, description and learning outcomes, normalised. */
-export function searchTextOf(body: { title?: string; name?: string; description: string; learningOutcomes?: string[]; criteria?: string }): string {
-  const parts = [body.title ?? body.name ?? '', body.description, ...(body.learningOutcomes ?? [])];
-  return ` ${searchWords(parts.join(' ')).join(' ')} `;
+/** The texts `q` searches in one language: title/name, description and learning outcomes (a badge's criteria are left out). */
+interface SearchableTexts {
+  title?: string;
+  name?: string;
+  description?: string;
+  learningOutcomes?: string[];
+  criteria?: string;
+}
+
+/**
+ * The text `q` searches: the title/name, description and learning outcomes, in the primary
+ * language and in every translation, normalised. Each word is kept once (in the order it first
+ * occurs): a search matches ` word` as a prefix anywhere, so repeats add nothing, and
+ * translations repeat many words (names, numbers, terms of art).
+ * @example searchTextOf({ title: 'Data Science', description: 'Data.', translations: { de: { title: 'Datenwissenschaft' } } }) // ' data science datenwissenschaft '
+ */
+export function searchTextOf(body: SearchableTexts & { translations?: Record<string, SearchableTexts> }): string {
+  const texts = [body, ...Object.values(body.translations ?? {})];
+  const parts = texts.flatMap((t) => [t.title ?? t.name ?? '', t.description ?? '', ...(t.learningOutcomes ?? [])]);
+  return ` ${[...new Set(searchWords(parts.join(' ')))].join(' ')} `;
 }
 
 /** Whether a requirement can be met by the listed components. */
