@@ -8,9 +8,14 @@
  * - `mailRate`: the account's SES sending rate in messages per second (default 14); the
  *   notice senders share it
  * - `claimDays`: how many days a claim link works (default 30)
+ * - `graduationSignBudget`: KMS Sign calls per second the graduation-run workers may make
+ *   together (default 900 of the account's 1,000/s ECC quota); their concurrency and
+ *   per-instance CX_SIGN_RATE are derived from it (`@cx/runtime/sign-budget`)
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { FUNCTIONS } from '@cx/runtime/topology';
+import { withGraduationSignBudget } from '@cx/runtime/sign-budget';
 import { ExchangeStack } from '../src/exchange-stack.js';
 
 const DEFAULT_CONSORTIUM = 'eu-consortium';
@@ -42,6 +47,7 @@ function mailFromOf(value: unknown): string {
 }
 
 const app = new App();
+const graduationSignBudget = positiveFrom('graduationSignBudget', app.node.tryGetContext('graduationSignBudget'));
 new ExchangeStack(app, 'ConsortiumExchange', {
   description: 'Consortium exchange: institutions, their signing keys and the HTTP API',
   consortium: String(app.node.tryGetContext('consortium') ?? DEFAULT_CONSORTIUM),
@@ -49,6 +55,7 @@ new ExchangeStack(app, 'ConsortiumExchange', {
   mailFrom: mailFromOf(app.node.tryGetContext('mailFrom')),
   mailRate: positiveFrom('mailRate', app.node.tryGetContext('mailRate')),
   claimDays: positiveFrom('claimDays', app.node.tryGetContext('claimDays'), true),
+  ...(graduationSignBudget === undefined ? {} : { functions: withGraduationSignBudget(FUNCTIONS, graduationSignBudget) }),
   // environment-agnostic unless the CLI knows the account (synth stays offline)
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });

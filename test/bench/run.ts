@@ -10,6 +10,7 @@ import * as credentials from './credentials.js';
 import * as institutions from './institutions.js';
 import * as pages from './pages.js';
 import * as recognition from './recognition.js';
+import { printGoalSummary, recordedGoals } from './report.js';
 
 export interface BenchSection {
   name: string;
@@ -34,4 +35,10 @@ for (const section of sections.filter((section) => wanted.length === 0 || wanted
   const start = performance.now();
   await section.run();
   console.log(`\n(${section.name} took ${((performance.now() - start) / 1000).toFixed(1)} s)`);
+}
+
+// every section's goal rows (report.ts' reportGoals), side by side: the figures of issue 14's Goals
+if (recordedGoals().length > 0) {
+  console.log('\n== goals (issue 14), as measured in this run\n');
+  printGoalSummary();
 }

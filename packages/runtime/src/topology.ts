@@ -1,8 +1,10 @@
 /**
  * Which function serves which routes. The CDK stack turns this into API Gateway routes;
  * `pnpm start` dispatches with the same table and API Gateway's precedence, so both
- * serve exactly the same paths. Pure data: no imports, safe for every consumer.
+ * serve exactly the same paths. Pure data (its one import, the graduation workers' plan, is
+ * pure arithmetic): safe for every consumer.
  */
+import { GRADUATION_WORKER, graduationWorkerPlan, MEASURED_WORKER_RATE } from './sign-budget.js';
 
 export interface FunctionSpec {
   /** Short name; also the folder under functions/. */
@@ -103,16 +105,17 @@ export const FUNCTIONS: FunctionSpec[] = [
   },
   {
     // graduation runs: one SQS message per chunk of 100 items; the concurrency cap and
-    // CX_SIGN_RATE together keep the account under its KMS Sign quota
-    name: 'credential-batch-worker',
+    // CX_SIGN_RATE together keep the account under its KMS Sign quota. Both are derived
+    // (sign-budget.ts) from the graduation Sign budget (900 of the default 1,000/s) and the
+    // rate one worker was measured to sustain at this memory size (one vCPU)
+    name: GRADUATION_WORKER,
     handler: 'functions/credentials/src/worker.ts',
     routes: [],
-    memoryMb: 1024,
+    memoryMb: MEASURED_WORKER_RATE.memoryMb,
     signs: true,
     createsKeys: false,
-    consumes: { queue: 'batch', batchSize: 1, maxConcurrency: 4 },
-    // 4 workers x 200/s leaves the rest of the account's ~1,000/s for interactive issuing
-    signRate: 200,
+    consumes: { queue: 'batch', batchSize: 1, maxConcurrency: graduationWorkerPlan().maxConcurrency },
+    signRate: graduationWorkerPlan().signRate,
     // it issues: each credential to an email address gets its claim notice
     sendsTo: ['notice'],
   },
