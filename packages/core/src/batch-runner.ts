@@ -3,8 +3,12 @@
  * anything is stored; the items are stored in chunks, the request answers 202 at once, and
  * the chunks go through a queue (SQS in AWS, an in-process queue locally) to workers running
  * `processChunk`. Each item is issued exactly once however often a chunk is delivered: the
- * item's Idempotency-Key is derived from the batch and its index, and its outcome is
- * recorded once. Every item ends issued or failed: a chunk that keeps failing is given up
+ * item's credential id is derived from the run and its index, and the credential, its
+ * notice and the item's outcome are one transaction that fails when the item has an
+ * outcome already (runs started before this kept an Idempotency-Key per item, and still do).
+ * What a chunk needs besides is read and reserved once per delivery, not per item: the run,
+ * the chunk, its recorded outcomes, the institution, the catalogue entries (one batch read)
+ * and a block of status indexes (one write), so an item costs one write request. Every item ends issued or failed: a chunk that keeps failing is given up
  * with `failChunk` (the in-process queue's last attempt, the dead-letter queue's consumer in
  * AWS, the scheduled `sweep`), which reports its remaining items failed with the reason.
  * Each item issued to an email address gets its claim notice (unless the run or the item
@@ -33,8 +37,11 @@ import {
 } from '@cx/domain';
 import type { NoticeMessage } from './delivery/notice-message.js';
 import type { NoticeService } from './delivery/notices.js';
+import { batchCredentialId } from './batch-item-id.js';
 import type { Idempotency } from './idempotency.js';
-import type { CredentialIssuer } from './issuer.js';
+import { AlreadyRecordedError, entryKey, type CredentialIssuer } from './issuer.js';
+import { requireActiveMember } from './membership.js';
+import type { StatusService } from './status-service.js';
 
 export interface BatchChunkMessage {
   institution: string;
@@ -154,6 +161,7 @@ export class BatchRunner {
       clock: Clock;
       queue: JobQueue<BatchChunkMessage>;
       notices: NoticeService;
+      status: StatusService;
     },
   ) {}
 
@@ -178,6 +186,7 @@ export class BatchRunner {
       createdBy: actor,
       requestId: options.requestId,
       ...(options.notify === undefined ? {} : { notify: options.notify }),
+      itemIds: 'derived' as const,
     };
     const key = options.idempotencyKey;
     if (!key) return { ...(await this.start(fresh, valid)), replayed: false };
@@ -237,13 +246,120 @@ export class BatchRunner {
     const [batch, stored] = await Promise.all([this.deps.store.batches.get(institution, batchId), this.deps.store.batches.chunk(institution, batchId, chunk)]);
     if (!batch || !stored) throw new Error(`batch ${institution}/${batchId} chunk ${chunk} not found`);
     if (!batch.startedAt) await this.deps.store.batches.started(institution, batchId, this.at());
-    const principal = principalOfActor(batch.createdBy);
     const recorded = await this.deps.store.batches.recordedIn(institution, batchId, stored.first, stored.items.length);
     const pending = stored.items.map((item, offset) => ({ item, index: stored.first + offset })).filter((job) => !recorded.has(job.index));
+    if (batch.itemIds === 'derived') return this.issueChunk(message, batch, stored, pending);
+    return this.issueChunkByKeys(message, batch, stored, pending);
+  }
 
+  /**
+   * Issues the pending items of a chunk of a run started since issue 14. The chunk is the
+   * unit: the institution, the catalogue entries and a block of status indexes are read and
+   * reserved once; each item is then one transaction (see the module's comment). Another
+   * delivery of the chunk at the same time builds the same credential ids, so only one of
+   * them stores each item (the other's transaction fails: the item is recorded already).
+   */
+  private async issueChunk(message: BatchChunkMessage, batch: BatchRecord, stored: { first: number; items: unknown[] }, pending: Array<{ item: unknown; index: number }>): Promise<void> {
+    const { institution, batchId } = message;
+    const principal = principalOfActor(batch.createdBy);
+    const recordFailure = (index: number, error: DomainError) => this.deps.store.batches.record(institution, batchId, index, { index, problem: problemOf(error) });
+    const jobs: Array<{ index: number; request: ReturnType<typeof issueRequestSchema.parse> }> = [];
+    for (const { item, index } of pending) {
+      const parsed = issueRequestSchema.safeParse(item);
+      // runs are validated when they start; this is for items stored before that
+      if (parsed.success) jobs.push({ index, request: batch.notify === false ? { ...parsed.data, notify: false } : parsed.data });
+      else await this.deps.store.batches.record(institution, batchId, index, { index, problem: invalidItemProblem(parsed.error) });
+    }
+    if (jobs.length === 0) return this.countAndClose(message, batch.total, stored);
+
+    const prepared = await retry(
+      async () => {
+        const member = await requireActiveMember(this.deps.store, institution, 'can issue nothing new');
+        const entries = await this.deps.issuer.resolveEntries(institution, jobs.map((job) => job.request));
+        const issuable = jobs.filter((job) => !(entries.get(entryKey(job.request)) instanceof Error));
+        const slots = issuable.length ? await this.deps.status.allocateMany(member, issuable.length, `batch/${batchId}/${message.chunk}`) : [];
+        return { member, entries, slots: new Map(issuable.map((job, i) => [job.index, slots[i]!])) };
+      },
+      { retryable: isTransientItemFailure, attempts: ITEM_ATTEMPTS, baseDelayMs: 50, maxDelayMs: 1000 },
+    ).catch(async (error: unknown) => {
+      if (isTransientItemFailure(error)) throw error;
+      // a suspended or removed institution: every item fails with why, as issuing each would
+      for (const job of jobs) await recordFailure(job.index, error as DomainError);
+      return undefined;
+    });
+    if (!prepared) return this.countAndClose(message, batch.total, stored);
+
+    let notices: NoticeMessage[] = [];
+    const dispatchNotices = () => {
+      const taken = notices;
+      notices = [];
+      return this.deps.notices.dispatch(taken);
+    };
+    const issueOne = async (job: (typeof jobs)[number]) => {
+      const entry = prepared.entries.get(entryKey(job.request))!;
+      try {
+        if (entry instanceof Error) throw entry;
+        await this.deps.issuer.issuePrepared(
+          prepared.member,
+          job.request,
+          { principal, requestId: batch.requestId, deferNotice: (notice) => notices.push(notice) },
+          {
+            id: batchCredentialId(institution, batchId, job.index),
+            entry,
+            slot: prepared.slots.get(job.index)!,
+            alongside: this.deps.store.batches.issued(institution, batchId, job.index, batchCredentialId(institution, batchId, job.index)),
+          },
+        );
+      } catch (error) {
+        // another delivery issued it, or the chunk was given up meanwhile: the outcome stands
+        if (error instanceof AlreadyRecordedError) return;
+        if (isTransientItemFailure(error)) throw error;
+        await recordFailure(job.index, error as DomainError);
+      }
+    };
+    await this.runItems(jobs, (job) => issueOne(job), message, stored, dispatchNotices);
+    await this.countAndClose(message, batch.total, stored);
+  }
+
+  /**
+   * Runs `issueOne` over `jobs`, ITEM_CONCURRENCY at a time, each retried a few times on a
+   * transient failure; the chunk's count is refreshed (and notices dispatched) every
+   * COUNT_EVERY items. Throws the first failure that outlasted its retries once every item
+   * in flight has settled, so the queue delivers the chunk again; the notices of what was
+   * issued go out either way.
+   */
+  private async runItems<J>(jobs: J[], issueOne: (job: J) => Promise<void>, message: BatchChunkMessage, stored: { first: number; items: unknown[] }, dispatchNotices: () => Promise<void>): Promise<void> {
     let next = 0;
     let stopped = false;
     let sinceCount = 0;
+    const worker = async () => {
+      for (let job = jobs[next++]; job !== undefined && !stopped; job = jobs[next++]) {
+        try {
+          await retry(() => issueOne(job), { retryable: isTransientItemFailure, attempts: ITEM_ATTEMPTS, baseDelayMs: 50, maxDelayMs: 1000 });
+        } catch (error) {
+          stopped = true;
+          throw error;
+        }
+        if (++sinceCount >= COUNT_EVERY) {
+          sinceCount = 0;
+          await dispatchNotices();
+          await this.count(message, stored).catch(() => undefined);
+        }
+      }
+    };
+    const settled = await Promise.allSettled(Array.from({ length: Math.min(ITEM_CONCURRENCY, jobs.length) }, worker));
+    await dispatchNotices();
+    const failure = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failure) {
+      await this.count(message, stored).catch(() => undefined);
+      throw failure.reason;
+    }
+  }
+
+  /** Issues the pending items of a run started before issue 14: each under an Idempotency-Key of its own. */
+  private async issueChunkByKeys(message: BatchChunkMessage, batch: BatchRecord, stored: { first: number; items: unknown[] }, pending: Array<{ item: unknown; index: number }>): Promise<void> {
+    const { institution, batchId } = message;
+    const principal = principalOfActor(batch.createdBy);
     // the notices of items issued in this delivery, dispatched together at each count and at the end
     let notices: NoticeMessage[] = [];
     const dispatchNotices = () => {
@@ -251,15 +367,10 @@ export class BatchRunner {
       notices = [];
       return this.deps.notices.dispatch(taken);
     };
-    const issueOne = async (item: unknown, index: number) => {
+    const issueOne = async ({ item, index }: { item: unknown; index: number }) => {
       const parsed = issueRequestSchema.safeParse(item);
       if (!parsed.success) {
-        // runs are validated when they start; this is for items stored before that
-        const errors = fieldIssues(parsed.error);
-        await this.deps.store.batches.record(institution, batchId, index, {
-          index,
-          problem: { status: 400, title: 'The item is not valid', detail: `invalid fields: ${errors.map((e) => e.field).join(', ')}`, errors },
-        });
+        await this.deps.store.batches.record(institution, batchId, index, { index, problem: invalidItemProblem(parsed.error) });
         return;
       }
       try {
@@ -274,43 +385,10 @@ export class BatchRunner {
         await this.deps.store.batches.record(institution, batchId, index, { credentialId: issued.id });
       } catch (error) {
         if (isTransientItemFailure(error)) throw error;
-        const domain = error as DomainError;
-        await this.deps.store.batches.record(institution, batchId, index, {
-          index,
-          problem: {
-            status: statusOf(domain.code),
-            title: TITLES[domain.code] ?? 'Not issued',
-            detail: domain.message,
-            ...(domain instanceof ValidationError && domain.issues.length ? { errors: domain.issues } : {}),
-            ...(domain.extensions as object),
-          },
-        });
+        await this.deps.store.batches.record(institution, batchId, index, { index, problem: problemOf(error as DomainError) });
       }
     };
-    const worker = async () => {
-      for (let job = pending[next++]; job && !stopped; job = pending[next++]) {
-        try {
-          await retry(() => issueOne(job.item, job.index), { retryable: isTransientItemFailure, attempts: ITEM_ATTEMPTS, baseDelayMs: 50, maxDelayMs: 1000 });
-        } catch (error) {
-          // the others finish what they hold; the rest waits for the next delivery
-          stopped = true;
-          throw error;
-        }
-        if (++sinceCount >= COUNT_EVERY) {
-          sinceCount = 0;
-          await dispatchNotices();
-          await this.count(message, stored).catch(() => undefined);
-        }
-      }
-    };
-    const settled = await Promise.allSettled(Array.from({ length: Math.min(ITEM_CONCURRENCY, pending.length) }, worker));
-    // what was issued is committed with its notices: they go out whether or not the chunk failed after
-    await dispatchNotices();
-    const failure = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-    if (failure) {
-      await this.count(message, stored).catch(() => undefined);
-      throw failure.reason;
-    }
+    await this.runItems(pending, issueOne, message, stored, dispatchNotices);
     await this.countAndClose(message, batch.total, stored);
   }
 
@@ -326,16 +404,19 @@ export class BatchRunner {
     if (!batch || !stored) return;
     const recorded = await this.deps.store.batches.recordedIn(institution, batchId, stored.first, stored.items.length);
     const remaining = stored.items.map((_, offset) => stored.first + offset).filter((index) => !recorded.has(index));
+    const problem: BatchFailure['problem'] = { status: 503, title: 'Not issued', detail: reason };
     let next = 0;
     const worker = async () => {
       for (let index = remaining[next++]; index !== undefined; index = remaining[next++]) {
         const failOne = async (index: number) => {
+          // the failure's item fences the item: a worker's transaction checks it is absent,
+          // and it is written only while the item is not issued (record answers false then)
+          if (batch.itemIds === 'derived') return void (await this.deps.store.batches.record(institution, batchId, index, { index, problem }));
           const completed = await this.deps.store.idempotency.fence(institution, batchItemKey(batchId, index), this.at());
           const credential = completed?.resultId ? await this.deps.store.credentials.get(institution, completed.resultId, true) : undefined;
           if (credential) {
             await this.deps.store.batches.record(institution, batchId, index, { credentialId: credential.id });
           } else {
-            const problem: BatchFailure['problem'] = { status: 503, title: 'Not issued', detail: reason };
             await this.deps.store.batches.record(institution, batchId, index, { index, problem });
           }
         };
@@ -427,6 +508,23 @@ const TITLES: Partial<Record<DomainError['code'], string>> = {
   conflict: 'Conflict',
   unprocessable: 'The item cannot be issued',
 };
+
+/** An item's failure as the run's errors show it. */
+function problemOf(error: DomainError): BatchFailure['problem'] {
+  return {
+    status: statusOf(error.code),
+    title: TITLES[error.code] ?? 'Not issued',
+    detail: error.message,
+    ...(error instanceof ValidationError && error.issues.length ? { errors: error.issues } : {}),
+    ...(error.extensions as object),
+  };
+}
+
+/** The failure of an item that is not a valid issue request. */
+function invalidItemProblem(error: Parameters<typeof fieldIssues>[0]): BatchFailure['problem'] {
+  const errors = fieldIssues(error);
+  return { status: 400, title: 'The item is not valid', detail: `invalid fields: ${errors.map((e) => e.field).join(', ')}`, errors };
+}
 
 const statusOf = (code: DomainError['code']): number =>
   ({ validation: 400, unauthorized: 401, forbidden: 403, 'not-found': 404, conflict: 409, 'precondition-failed': 412, unprocessable: 422 }) [code as string] ?? 400;

@@ -4,9 +4,11 @@
  * failure with its problem, and its progress is the sum of its chunks' counts. The chunks
  * are kept by a recording queue and delivered by the test.
  */
-import { type Actor, type BatchProgress } from '@cx/domain';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { MESSAGE_INDEX_RANGE } from '@cx/credentials';
+import { DependencyError, statusBlockOf, type Actor, type BatchProgress } from '@cx/domain';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { issueBody } from '../../../functions/credentials/src/fixtures.js';
+import { batchCredentialId } from './batch-item-id.js';
 import { batchItemKey } from './batch-runner.js';
 import { IdempotencyKeyReusedError } from './idempotency.js';
 import { emailLookupHash } from './issuer.js';
@@ -14,6 +16,10 @@ import { asInstitution, issueRequest, testCore, type TestCore } from './test-sup
 
 let core: TestCore;
 const actor: Actor = { kind: 'institution', id: 'uni-a', keyId: 'uni-a-key' };
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 beforeEach(async () => {
   core = testCore();
@@ -144,19 +150,96 @@ describe('a chunk given up', () => {
 
   it('keeps an item whose credential a worker issued before it died, and issues nothing afterwards', async () => {
     const batch = await core.batches.submit('uni-a', items(2), actor);
-    // the worker issued item 0 under its key, then died before recording its outcome
-    const issued = await core.issuer.issue('uni-a', issueRequest({ recipient: { name: 'Student 0', email: 'student-0@example.org' } }), {
-      ...asInstitution('uni-a'),
-      idempotencyKey: batchItemKey(batch.id, 0),
-    });
+    // the worker issues item 0; item 1 keeps failing as if KMS were down, until the worker gives up on the delivery
+    const issuePrepared = core.issuer.issuePrepared.bind(core.issuer);
+    const spy = vi.spyOn(core.issuer, 'issuePrepared').mockImplementation((institution, request, ctx, prepared) =>
+      request.recipient.email === 'student-1@example.org' ? Promise.reject(new DependencyError('KMS did not answer')) : issuePrepared(institution, request, ctx, prepared),
+    );
+    await expect(core.batches.processChunk(core.sent[0]!)).rejects.toBeInstanceOf(DependencyError);
+    spy.mockRestore();
 
     await core.batches.failChunk(core.sent[0]!, 'given up');
     await core.batches.processChunk(core.sent[0]!);
 
     expect(await core.persistence.batches.failures('uni-a', batch.id, 10)).toMatchObject({ items: [{ index: 1 }] });
-    expect(await core.batches.view('uni-a', batch.id)).toMatchObject({ issued: 1, failed: 1 });
+    expect(await core.batches.view('uni-a', batch.id)).toMatchObject({ status: 'done-with-errors', issued: 1, failed: 1 });
+    expect(await credentialCounts(2)).toEqual([1, 0]);
+  });
+
+  it('keeps, in a run started before item ids were derived, an item issued under its key before the worker died', async () => {
+    const legacy = await core.persistence.batches.create(
+      { id: 'legacy-run', institution: 'uni-a', total: 2, createdAt: core.clock.now().toISOString(), createdBy: actor },
+      items(2),
+    );
+    const message = { institution: 'uni-a', batchId: legacy.id, chunk: 0 };
+    // the worker issued item 0 under its key, then died before recording its outcome
+    const issued = await core.issuer.issue('uni-a', issueRequest({ recipient: { name: 'Student 0', email: 'student-0@example.org' } }), {
+      ...asInstitution('uni-a'),
+      idempotencyKey: batchItemKey(legacy.id, 0),
+    });
+
+    await core.batches.failChunk(message, 'given up');
+    await core.batches.processChunk(message);
+
+    expect(await core.persistence.batches.failures('uni-a', legacy.id, 10)).toMatchObject({ items: [{ index: 1 }] });
+    expect(await core.batches.view('uni-a', legacy.id)).toMatchObject({ issued: 1, failed: 1 });
     expect((await core.persistence.credentials.allForRecipient('uni-a', { kind: 'email', emailHash: emailLookupHash('student-0@example.org') })).map((c) => c.id)).toEqual([issued.id]);
     expect(await credentialCounts(2)).toEqual([1, 0]);
+  });
+
+  it('lets no worker still holding an item store it once the item is reported failed', async () => {
+    const batch = await core.batches.submit('uni-a', items(1), actor);
+    // the worker is slow: the chunk is given up while item 0 is being signed
+    const issuePrepared = core.issuer.issuePrepared.bind(core.issuer);
+    vi.spyOn(core.issuer, 'issuePrepared').mockImplementation(async (institution, request, ctx, prepared) => {
+      await core.batches.failChunk(core.sent[0]!, 'given up');
+      return issuePrepared(institution, request, ctx, prepared);
+    });
+
+    await core.batches.processChunk(core.sent[0]!);
+
+    expect(await core.batches.view('uni-a', batch.id)).toMatchObject({ status: 'done-with-errors', issued: 0, failed: 1 });
+    expect(await credentialCounts(1)).toEqual([0]);
+    expect(core.queuedNotices).toEqual([]);
+  });
+});
+
+describe('the items of a run', () => {
+  it('get credential ids derived from the run and their index, the same on every delivery', async () => {
+    const batch = await core.batches.submit('uni-a', items(3), actor);
+
+    await core.batches.processChunk(core.sent[0]!);
+
+    const ids = await Promise.all([0, 1, 2].map(async (i) => (await core.persistence.credentials.allForRecipient('uni-a', { kind: 'email', emailHash: emailLookupHash(`student-${i}@example.org`) }))[0]!.id));
+    expect(ids).toEqual([0, 1, 2].map((i) => batchCredentialId('uni-a', batch.id, i)));
+    expect(new Set(ids).size).toBe(3);
+  });
+
+  it('get distinct status indexes from one block reserved for their chunk, in no order of issue', async () => {
+    await core.batches.submit('uni-a', items(40), actor);
+
+    await core.batches.processChunk(core.sent[0]!);
+
+    const records = await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => (await core.persistence.credentials.allForRecipient('uni-a', { kind: 'email', emailHash: emailLookupHash(`student-${i}@example.org`) }))[0]!),
+    );
+    const indexes = records.map((record) => record.statusIndex);
+    expect(new Set(indexes).size).toBe(40);
+    expect(new Set(indexes.map(statusBlockOf)).size).toBe(1);
+    expect(indexes.every((index) => index >= MESSAGE_INDEX_RANGE.from && index < MESSAGE_INDEX_RANGE.to)).toBe(true);
+    // handed out at random within the block, not in the order of the items
+    expect(indexes).not.toEqual([...indexes].sort((a, b) => a - b));
+    // no credential issued alone can take an index of the block afterwards
+    expect(await core.persistence.statusLists.claimIndex('uni-a', records[0]!.statusListNumber, indexes[0]!, 'other', core.clock.now().toISOString())).toBe(false);
+  });
+
+  it('each get one notice however often their chunk is delivered', async () => {
+    await core.batches.submit('uni-a', items(5), actor);
+
+    await Promise.all([core.batches.processChunk(core.sent[0]!), core.batches.processChunk(core.sent[0]!)]);
+    await core.batches.processChunk(core.sent[0]!);
+
+    expect(core.queuedNotices.map((notice) => notice.message.to).sort()).toEqual([0, 1, 2, 3, 4].map((i) => `student-${i}@example.org`));
   });
 });
 

@@ -29,6 +29,7 @@ import {
   UnprocessableError,
   ValidationError,
   type CatalogueEntry,
+  type Change,
   type Clock,
   type CredentialRecord,
   type InstitutionRecord,
@@ -46,7 +47,7 @@ import { addsStatusEntry, composedShapeIssues, withStatusEntries, type ComposedO
 import { IdempotencyInProgressError, type Claim, type Idempotency } from './idempotency.js';
 import { requireActiveMember } from './membership.js';
 import { signAsInstitution } from './signing.js';
-import type { StatusService } from './status-service.js';
+import type { StatusService, StatusSlotAllocation } from './status-service.js';
 import type { NoticeMessage } from './delivery/notice-message.js';
 import type { NoticeService } from './delivery/notices.js';
 
@@ -86,6 +87,28 @@ export interface IssueContext extends RequestContext {
   deferNotice?: (notice: NoticeMessage) => void;
 }
 
+/**
+ * What a graduation-run chunk read and reserved once for one of its items: the credential's
+ * id (derived from the run and the item), its catalogue entry, its status slot, and the
+ * item's outcome, committed with the credential.
+ */
+export interface PreparedIssue {
+  id: string;
+  entry: CatalogueEntry;
+  slot: StatusSlotAllocation;
+  alongside: Change[];
+}
+
+/**
+ * The prepared credential or its outcome was stored already, by another delivery of the
+ * item's chunk or by giving the chunk up: the item has its outcome, nothing was written.
+ */
+export class AlreadyRecordedError extends ConflictError {
+  constructor(id: string) {
+    super(`credential ${id} or its item's outcome is recorded already`);
+  }
+}
+
 export interface IssuedCredential {
   id: string;
   credential: Record<string, unknown>;
@@ -113,6 +136,9 @@ function composedRecipient(credential: Record<string, unknown>): CredentialRecor
   const did = typeof subject?.id === 'string' && subject.id.startsWith('did:') && subject.id.length <= MAX_RECORDED_ID_LENGTH ? subject.id : undefined;
   return { name: typeof subject?.name === 'string' ? subject.name : '', ...(did ? { did } : {}) };
 }
+
+/** How {@link CredentialIssuer.resolveEntries} keys the entry a request names. */
+export const entryKey = (request: IssueRequest): string => `${request.achievement.type}/${request.achievement.code}/${request.achievement.version ?? ''}`;
 
 export const emailLookupHash = (email: string): string => createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
 
@@ -179,16 +205,52 @@ export class CredentialIssuer {
     }
   }
 
-  private async issueOnce(institution: InstitutionRecord, request: IssueRequest, ctx: IssueContext, id: string): Promise<IssuedCredential> {
+  /**
+   * Issues one item of a graduation-run chunk with what the chunk read and reserved for it
+   * (no read of the institution, catalogue or status pointer, no index claim, no
+   * Idempotency-Key): one transaction writes the credential, its delivery and notice, its
+   * audit record and the item's outcome. AlreadyRecordedError when the item has an outcome.
+   */
+  issuePrepared(institution: InstitutionRecord, request: IssueRequest, ctx: IssueContext, prepared: PreparedIssue): Promise<IssuedCredential> {
+    return this.issueOnce(institution, request, { ...ctx, idempotencyKey: undefined }, prepared.id, prepared);
+  }
+
+  /**
+   * The entries the requests name, resolved as issuing does (latest or asked version; 404 when
+   * unknown, 409 when withdrawn), with one batch read of their heads: keyed by {@link entryKey}.
+   */
+  async resolveEntries(institution: string, requests: IssueRequest[]): Promise<Map<string, CatalogueEntry | Error>> {
+    const resolved = new Map<string, CatalogueEntry | Error>();
+    const byKind = new Map<CatalogueKind, Set<string>>();
+    for (const { achievement } of requests) {
+      if (!byKind.has(achievement.type)) byKind.set(achievement.type, new Set());
+      byKind.get(achievement.type)!.add(achievement.code);
+    }
+    const heads = new Map<string, StoredEntry | undefined>();
+    for (const [kind, codes] of byKind) {
+      const found = await this.deps.store.catalogue.heads(kind, [...codes].map((code) => ({ institution, code })), true);
+      for (const code of codes) heads.set(`${kind}/${code}`, found.get(`${institution}/${code}`));
+    }
+    for (const request of requests) {
+      const key = entryKey(request);
+      if (resolved.has(key)) continue;
+      const { type, code } = request.achievement;
+      const entry = await this.entryAt(institution, request, heads.get(`${type}/${code}`)).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+      resolved.set(key, entry);
+    }
+    return resolved;
+  }
+
+  private async issueOnce(institution: InstitutionRecord, request: IssueRequest, ctx: IssueContext, id: string, prepared?: PreparedIssue): Promise<IssuedCredential> {
     const { type, code } = request.achievement;
-    const entry = await this.resolveEntry(institution.id, request);
+    const entry = prepared?.entry ?? (await this.resolveEntry(institution.id, request));
     const achievement = await this.achievementInput(institution, request, entry);
     const now = this.deps.clock.now();
     // VC 2.0: validFrom must not be later than validUntil; a credential expired at issue helps no one
     if (request.validUntil !== undefined && Date.parse(request.validUntil) <= now.getTime()) {
       throw ValidationError.field('validUntil', `must be later than the time of issuing (${now.toISOString()})`);
     }
-    const slot = await this.deps.status.allocate(institution, id);
+    const slot = prepared?.slot ?? (await this.deps.status.allocate(institution, id));
     const unsigned = buildOpenBadgeCredential({
       publicUrl: this.deps.publicUrl,
       id,
@@ -225,7 +287,7 @@ export class CredentialIssuer {
     // the delivery and its notice are committed with the credential: a retry that finds the credential finds them too, and writes no second notice
     const email = request.recipient.email;
     const delivery = email && record.emailHash ? this.deps.notices.deliver(institution, { ...record, emailHash: record.emailHash }, email, request.notify !== false) : undefined;
-    await this.deps.store.commit([
+    const changes = [
       this.deps.store.credentials.create(record),
       ...(delivery?.changes ?? []),
       ...(ctx.idempotencyKey ? [this.deps.idempotency.complete(institution.id, ctx.idempotencyKey)] : []),
@@ -238,11 +300,41 @@ export class CredentialIssuer {
           details: { achievement: record.achievement, ...(record.builtFrom ? { builtFrom: record.builtFrom } : {}) },
         }),
       ),
-    ]);
+    ];
+    if (!prepared) await this.deps.store.commit(changes);
+    else await this.commitPrepared(institution.id, record, [...changes, ...prepared.alongside], changes.length);
     const notice = delivery?.message;
     if (notice && ctx.deferNotice) ctx.deferNotice(notice);
     else if (notice) await this.deps.notices.dispatch([notice]);
     return { id, credential, record };
+  }
+
+  /**
+   * Commits a prepared item. Its credential id is derived and its outcome rides along, so a
+   * failed condition on either means the item is recorded already: by this very transaction
+   * when an earlier attempt took effect and its answer was lost (the stored credential holds
+   * this call's status slot, which no other delivery was given), else by someone else.
+   */
+  private async commitPrepared(institution: string, record: CredentialRecord, changes: Change[], firstAlongside: number): Promise<void> {
+    try {
+      await this.deps.store.commit(changes, (index) => (index === 0 || index >= firstAlongside ? new AlreadyRecordedError(record.id) : undefined));
+    } catch (error) {
+      if (!(error instanceof AlreadyRecordedError)) throw error;
+      const stored = await this.deps.store.credentials.get(institution, record.id, true);
+      if (stored?.statusListNumber === record.statusListNumber && stored.statusIndex === record.statusIndex && stored.issuedAt === record.issuedAt) return;
+      throw error;
+    }
+  }
+
+  /** The entry a request names given its head as read: 404 when unknown, 409 when withdrawn. */
+  private async entryAt(institution: string, request: IssueRequest, head: StoredEntry | undefined): Promise<CatalogueEntry> {
+    const { type, code, version } = request.achievement;
+    if (!head) throw new NotFoundError(`${institution} has no ${type} ${code}`);
+    if (head.status !== 'active') throw new ConflictError(`${type} ${code} is withdrawn; no new credentials are issued for it`);
+    if (version === undefined || version === head.version) return publicEntry(head);
+    const frozen = await this.deps.store.catalogue.version(type, institution, code, version);
+    if (!frozen) throw new NotFoundError(`${type} ${code} has no version ${version}`);
+    return publicEntry(frozen);
   }
 
   /**
@@ -334,14 +426,8 @@ export class CredentialIssuer {
 
   /** The catalogue entry at the asked (or latest) version: 404 when unknown, 409 when withdrawn. */
   private async resolveEntry(institution: string, request: IssueRequest): Promise<CatalogueEntry> {
-    const { type, code, version } = request.achievement;
-    const head = await this.deps.store.catalogue.head(type, institution, code, true);
-    if (!head) throw new NotFoundError(`${institution} has no ${type} ${code}`);
-    if (head.status !== 'active') throw new ConflictError(`${type} ${code} is withdrawn; no new credentials are issued for it`);
-    if (version === undefined || version === head.version) return publicEntry(head);
-    const frozen = await this.deps.store.catalogue.version(type, institution, code, version);
-    if (!frozen) throw new NotFoundError(`${type} ${code} has no version ${version}`);
-    return publicEntry(frozen);
+    const { type, code } = request.achievement;
+    return this.entryAt(institution, request, await this.deps.store.catalogue.head(type, institution, code, true));
   }
 
   private async achievementInput(

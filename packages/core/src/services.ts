@@ -90,7 +90,7 @@ export function credentialServices(deps: CoreDeps, options: ServiceOptions = {})
       onGiveUp: (message, error, attempts) => batches.failChunk(message, giveUpReason(error, attempts)),
       log: deps.log,
     });
-  batches = new BatchRunner({ store: deps.store, issuer, idempotency, clock, queue, notices });
+  batches = new BatchRunner({ store: deps.store, issuer, idempotency, clock, queue, notices, status });
   const agreements = new AgreementService({ store: deps.store, clock });
   const transfers = new TransferService({ ...base, verifier, anonymousPerMinute: options.anonymousTransfersPerMinute });
   const student = new StudentService({ store: deps.store, clock, notices });

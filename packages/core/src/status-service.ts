@@ -26,6 +26,7 @@ import {
   ConflictError,
   institutionDid,
   retry,
+  STATUS_BLOCK_SIZE,
   statusListId,
   type Clock,
   type CredentialRecord,
@@ -43,6 +44,8 @@ import { signAsInstitution } from './signing.js';
 
 /** Random draws in one list before new credentials move on to the next list. */
 const DRAWS_PER_LIST = 8;
+/** The blocks of the indexes handed out (the upper half of a list). */
+const BLOCK_RANGE = { from: MESSAGE_INDEX_RANGE.from / STATUS_BLOCK_SIZE, to: MESSAGE_INDEX_RANGE.to / STATUS_BLOCK_SIZE } as const;
 /**
  * How long a status change keeps trying while other changes of the same list win the race
  * (every credential of an institution shares its list, so a burst of revocations collides).
@@ -101,6 +104,36 @@ export class StatusService {
       await this.deps.store.statusLists.advance(institution.id, listNumber);
       listNumber = await this.deps.store.statusLists.currentListNumber(institution.id);
     }
+  }
+
+  /**
+   * Reserves `count` random, never used indexes at once for the items of a graduation-run
+   * chunk: one write per block of 128 instead of one claim per credential. A block is drawn at
+   * random among the list's upper half, and its free indexes are handed out in random order,
+   * so an index still tells nothing of when or in which order a credential was issued, nor
+   * how many an institution issued; what it does tell is that credentials in one block came
+   * from one chunk (the herd of 131,072 indexes a list shares is unchanged). Answers the slots
+   * in the order they are to be used.
+   */
+  async allocateMany(institution: InstitutionRecord, count: number, owner: string): Promise<StatusSlotAllocation[]> {
+    const slots: StatusSlotAllocation[] = [];
+    let listNumber = await this.deps.store.statusLists.currentListNumber(institution.id);
+    const at = this.deps.clock.now().toISOString();
+    while (slots.length < count) {
+      let reserved: number[] | undefined;
+      for (let draw = 0; draw < DRAWS_PER_LIST && !reserved; draw++) {
+        reserved = await this.deps.store.statusLists.reserveBlock(institution.id, listNumber, randomInt(BLOCK_RANGE.from, BLOCK_RANGE.to), owner, at);
+      }
+      if (!reserved) {
+        // the list's blocks are (nearly) all taken: move every issuer on to the next list
+        await this.deps.store.statusLists.advance(institution.id, listNumber);
+        listNumber = await this.deps.store.statusLists.currentListNumber(institution.id);
+        continue;
+      }
+      await this.ensureLists(institution, listNumber);
+      slots.push(...shuffled(reserved).map((index) => ({ listNumber, index })));
+    }
+    return slots.slice(0, count);
   }
 
   /** Makes the signed, all-active `message` list of `listNumber` if it does not exist. */
@@ -218,6 +251,16 @@ export class StatusService {
       credential: credential as unknown as Record<string, unknown>,
     };
   }
+}
+
+/** A copy of `values` in random order (Fisher-Yates with crypto randomness). */
+function shuffled<T>(values: T[]): T[] {
+  const copy = [...values];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = randomInt(0, i + 1);
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
 }
 
 /**

@@ -2,9 +2,10 @@
  * Graduation runs: a head, chunks of items, one outcome per item (issued or failed, never
  * both) and a count per chunk that only grows, as the DynamoDB adapter keeps them.
  */
-import { NotFoundError, chunkItems, type BatchFailure, type BatchProgress, type BatchRecord, type BatchRepository, type ChunkCount, type Page } from '@cx/domain';
+import { NotFoundError, chunkItems, type Change, type BatchFailure, type BatchProgress, type BatchRecord, type BatchRepository, type ChunkCount, type Page } from '@cx/domain';
 import { Items } from './items.js';
 import { inOrder, page } from './pages.js';
+import type { UnitOfWork } from './unit-of-work.js';
 
 type Outcome = { index: number; credentialId: string } | BatchFailure;
 
@@ -21,6 +22,8 @@ export class MemoryBatches implements BatchRepository {
   private readonly outcomes = new Items<Outcome>();
   /** Keyed `institution/id/chunk`. */
   private readonly counts = new Items<ChunkCount>();
+
+  constructor(private readonly unit: UnitOfWork) {}
 
   async create(batch: Omit<BatchRecord, 'chunks'>, items: unknown[]): Promise<BatchRecord> {
     const run = `${batch.institution}/${batch.id}`;
@@ -56,6 +59,12 @@ export class MemoryBatches implements BatchRepository {
 
   async chunk(institution: string, id: string, n: number): Promise<{ first: number; items: unknown[] } | undefined> {
     return this.chunks.get(`${institution}/${id}/${n}`);
+  }
+
+  issued(institution: string, id: string, index: number, credentialId: string): Change[] {
+    const key = `${institution}/${id}/${index}`;
+    // one change for the outcome, which is one item here (DynamoDB checks the failure's item beside it)
+    return [this.unit.change('batch-done', `batch-outcome/${key}`, () => !this.outcomes.has(key), () => this.outcomes.set(key, { index, credentialId }))];
   }
 
   async record(institution: string, id: string, index: number, outcome: { credentialId: string } | BatchFailure): Promise<boolean> {

@@ -10,6 +10,7 @@
  */
 import {
   ConflictError,
+  STATUS_BLOCK_SIZE,
   ValidationError,
   type ClaimRecord,
   type DeliveryRecord,
@@ -617,6 +618,21 @@ export function describePersistenceContract(name: string, makePersistence: () =>
         expect(publicEntry((await p.catalogue.version('component', 'uni-a', 'C-1', 1))!)).toEqual(publicEntry(entry));
       });
 
+      it("keeps an entry's translations, nested by language, in its head, its version and search results", async () => {
+        const translations = {
+          de: { title: 'Maschinelles Lernen', description: 'Überwachtes Lernen.', learningOutcomes: ['Ein Modell trainieren', 'Ein Modell bewerten'] },
+          fr: { title: 'Apprentissage automatique' },
+        };
+        const entry = component('uni-a', 'C-T', { translations, searchText: ' course c t a course learn maschinelles lernen apprentissage automatique ' });
+
+        await p.catalogue.write('component', entry, undefined, []);
+
+        expect((await p.catalogue.head('component', 'uni-a', 'C-T', true))?.translations).toEqual(translations);
+        expect((await p.catalogue.version('component', 'uni-a', 'C-T', 1))?.translations).toEqual(translations);
+        const found = await p.catalogue.search('component', { status: 'active', words: ['maschinell'] }, 10);
+        expect(found.items.map((item) => [item.code, item.translations])).toEqual([['C-T', translations]]);
+      });
+
       it('keeps every version while the head moves to the newest', async () => {
         const first = component('uni-a', 'C-1');
         await p.catalogue.write('component', first, undefined, []);
@@ -937,6 +953,29 @@ export function describePersistenceContract(name: string, makePersistence: () =>
         expect(await p.statusLists.claimIndex('uni-b', 1, 42, 'cred-3', at(3))).toBe(true);
       });
 
+      it('reserves a block once, answering the indexes of it no credential claimed alone', async () => {
+        const block = 1500;
+        const first = block * STATUS_BLOCK_SIZE;
+        expect(await p.statusLists.claimIndex('uni-a', 1, first + 3, 'cred-1', at(1))).toBe(true);
+
+        const free = await p.statusLists.reserveBlock('uni-a', 1, block, 'batch/run-1/0', at(2));
+
+        expect(free).toEqual(Array.from({ length: STATUS_BLOCK_SIZE }, (_, i) => first + i).filter((index) => index !== first + 3));
+        expect(await p.statusLists.reserveBlock('uni-a', 1, block, 'batch/run-2/0', at(3))).toBeUndefined();
+        expect(await p.statusLists.reserveBlock('uni-a', 2, block, 'batch/run-2/0', at(3))).toHaveLength(STATUS_BLOCK_SIZE);
+        expect(await p.statusLists.reserveBlock('uni-b', 1, block, 'batch/run-3/0', at(3))).toHaveLength(STATUS_BLOCK_SIZE);
+      });
+
+      it('claims no index alone inside a reserved block, and still claims those beside it', async () => {
+        const block = 1500;
+        await p.statusLists.reserveBlock('uni-a', 1, block, 'batch/run-1/0', at(1));
+
+        expect(await p.statusLists.claimIndex('uni-a', 1, block * STATUS_BLOCK_SIZE + 7, 'cred-1', at(2))).toBe(false);
+        expect(await p.statusLists.claimIndex('uni-a', 1, (block + 1) * STATUS_BLOCK_SIZE - 1, 'cred-1', at(2))).toBe(false);
+        expect(await p.statusLists.claimIndex('uni-a', 1, (block + 1) * STATUS_BLOCK_SIZE, 'cred-1', at(2))).toBe(true);
+        expect(await p.statusLists.claimIndex('uni-a', 1, block * STATUS_BLOCK_SIZE - 1, 'cred-2', at(2))).toBe(true);
+      });
+
       it('creates a list once and reads it back as signed, member order included', async () => {
         const list = statusList(1, 1);
 
@@ -1159,6 +1198,22 @@ export function describePersistenceContract(name: string, makePersistence: () =>
         expect(await p.batches.record('uni-a', 'run-1', 0, failure(0))).toBe(false);
         expect(await p.batches.record('uni-a', 'run-1', 1, failure(1))).toBe(true);
         expect(await p.batches.record('uni-a', 'run-1', 1, { credentialId: 'cred-1' })).toBe(false);
+      });
+
+      it('commits an item issued with its credential, once, and never after it was failed', async () => {
+        await p.batches.create(run('run-1', 1), items);
+
+        await p.commit([p.credentials.create(credential('cred-0', 1)), ...p.batches.issued('uni-a', 'run-1', 0, 'cred-0')]);
+        await expect(p.commit([p.credentials.create(credential('cred-0b', 2)), ...p.batches.issued('uni-a', 'run-1', 0, 'cred-0b')])).rejects.toBeInstanceOf(ConflictError);
+        expect(await p.batches.record('uni-a', 'run-1', 1, failure(1))).toBe(true);
+        await expect(p.commit([p.credentials.create(credential('cred-1', 3)), ...p.batches.issued('uni-a', 'run-1', 1, 'cred-1')])).rejects.toBeInstanceOf(ConflictError);
+
+        expect(await p.batches.record('uni-a', 'run-1', 0, failure(0))).toBe(false);
+        expect([...(await p.batches.recordedIn('uni-a', 'run-1', 0, 3))].sort()).toEqual([0, 1]);
+        expect(await p.batches.count('uni-a', 'run-1', 0, 0, 3, at(5))).toMatchObject({ issued: 1, failed: 1 });
+        // the refused commits wrote nothing
+        expect(await p.credentials.get('uni-a', 'cred-0b', true)).toBeUndefined();
+        expect(await p.credentials.get('uni-a', 'cred-1', true)).toBeUndefined();
       });
 
       it('answers the indexes of a range that have an outcome', async () => {

@@ -36,7 +36,7 @@ export class MemoryPersistence implements Persistence {
   readonly credentials = new MemoryCredentials(this.unit);
   readonly statusLists = new MemoryStatusLists(this.unit);
   readonly idempotency = new MemoryIdempotency(this.unit);
-  readonly batches = new MemoryBatches();
+  readonly batches = new MemoryBatches(this.unit);
   readonly agreements = new MemoryAgreements(this.unit);
   readonly transfers = new MemoryTransfers(this.unit);
   readonly deliveries = new MemoryDeliveries(this.unit);

@@ -1,4 +1,4 @@
-import type { Change, StatusListRecord, StatusListRepository } from '@cx/domain';
+import { STATUS_BLOCK_SIZE, statusBlockOf, type Change, type StatusListRecord, type StatusListRepository } from '@cx/domain';
 import { Items } from './items.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
@@ -7,6 +7,8 @@ export class MemoryStatusLists implements StatusListRepository {
   private readonly current = new Map<string, number>();
   /** Claimed indexes, `institution/list/index`: never reused. */
   private readonly claimed = new Items<{ credentialId: string; at: string }>();
+  /** Reserved blocks, `institution/list/block`. */
+  private readonly blocks = new Items<{ owner: string; at: string }>();
   /** Keyed `institution/listId`. */
   private readonly lists = new Items<StatusListRecord>();
 
@@ -24,9 +26,17 @@ export class MemoryStatusLists implements StatusListRepository {
 
   async claimIndex(institution: string, listNumber: number, index: number, credentialId: string, at: string): Promise<boolean> {
     const key = `${institution}/${listNumber}/${index}`;
-    if (this.claimed.has(key)) return false;
+    if (this.claimed.has(key) || this.blocks.has(`${institution}/${listNumber}/${statusBlockOf(index)}`)) return false;
     this.claimed.set(key, { credentialId, at });
     return true;
+  }
+
+  async reserveBlock(institution: string, listNumber: number, block: number, owner: string, at: string): Promise<number[] | undefined> {
+    const key = `${institution}/${listNumber}/${block}`;
+    if (this.blocks.has(key)) return undefined;
+    this.blocks.set(key, { owner, at });
+    const indexes = Array.from({ length: STATUS_BLOCK_SIZE }, (_, i) => block * STATUS_BLOCK_SIZE + i);
+    return indexes.filter((index) => !this.claimed.has(`${institution}/${listNumber}/${index}`));
   }
 
   async get(institution: string, listId: string): Promise<StatusListRecord | undefined> {

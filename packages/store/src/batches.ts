@@ -9,6 +9,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, chunkItems, type BatchFailure, type BatchProgress, type BatchRecord, type BatchRepository, type ChunkCount, type Page } from '@cx/domain';
 import { entities } from './entities.js';
 import { stripKeys } from './keys.js';
+import { TableChange } from './table-change.js';
 import type { Table } from './table.js';
 
 const { batch: batchHead, batchChunk, batchDone, batchFailure, batchCount } = entities;
@@ -83,6 +84,22 @@ export class Batches implements BatchRepository {
   async chunk(institution: string, id: string, n: number): Promise<{ first: number; items: unknown[] } | undefined> {
     const item = await this.table.get<{ first: number; items: unknown[] }>(batchChunk.key({ institution, id, chunk: n }), true);
     return item && { first: item.first, items: item.items };
+  }
+
+  /** The outcome "issued" of an item, to commit with its credential: fails when the item has either outcome. */
+  issued(institution: string, id: string, index: number, credentialId: string): TableChange[] {
+    return [
+      new TableChange(batchDone.name, {
+        Put: {
+          TableName: this.table.name,
+          Item: { ...batchDone.key({ institution, id, index }), ...batchDone.metadata, index, credentialId },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      }),
+      new TableChange(batchFailure.name, {
+        ConditionCheck: { TableName: this.table.name, Key: batchFailure.key({ institution, id, index }), ConditionExpression: 'attribute_not_exists(pk)' },
+      }),
+    ];
   }
 
   /**

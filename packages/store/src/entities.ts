@@ -99,6 +99,8 @@ export const entities = {
   statusList: defineEntity('status-list', { entity: 'status-list', schemaVersion: 1, pk: 'STATUSLIST#<institution>#<listId>', sk: 'LIST' }),
   // one per allocated index, never reused
   statusIndex: defineEntity('status-index', { entity: 'status-index', schemaVersion: 1, pk: 'STATUSIDX#<institution>#<listNumber>#<index>', sk: 'IDX' }),
+  // a block of 128 indexes reserved by one graduation-run chunk with one write; no index of it is claimed alone afterwards
+  statusBlock: defineEntity('status-block', { entity: 'status-block', schemaVersion: 1, pk: 'STATUSBLOCK#<institution>#<listNumber>#<block>', sk: 'BLOCK' }),
   idempotency: defineEntity('idempotency', { entity: 'idempotency', schemaVersion: 1, pk: 'IDEM#<scope>#<key>', sk: 'IDEM' }),
 
   batch: defineEntity('batch', {

@@ -28,6 +28,7 @@
  * | status-list-pointer  | —                 | — | STATUSLISTS#<institution>                      | CURRENT                             |
  * | status-list          | status-list       | 1 | STATUSLIST#<institution>#<listId>              | LIST                                |
  * | status-index         | status-index      | 1 | STATUSIDX#<institution>#<listNumber>#<index>   | IDX                                 |
+ * | status-block         | status-block      | 1 | STATUSBLOCK#<institution>#<listNumber>#<block> | BLOCK                               |
  * | idempotency          | idempotency       | 1 | IDEM#<scope>#<key>                             | IDEM                                |
  * | batch                | batch             | 2 | BATCH#<institution>#<id>                       | BATCH                               |
  * | batch-chunk          | batch-chunk       | 1 | BATCH#<institution>#<id>                       | CHUNK#<chunk:6>                     |

@@ -98,6 +98,15 @@ export interface StatusListRecord {
 
 export const statusListId = (purpose: StatusPurpose, listNumber: number): string => `${purpose}-${listNumber}`;
 
+/**
+ * Indexes a graduation-run chunk reserves at once (one write, instead of a claim per
+ * credential): block b holds the indexes b * 128 to b * 128 + 127 of a list.
+ */
+export const STATUS_BLOCK_SIZE = 128;
+
+/** The block an index lies in. */
+export const statusBlockOf = (index: number): number => Math.floor(index / STATUS_BLOCK_SIZE);
+
 /** A stored idempotency key: `pending` while its first request runs, `done` once its result is written. */
 export interface IdempotencyRecord {
   key: string;
@@ -196,6 +205,12 @@ export interface BatchRecord {
   notify?: boolean;
   startedAt?: string;
   finishedAt?: string;
+  /**
+   * `derived`: each item's credential id is derived from the run and the item's index, and
+   * its outcome is committed with the credential (runs started since issue 14). Absent for
+   * runs started before, whose items are issued under an Idempotency-Key of their own.
+   */
+  itemIds?: 'derived';
 }
 
 export interface BatchFailure {

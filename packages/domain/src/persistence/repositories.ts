@@ -117,8 +117,15 @@ export interface StatusListRepository {
   currentListNumber(institution: string): Promise<number>;
   /** Moves new allocations to the next list, unless another request already did. */
   advance(institution: string, from: number): Promise<void>;
-  /** Claims one index of a list for a credential; false when it was taken. */
+  /** Claims one index of a list for a credential; false when it was taken, alone or as part of a reserved block. */
   claimIndex(institution: string, listNumber: number, index: number, credentialId: string, at: string): Promise<boolean>;
+  /**
+   * Reserves block `block` of a list (the STATUS_BLOCK_SIZE indexes from
+   * `block * STATUS_BLOCK_SIZE`) for `owner` with one write: no index of it can be claimed
+   * afterwards. Answers the indexes of the block that no credential claimed alone before, or
+   * undefined when the block was reserved already.
+   */
+  reserveBlock(institution: string, listNumber: number, block: number, owner: string, at: string): Promise<number[] | undefined>;
   get(institution: string, listId: string, consistent?: boolean): Promise<StatusListRecord | undefined>;
   /** Stores a list for the first time; false if another request stored it first. */
   create(record: StatusListRecord): Promise<boolean>;
@@ -243,6 +250,11 @@ export interface BatchRepository {
   open(): Promise<BatchRecord[]>;
   get(institution: string, id: string): Promise<BatchRecord | undefined>;
   chunk(institution: string, id: string, n: number): Promise<{ first: number; items: unknown[] } | undefined>;
+  /**
+   * The item's outcome "issued as `credentialId`", to commit with the credential itself; the
+   * commit fails on these changes when the item has an outcome already (issued or failed).
+   */
+  issued(institution: string, id: string, index: number, credentialId: string): Change[];
   /** Records an item's outcome once (never both issued and failed); false when it already has one. */
   record(institution: string, id: string, index: number, outcome: { credentialId: string } | BatchFailure): Promise<boolean>;
   /** The indexes in [first, first + size) that have an outcome. */
