@@ -4,8 +4,9 @@
  * judged: a cell that is not a number stays text, so that the exchange's answer for the row
  * names the field, exactly as for a JSON import.
  */
+import { isLanguageCode } from '@cx/domain';
 import { CliError } from './errors.js';
-import { matchColumns, type CsvTable } from './csv.js';
+import { matchColumns, normaliseColumn, type CsvTable } from './csv.js';
 
 /** The columns of a catalogue CSV, in the order the example file uses. */
 export const CATALOGUE_COLUMNS = [
@@ -28,6 +29,16 @@ export const CATALOGUE_COLUMNS = [
   'validUntil',
 ] as const;
 export type CatalogueColumn = (typeof CATALOGUE_COLUMNS)[number];
+
+/** The columns a catalogue CSV also takes in other languages, as `title@de`: the fields of a translation. */
+export const TRANSLATED_COLUMNS = ['title', 'description', 'learningOutcomes'] as const;
+export type TranslatedColumn = (typeof TRANSLATED_COLUMNS)[number];
+
+/** Separates a column's name from the language of its cells: `title@de`. */
+export const LANGUAGE_MARK = '@';
+
+/** The cells of one language's columns of a row, by the field they translate. */
+export type TranslatedCells = Record<string, Partial<Record<TranslatedColumn, string>>>;
 
 /** Separates the entries of a list cell (learning outcomes, languages, stackableTowards). */
 export const LIST_SEPARATOR = '|';
@@ -62,8 +73,11 @@ function refCell(value: string): { institution: string; code: string } {
   return slash < 0 ? { institution: value, code: '' } : { institution: value.slice(0, slash).trim(), code: value.slice(slash + 1).trim() };
 }
 
-/** One catalogue row as a batch item; empty cells leave their field out. */
-export function componentFromCells(cells: Partial<Record<CatalogueColumn, string>>): Record<string, unknown> {
+/**
+ * One catalogue row as a batch item; empty cells leave their field out, and a language whose
+ * cells are all empty is left out of `translations`.
+ */
+export function componentFromCells(cells: Partial<Record<CatalogueColumn, string>>, translated: TranslatedCells = {}): Record<string, unknown> {
   const item: Record<string, unknown> = {};
   const text = (column: CatalogueColumn) => {
     const value = cells[column]?.trim();
@@ -93,17 +107,76 @@ export function componentFromCells(cells: Partial<Record<CatalogueColumn, string
   put('url', text('url'));
   put('validFrom', text('validFrom'));
   put('validUntil', text('validUntil'));
+  put('translations', translationsFromCells(translated));
   return item;
+}
+
+function translationsFromCells(translated: TranslatedCells): Record<string, Record<string, unknown>> | undefined {
+  const translations: Record<string, Record<string, unknown>> = {};
+  for (const [language, cells] of Object.entries(translated)) {
+    const title = cells.title?.trim();
+    const description = cells.description?.trim();
+    const outcomes = cells.learningOutcomes?.trim();
+    const translation: Record<string, unknown> = {};
+    if (title) translation.title = title;
+    if (description) translation.description = description;
+    if (outcomes) translation.learningOutcomes = listCell(outcomes);
+    if (Object.keys(translation).length > 0) translations[language] = translation;
+  }
+  return Object.keys(translations).length > 0 ? translations : undefined;
+}
+
+/** A header column `field@language`, matched like the other columns; the language is lowercased as the languages cell is. */
+interface LanguageColumn {
+  header: string;
+  field: TranslatedColumn;
+  language: string;
+}
+
+/**
+ * Splits the header into the plain columns and the `field@language` ones. A column naming a
+ * field that has no translation, or a language that is not an ISO 639-1 code, is an error
+ * naming the column: the header is wrong for every row, so no row is sent.
+ */
+export function languageColumns(columns: string[], source: string): { plain: string[]; translated: LanguageColumn[] } {
+  const plain: string[] = [];
+  const translated: LanguageColumn[] = [];
+  const seen = new Map<string, string>();
+  for (const header of columns) {
+    const mark = header.lastIndexOf(LANGUAGE_MARK);
+    if (mark < 0) {
+      plain.push(header);
+      continue;
+    }
+    const name = header.slice(0, mark).trim();
+    const language = header.slice(mark + 1).trim().toLowerCase();
+    const field = TRANSLATED_COLUMNS.find((column) => normaliseColumn(column) === normaliseColumn(name));
+    if (!field) {
+      const known = TRANSLATED_COLUMNS.map((column) => `${column}${LANGUAGE_MARK}<language>`).join(', ');
+      throw new CliError(`${source}: the column "${header}" is not one a catalogue CSV takes in other languages; those are ${known}, e.g. title${LANGUAGE_MARK}de`);
+    }
+    if (!isLanguageCode(language)) {
+      throw new CliError(`${source}: the column "${header}" names "${header.slice(mark + 1).trim()}", which is not an ISO 639-1 language code; use two letters, e.g. ${field}${LANGUAGE_MARK}de`);
+    }
+    const key = `${field}${LANGUAGE_MARK}${language}`;
+    if (seen.has(key)) throw new CliError(`${source}: the column ${key} appears twice in the header ("${seen.get(key)}" and "${header}")`);
+    seen.set(key, header);
+    translated.push({ header, field, language });
+  }
+  return { plain, translated };
 }
 
 /** Every row of a catalogue CSV as a batch item, with its row number. */
 export function catalogueItemsFromCsv(table: CsvTable, source: string): SourcedItem[] {
-  const columns = matchColumns(table.columns, CATALOGUE_COLUMNS, source);
+  const { plain, translated } = languageColumns(table.columns, source);
+  const columns = matchColumns(plain, CATALOGUE_COLUMNS, source);
   if (!columns.has('code')) throw new CliError(`${source}: the header has no code column; the columns are: ${CATALOGUE_COLUMNS.join(', ')}`);
   return table.records.map(({ row, cells }) => {
     const byColumn: Partial<Record<CatalogueColumn, string>> = {};
     for (const [column, header] of columns) byColumn[column] = cells[header];
-    return { row, item: componentFromCells(byColumn) };
+    const byLanguage: TranslatedCells = {};
+    for (const { header, field, language } of translated) (byLanguage[language] ??= {})[field] = cells[header];
+    return { row, item: componentFromCells(byColumn, byLanguage) };
   });
 }
 

@@ -69,7 +69,9 @@ const importCommand: CommandSpec = {
     'A CSV file has a header row, then one row per component. Columns (case, spaces and hyphens are ignored):',
     wrapList(CATALOGUE_COLUMNS),
     'learningOutcomes, languages and stackableTowards hold several entries separated by |;',
-    'stackableTowards entries are institution/code. Row numbers are lines of the file (the header is line 1).',
+    'stackableTowards entries are institution/code. title@de, description@de and learningOutcomes@de (any ISO 639-1',
+    'code after the @) hold the texts in another language: the entry\'s translations. Row numbers are lines of the file',
+    '(the header is line 1).',
     'A JSON file is an array of components, each { "code", ...the body of PUT /v1/institutions/{id}/components/{code} }.',
   ].join('\n'),
   options: {
