@@ -79,4 +79,9 @@ describe('the import rules', () => {
       isAwsSdk(module) || ['@cx/store', '@cx/runtime', 'hono'].some((name) => module === name || module.startsWith(`${name}/`));
     expect(violations((file) => file.startsWith('packages/domain/') || file.startsWith('packages/core/'), forbidden)).toEqual([]);
   });
+
+  it('keep the message catalogues (@cx/i18n) free of every other package, so the domain, core and pages can all use them', () => {
+    const forbidden = (module: string) => module.startsWith('@cx/') || module.startsWith('@aws-sdk/') || module === 'hono' || module.startsWith('hono/') || module === 'zod';
+    expect(violations((file) => file.startsWith('packages/i18n/'), forbidden)).toEqual([]);
+  });
 });

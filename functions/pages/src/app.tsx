@@ -12,8 +12,11 @@ import { HTTPException } from 'hono/http-exception';
 import { CatalogueService, credentialServices, type CredentialServices } from '@cx/core';
 import { PayloadTooLargeError, systemClock } from '@cx/domain';
 import { closeAfter, logOf, requestIds, requestLog, toProblem } from '@cx/http';
+import type { MessageKey } from '@cx/i18n';
 import type { ExchangeDeps } from '@cx/runtime';
+import { contextStorage } from 'hono/context-storage';
 import { ASSETS } from './assets.js';
+import { i18nOf, languages } from './i18n.js';
 import { registerCataloguePages } from './catalogue.js';
 import { registerClaimPages } from './claim.js';
 import { registerMyPages } from './my.js';
@@ -66,6 +69,8 @@ export function createPagesApp(deps: ExchangeDeps, options: PagesOptions = {}): 
   const publicOrigin = new URL(deps.publicUrl).origin;
   const app = new Hono<PagesEnv>();
 
+  // first: every later step and every component reads the request (its language) from it
+  app.use('*', contextStorage());
   app.use('*', requestIds());
   if (deps.log) app.use('*', requestLog(deps.log));
   app.use('*', async (c, next) => {
@@ -76,12 +81,13 @@ export function createPagesApp(deps: ExchangeDeps, options: PagesOptions = {}): 
     c.header('referrer-policy', 'no-referrer');
     if (!c.res.headers.has('cache-control')) c.header('cache-control', 'no-store');
   });
+  app.use('*', languages(deps.publicUrl));
   app.use('*', (c, next) => {
     const maxSize = BODY_LIMITS.find(([path]) => path.test(c.req.path))![1];
     return bodyLimit({
       maxSize,
       onError: () => {
-        throw new PayloadTooLargeError(`what was sent is larger than ${Math.round(maxSize / 1024)} KB`);
+        throw new PayloadTooLargeError(i18nOf(c).t('error.tooLarge', { kb: Math.round(maxSize / 1024) }));
       },
     })(c, next);
   });
@@ -90,18 +96,7 @@ export function createPagesApp(deps: ExchangeDeps, options: PagesOptions = {}): 
   app.use('*', csrf({ origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin }));
 
   app.onError((error, c) => errorPage(error, c));
-  app.notFound((c) =>
-    render(
-      c,
-      { title: 'Page not found', section: 'home', status: 404 },
-      <>
-        <h1>Page not found</h1>
-        <p>
-          There is no page at <code>{c.req.path}</code>. Try the <a href="/">start page</a>.
-        </p>
-      </>,
-    ),
-  );
+  app.notFound((c) => notFoundPage(c));
 
   app.get('/assets/:file', (c) => {
     const asset = ASSETS.get(c.req.path);
@@ -111,30 +106,35 @@ export function createPagesApp(deps: ExchangeDeps, options: PagesOptions = {}): 
     return c.body(asset.body);
   });
 
-  app.get('/', (c) =>
-    render(
+  app.get('/', (c) => {
+    const { t } = i18nOf(c);
+    return render(
       c,
-      { title: 'Start', section: 'home' },
+      { title: t('home.title'), section: 'home' },
       <>
-        <h1>Credits and credentials across the consortium</h1>
-        <p class="lead">The partner universities publish what they teach in small pieces, issue signed credentials for them, and recognise each other's credits.</p>
+        <h1>{t('home.heading')}</h1>
+        <p class="lead">{t('home.lead')}</p>
         <ul>
           <li>
-            <a href="/verify">Verify a credential</a>: check that a credential is genuine, who issued it and what it is worth.
+            <a href="/verify">{t('home.verify')}</a>
+            {t('home.verifyText')}
           </li>
           <li>
-            <a href="/catalogue">Browse the catalogue</a>: micro-components, micro-degrees and badges of every member.
+            <a href="/catalogue">{t('home.catalogue')}</a>
+            {t('home.catalogueText')}
           </li>
           <li>
-            <a href="/transfer">Transfer your credits</a>: ask another member university to recognise your credentials, and follow the decision.
+            <a href="/transfer">{t('home.transfer')}</a>
+            {t('home.transferText')}
           </li>
           <li>
-            <a href="/my">My credentials</a>: every credential issued to your email address, to download, share or transfer.
+            <a href="/my">{t('home.my')}</a>
+            {t('home.myText')}
           </li>
         </ul>
       </>,
-    ),
-  );
+    );
+  });
 
   registerVerifyPages(app, ctx);
   registerCataloguePages(app, ctx);
@@ -146,16 +146,51 @@ export function createPagesApp(deps: ExchangeDeps, options: PagesOptions = {}): 
   return app;
 }
 
-/** The one mapping from errors to pages: the API's problem mapping, shown as HTML. */
+/**
+ * The pages' 404: with a title, the page's language, the viewport and a way back. The
+ * composed local app and API Gateway's catch-all route send browsers here for any path no
+ * route serves (API clients get problem+json there).
+ */
+export function notFoundPage(c: Context<PagesEnv>) {
+  const { t } = i18nOf(c);
+  return render(
+    c,
+    { title: t('error.notFound.title'), section: 'home', status: 404 },
+    <>
+      <h1>{t('error.notFound.title')}</h1>
+      <p>{t('error.notFound.text', { path: c.req.path })}</p>
+      <p>
+        <a href="/">{t('error.notFound.back')}</a> {t('error.notFound.or')} <a href="/catalogue">{t('error.notFound.search')}</a>.
+      </p>
+    </>,
+  );
+}
+
+const STATUS_TITLES: Record<number, MessageKey> = {
+  400: 'error.status.400',
+  401: 'error.status.401',
+  403: 'error.status.403',
+  404: 'error.status.404',
+  409: 'error.status.409',
+  410: 'error.status.410',
+  413: 'error.status.413',
+  422: 'error.status.422',
+  429: 'error.status.429',
+  500: 'error.status.500',
+  503: 'error.status.503',
+};
+
+/** The one mapping from errors to pages: the API's problem mapping, shown as HTML in the reader's language. */
 function errorPage(error: unknown, c: Context<PagesEnv>) {
   const requestId = c.get('requestId');
+  const { t } = i18nOf(c);
   if (error instanceof HTTPException && error.status === 403) {
     return render(
       c,
-      { title: 'Form refused', section: 'home', status: 403 },
+      { title: t('error.refused.title'), section: 'home', status: 403 },
       <>
-        <h1>This form was refused</h1>
-        <p>It was not sent from a page of this site, so it was refused to protect you from other sites acting in your name. Open the form on this site and send it again.</p>
+        <h1>{t('error.refused.heading')}</h1>
+        <p>{t('error.refused.text')}</p>
       </>,
     );
   }
@@ -164,14 +199,17 @@ function errorPage(error: unknown, c: Context<PagesEnv>) {
     logOf(c).error('page request failed with an unexpected error', { requestId, path: c.req.path, error });
   }
   for (const [name, value] of Object.entries(closeAfter(problem.status))) c.header(name, value);
+  const titleKey = STATUS_TITLES[problem.status];
+  const title = titleKey ? t(titleKey as 'error.status.400') : problem.title;
   return render(
     c,
-    { title: problem.title, section: 'home', status: problem.status },
+    { title, section: 'home', status: problem.status },
     <>
-      <h1>{problem.title}</h1>
+      <h1>{title}</h1>
+      {/* the services' own words, which are English */}
       <p>{problem.detail}</p>
       <p class="meta">
-        Request id: <code>{requestId}</code>
+        {t('error.requestId')} <code>{requestId}</code>
       </p>
     </>,
   );

@@ -26,7 +26,8 @@ header.site .wrap { display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; align-it
 header.site a { color: #fff; }
 header.site .brand { font-weight: 700; text-decoration: none; margin-right: auto; }
 header.site nav ul { display: flex; flex-wrap: wrap; gap: 0.25rem 1.25rem; list-style: none; margin: 0; padding: 0; }
-header.site nav a[aria-current="page"] { text-decoration-thickness: 3px; }
+header.site nav a[aria-current="page"], header.site nav a[aria-current="true"] { text-decoration-thickness: 3px; font-weight: 700; }
+header.site nav.languages ul { gap: 0.25rem 0.75rem; }
 .wrap { max-width: 58rem; margin: 0 auto; padding-left: 1rem; padding-right: 1rem; }
 main { padding-top: 1rem; padding-bottom: 3rem; }
 h1 { font-size: 1.9rem; line-height: 1.2; margin: 0.5rem 0 1rem; }
@@ -54,7 +55,9 @@ button:hover, .button:hover { background: #083b76; border-color: #083b76; color:
 .filters { display: grid; grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr)); gap: 0 1rem; }
 .tabs { display: flex; flex-wrap: wrap; gap: 0.5rem; list-style: none; padding: 0; margin: 0 0 1rem; }
 .tabs a { display: inline-block; padding: 0.35rem 0.8rem; border: 2px solid var(--link); border-radius: 999px; text-decoration: none; }
-.tabs a[aria-current="page"] { background: var(--link); color: #fff; }
+.tabs a[aria-current="page"] { background: var(--link); color: #fff; font-weight: 700; text-decoration: underline; text-decoration-thickness: 3px; border-bottom-width: 5px; }
+/* forced colours drop the background: the underline and the thicker border still mark the current tab */
+@media (forced-colors: active) { .tabs a[aria-current="page"] { border-style: double; border-width: 5px; } }
 .drop { border: 2px dashed #5f6470; border-radius: 6px; padding: 0.75rem 1rem; margin: 0 0 1.1rem; background: var(--panel); }
 .drop.dragging { border-color: var(--link); background: #e4eefb; }
 .panel { background: var(--panel); border-radius: 6px; padding: 1rem 1.25rem; margin: 0 0 1.5rem; }
@@ -67,9 +70,9 @@ button:hover, .button:hover { background: #083b76; border-color: #083b76; color:
 .verdict p:last-child { margin-bottom: 0; }
 .checks { list-style: none; padding: 0; }
 .checks li { padding: 0.4rem 0 0.4rem 2rem; position: relative; border-bottom: 1px solid var(--line); }
-.checks li::before { position: absolute; left: 0.25rem; font-weight: 700; }
-.checks li.ok::before { content: "\\2713"; color: var(--ok); }
-.checks li.bad::before { content: "\\2717"; color: var(--bad); }
+.checks .mark { position: absolute; left: 0.25rem; font-weight: 700; }
+.checks li.ok .mark { color: var(--ok); }
+.checks li.bad .mark { color: var(--bad); }
 .checks .detail { display: block; color: var(--muted); font-size: 0.95rem; overflow-wrap: anywhere; }
 dl.facts { display: grid; grid-template-columns: minmax(9rem, 14rem) 1fr; gap: 0.4rem 1rem; }
 dl.facts dt { font-weight: 600; }
@@ -122,12 +125,17 @@ form.inline { display: inline-block; margin: 0; }
 const JS = `
 (function () {
   'use strict';
+  // the page gives each message in its language, with {placeholders}
+  function say(element, name, values) {
+    var text = element.getAttribute('data-' + name) || '';
+    return text.replace(/\\{(\\w+)\\}/g, function (whole, key) { return key in values ? values[key] : whole; });
+  }
   function readInto(file, textarea, status) {
     if (!file) return;
     file.text().then(function (text) {
       textarea.value = text;
-      if (status) status.textContent = 'Read ' + file.name + ' (' + text.length + ' characters). Press Verify.';
-    }, function () { if (status) status.textContent = 'Could not read ' + file.name + '.'; });
+      if (status) status.textContent = say(status, 'read', { file: file.name, n: text.length.toLocaleString(document.documentElement.lang) });
+    }, function () { if (status) status.textContent = say(status, 'unreadable', { file: file.name }); });
   }
 
   // after a refused form, take keyboard and screen reader users to the list of problems
@@ -155,14 +163,13 @@ const JS = `
   if (fetchForm) {
     var url = fetchForm.getAttribute('data-fetch-url');
     var area = fetchForm.querySelector('textarea');
-    var say = document.getElementById('fetch-status');
-    say.textContent = 'Fetching the credential from ' + url + ' ...';
+    var statusLine = document.getElementById('fetch-status');
+    statusLine.textContent = say(fetchForm, 'fetching', { url: url });
     fetch(url, { credentials: 'omit', headers: { accept: 'application/json, application/ld+json' } })
-      .then(function (r) { if (!r.ok) throw new Error('the address answered ' + r.status); return r.text(); })
-      .then(function (text) { area.value = text; say.textContent = 'Fetched. Verifying ...'; fetchForm.submit(); })
+      .then(function (r) { if (!r.ok) throw new Error(say(fetchForm, 'fetch-status', { status: r.status })); return r.text(); })
+      .then(function (text) { area.value = text; statusLine.textContent = say(fetchForm, 'fetched', {}); fetchForm.submit(); })
       .catch(function (e) {
-        say.textContent = 'Could not fetch the credential from ' + url + ': ' + (e && e.message ? e.message : e) +
-          '. The address may not allow other sites to read it. Download the file and choose it below instead.';
+        statusLine.textContent = say(fetchForm, 'fetch-failed', { url: url, reason: e && e.message ? e.message : String(e) });
       });
   }
 
@@ -176,7 +183,7 @@ const JS = `
     button.hidden = false;
     button.addEventListener('click', function () {
       var field = document.getElementById(button.getAttribute('data-copy'));
-      navigator.clipboard.writeText(field.value || field.textContent).then(function () { button.textContent = 'Copied'; });
+      navigator.clipboard.writeText(field.value || field.textContent).then(function () { button.textContent = button.getAttribute('data-copied') || button.textContent; });
     });
   });
 })();

@@ -14,6 +14,7 @@ import {
   type EntryRef,
 } from '@cx/domain';
 import type { CatalogueQuery } from '@cx/domain';
+import { i18nFor, type I18n } from '@cx/i18n';
 
 export const KIND_SLUGS = { components: 'component', 'micro-degrees': 'micro-degree', badges: 'badge' } as const satisfies Record<string, CatalogueKind>;
 export type KindSlug = keyof typeof KIND_SLUGS;
@@ -41,7 +42,7 @@ export interface CatalogueSearch {
 }
 
 /** Reads the search form. Empty fields are absent filters; fields of other kinds are ignored. */
-export function parseCatalogueSearch(params: Record<string, string | undefined>): CatalogueSearch {
+export function parseCatalogueSearch(params: Record<string, string | undefined>, { t, list }: I18n = i18nFor('en')): CatalogueSearch {
   const slug: KindSlug = params.kind && params.kind in KIND_SLUGS ? (params.kind as KindSlug) : 'components';
   const kind = KIND_SLUGS[slug];
   const values: Record<string, string> = {};
@@ -58,7 +59,7 @@ export function parseCatalogueSearch(params: Record<string, string | undefined>)
     if (raw === undefined) return undefined;
     const value = Number(raw);
     if (!Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
-      errors[name] = `must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`;
+      errors[name] = t(integer ? 'search.error.wholeNumber' : 'search.error.number', { min, max });
       return undefined;
     }
     return value;
@@ -66,43 +67,43 @@ export function parseCatalogueSearch(params: Record<string, string | undefined>)
 
   if (values.q !== undefined) {
     const words = [...new Set(searchWords(values.q))].slice(0, 10);
-    if (values.q.length > 200) errors.q = 'must be at most 200 characters';
-    else if (words.length === 0) errors.q = 'must contain at least one letter or digit';
+    if (values.q.length > 200) errors.q = t('search.error.qLong', { max: 200 });
+    else if (words.length === 0) errors.q = t('search.error.qEmpty');
     else query.words = words;
   }
   if (values.institution !== undefined) {
     if (institutionIdSchema.safeParse(values.institution).success) query.institution = values.institution;
-    else errors.institution = 'is not a member id';
+    else errors.institution = t('search.error.institution');
   }
   if (values.field !== undefined) {
     if (isIscedField(values.field)) query.field = values.field;
-    else errors.field = 'must be an ISCED-F 2013 code of 2, 3 or 4 digits, e.g. 06 or 0613';
+    else errors.field = t('search.error.field');
   }
   query.eqfLevel = number('eqfLevel', 1, 8, true);
   if (values.language !== undefined) {
     const code = values.language.toLowerCase();
     if (isLanguageCode(code)) query.language = code;
-    else errors.language = 'must be a two-letter ISO 639-1 language code, e.g. en';
+    else errors.language = t('search.error.language');
   }
   if (values.participation !== undefined) {
     if ((participationForms as readonly string[]).includes(values.participation)) query.participation = values.participation;
-    else errors.participation = `must be one of ${participationForms.join(', ')}`;
+    else errors.participation = t('search.error.oneOf', { values: list([...participationForms]) });
   }
   query.minEcts = number('minEcts', 0, 60, false);
   query.maxEcts = number('maxEcts', 0, 60, false);
-  if (query.minEcts !== undefined && query.maxEcts !== undefined && query.minEcts > query.maxEcts) errors.maxEcts = 'must not be below the minimum';
+  if (query.minEcts !== undefined && query.maxEcts !== undefined && query.minEcts > query.maxEcts) errors.maxEcts = t('search.error.belowMin');
   if (values.category !== undefined) {
     if ((badgeCategories as readonly string[]).includes(values.category)) query.category = values.category;
-    else errors.category = `must be one of ${badgeCategories.join(', ')}`;
+    else errors.category = t('search.error.oneOf', { values: list([...badgeCategories]) });
   }
   if (values.component !== undefined) {
     const match = /^([a-z0-9][a-z0-9-]{1,39})\/([A-Za-z0-9][A-Za-z0-9._-]{0,63})$/.exec(values.component);
     if (match) component = { institution: match[1]!, code: match[2]! };
-    else errors.component = 'must be institution/code, e.g. uni-a/CS-101';
+    else errors.component = t('search.error.component');
   }
   if (values.status !== undefined) {
     if (values.status === 'active' || values.status === 'withdrawn') query.status = values.status;
-    else errors.status = 'must be active or withdrawn';
+    else errors.status = t('search.error.status');
   }
   for (const key of Object.keys(query) as Array<keyof CatalogueQuery>) if (query[key] === undefined) delete query[key];
 

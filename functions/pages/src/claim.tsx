@@ -9,6 +9,7 @@ import type { Context } from 'hono';
 import type { ClaimLookup } from '@cx/core';
 import { PROBLEM_CONTENT_TYPE } from '@cx/http';
 import { registerHoldingRoutes, type HoldingScope } from './holding-actions.js';
+import { i18nOf } from './i18n.js';
 import { render, type PagesApp, type PagesContext, type PagesEnv } from './page.js';
 
 /** Claim tokens are 43 base64url characters; anything much longer is not worth hashing. */
@@ -61,20 +62,21 @@ const DEAD_LINKS = {
 
 /** A claim link that does not open anything: why, and the two ways to a working one. */
 function deadLink(c: Context<PagesEnv>, state: keyof typeof DEAD_LINKS) {
+  const { t } = i18nOf(c);
   const page = DEAD_LINKS[state];
+  const title = t(`claim.${state}.title`);
   return render(
     c,
-    { title: page.title, section: 'home', status: page.status },
+    { title, section: 'home', status: page.status },
     <>
-      <h1>{page.title}</h1>
-      <p>{page.why}</p>
-      <h2>How to get to your credential</h2>
+      <h1>{title}</h1>
+      <p>{t(`claim.${state}.why`)}</p>
+      <h2>{t('claim.howTo')}</h2>
       <ul>
         <li>
-          <a href="/my">Sign in at My credentials</a> with the email address the credential was issued to: a sign-in link is sent to it, and every credential issued to that
-          address is there.
+          <a href="/my">{t('claim.signIn')}</a> {t('claim.signInText')}
         </li>
-        <li>Or ask the university that issued the credential to send you a new claim link.</li>
+        <li>{t('claim.askUniversity')}</li>
       </ul>
     </>,
   );

@@ -1,6 +1,13 @@
 import type { Check, Verification } from '@cx/core';
 import { describe, expect, it } from 'vitest';
-import { checkWording, describeCredential, verdictOf } from './credential-view.js';
+import { i18nFor } from '@cx/i18n';
+import * as view from './credential-view.js';
+import { describeCredential } from './credential-view.js';
+
+// these tests read the English wording; credential-view-de.test.ts checks the German
+const en = i18nFor('en');
+const verdictOf = (vc: unknown, verification: Verification) => view.verdictOf(vc, verification, en);
+const checkWording = (item: Check, issuerName: string | undefined) => view.checkWording(item, issuerName, en);
 
 const ALL_OK: Check[] = [
   { check: 'schema', ok: true },

@@ -5,6 +5,7 @@
  * status). Pure: it reads the verifier's answer and the credential, nothing else.
  */
 import type { Check, CheckName, Verification } from '@cx/core';
+import type { I18n } from '@cx/i18n';
 
 type Json = Record<string, unknown>;
 
@@ -29,8 +30,8 @@ export interface Verdict {
 
 const check = (verification: Verification, name: CheckName) => verification.checks.find((c) => c.check === name);
 const failed = (verification: Verification, name: CheckName) => check(verification, name)?.ok === false;
-/** Why a status could not be checked, as the end of a sentence. */
-const reasonOf = (detail: string | undefined) => (detail ?? 'no reason given').replace(/\.$/, '');
+/** Why a status could not be checked, as the end of a sentence (the verifier's words, which are English). */
+const reasonOf = (detail: string | undefined, { t }: I18n) => (detail ?? t('verdict.noReason')).replace(/\.$/, '');
 /** A status check that failed because its list could not be read or trusted, not because of what the list says. */
 const notChecked = (verification: Verification, name: 'revocation' | 'suspension') => failed(verification, name) && check(verification, name)?.outcome === 'not-checked';
 
@@ -50,130 +51,73 @@ export function issuerDidOf(vc: unknown): string | undefined {
  * a member's keys); then a broken signature; then the issuer's own status decisions; then a status
  * that could not be checked (never called revoked); then time.
  */
-export function verdictOf(vc: unknown, verification: Verification): Verdict {
+export function verdictOf(vc: unknown, verification: Verification, i18n: I18n): Verdict {
+  const { t } = i18n;
   const issuer = verification.issuer?.name;
-  if (verification.verified) {
-    return {
-      kind: 'verified',
-      ok: true,
-      headline: 'Verified: this credential is genuine and valid',
-      explanation: `It was signed by ${issuer}, a member of the consortium, has not been changed since, has not been revoked or suspended, and is within its validity period.`,
-    };
-  }
+  const verdict = (kind: VerdictKind, explanation: string): Verdict => ({
+    kind,
+    ok: kind === 'verified',
+    headline: t(`verdict.${kind}.headline` as 'verdict.verified.headline'),
+    explanation,
+  });
+  if (verification.verified) return verdict('verified', t('verdict.verified.text', { issuer: issuer ?? '' }));
   const credential = asObject(vc);
-  if (!issuerDidOf(vc) && credential.proof === undefined) {
-    return {
-      kind: 'not-a-credential',
-      ok: false,
-      headline: 'Not a verifiable credential',
-      explanation: 'This JSON names no issuer and carries no signature, so there is nothing to verify.',
-    };
-  }
+  if (!issuerDidOf(vc) && credential.proof === undefined) return verdict('not-a-credential', t('verdict.not-a-credential.text'));
   if (failed(verification, 'issuer-member')) {
     const did = issuerDidOf(vc);
-    return {
-      kind: 'foreign',
-      ok: false,
-      headline: 'Foreign: not issued by a member of this consortium',
-      explanation: `${did ? `The issuer ${did}` : 'The issuer'} is not on the consortium's member list. Whatever name the credential gives its issuer, the consortium does not vouch for it.`,
-    };
+    return verdict('foreign', did ? t('verdict.foreign.text', { did }) : t('verdict.foreign.textNoDid'));
   }
   if (failed(verification, 'proof')) {
-    return {
-      kind: 'tampered',
-      ok: false,
-      headline: 'Tampered: the signature does not match the content',
-      explanation: `The credential was changed after ${issuer ?? 'its issuer'} signed it, or the signature was not made with one of ${issuer ?? 'the issuer'}'s keys. Do not rely on anything it says.`,
-    };
+    return verdict('tampered', issuer ? t('verdict.tampered.text', { issuer }) : t('verdict.tampered.textNoIssuer'));
   }
-  if (failed(verification, 'revocation') && !notChecked(verification, 'revocation')) {
-    return {
-      kind: 'revoked',
-      ok: false,
-      headline: 'Revoked by the issuer',
-      explanation: `The signature is genuine, but ${issuer} has revoked this credential for good: it no longer counts.`,
-    };
-  }
-  if (failed(verification, 'suspension') && !notChecked(verification, 'suspension')) {
-    return {
-      kind: 'suspended',
-      ok: false,
-      headline: 'Suspended by the issuer',
-      explanation: `The signature is genuine, but ${issuer} has suspended this credential: it does not count while suspended. The issuer may lift the suspension.`,
-    };
-  }
+  if (failed(verification, 'revocation') && !notChecked(verification, 'revocation')) return verdict('revoked', t('verdict.revoked.text', { issuer: issuer ?? '' }));
+  if (failed(verification, 'suspension') && !notChecked(verification, 'suspension')) return verdict('suspended', t('verdict.suspended.text', { issuer: issuer ?? '' }));
   const unchecked = (['revocation', 'suspension'] as const).find((name) => notChecked(verification, name));
-  if (unchecked) {
-    return {
-      kind: 'status-not-checked',
-      ok: false,
-      headline: 'Its status could not be checked',
-      explanation: `The signature is genuine, but its status could not be checked: ${reasonOf(check(verification, unchecked)?.detail)}. It may have been revoked or suspended; do not rely on it until its status can be checked.`,
-    };
-  }
+  if (unchecked) return verdict('status-not-checked', t('verdict.status-not-checked.text', { reason: reasonOf(check(verification, unchecked)?.detail, i18n) }));
   if (failed(verification, 'validity-period')) {
     const detail = check(verification, 'validity-period')?.detail ?? '';
     if (/^not valid before/.test(detail)) {
-      return { kind: 'not-yet-valid', ok: false, headline: 'Not valid yet', explanation: `The signature is genuine, but the credential is ${detail}.` };
+      const from = asString(credential.validFrom);
+      return verdict('not-yet-valid', from ? t('verdict.not-yet-valid.text', { from: i18n.dateTime(from)! }) : t('verdict.not-yet-valid.textNoDate'));
     }
-    return {
-      kind: 'expired',
-      ok: false,
-      headline: 'Expired',
-      explanation: `The signature is genuine, but the credential's validity period has ended${asString(credential.validUntil) ? ` (it was valid until ${credential.validUntil})` : ''}.`,
-    };
+    const until = asString(credential.validUntil);
+    return verdict('expired', until ? t('verdict.expired.text', { until: i18n.dateTime(until)! }) : t('verdict.expired.textNoDate'));
   }
-  return {
-    kind: 'malformed',
-    ok: false,
-    headline: 'Not a well-formed credential',
-    explanation: 'The credential does not have the shape a verifiable credential must have, so it cannot be trusted as one.',
-  };
+  return verdict('malformed', t('verdict.malformed.text'));
 }
 
-const CHECK_NAMES: Record<CheckName, string> = {
-  schema: 'Form',
-  proof: 'Signature',
-  'issuer-member': 'Issuer',
-  revocation: 'Revocation',
-  suspension: 'Suspension',
-  'validity-period': 'Validity period',
-  'related-resources': 'Related resources',
-};
-
 /** One check in plain words, with the verifier's detail kept for the curious. */
-export function checkWording(item: Check, issuerName: string | undefined): { name: string; text: string; detail?: string } {
-  const name = CHECK_NAMES[item.check];
+export function checkWording(item: Check, issuerName: string | undefined, i18n: I18n): { name: string; text: string; detail?: string } {
+  const { t } = i18n;
+  const name = t(`check.${item.check}` as 'check.schema');
   const detail = item.detail;
   switch (item.check) {
     case 'schema':
-      return item.ok ? { name, text: 'It has the shape of a verifiable credential.' } : { name, text: 'It is not shaped like a verifiable credential.', detail };
+      return item.ok ? { name, text: t('check.schema.ok') } : { name, text: t('check.schema.bad'), detail };
     case 'proof':
-      return item.ok
-        ? { name, text: 'The signature is intact: nothing has been changed since it was signed.', detail }
-        : { name, text: 'The signature does not match: the credential was changed after signing, or signed with a key the issuer does not list.', detail };
+      return item.ok ? { name, text: t('check.proof.ok'), detail } : { name, text: t('check.proof.bad'), detail };
     case 'issuer-member':
-      return item.ok ? { name, text: `Issued by ${issuerName}, a member of the consortium.` } : { name, text: 'The issuer is not a member of this consortium.', detail };
+      return item.ok ? { name, text: t('check.issuer-member.ok', { issuer: issuerName ?? '' }) } : { name, text: t('check.issuer-member.bad'), detail };
     case 'revocation':
-      if (!item.ok && item.outcome === 'not-checked') return { name, text: `Its revocation status could not be checked: ${reasonOf(detail)}.`, detail };
+      if (!item.ok && item.outcome === 'not-checked') return { name, text: t('check.revocation.notChecked', { reason: reasonOf(detail, i18n) }), detail };
       return item.ok
-        ? { name, text: detail === 'no revocation status entry' ? 'It has no revocation entry, so it cannot be revoked.' : 'Not revoked.' }
-        : { name, text: detail === 'the credential has been revoked' ? 'Revoked: the issuer has withdrawn it for good.' : 'Its revocation status could not be confirmed.', detail };
+        ? { name, text: detail === 'no revocation status entry' ? t('check.revocation.noEntry') : t('check.revocation.ok') }
+        : { name, text: detail === 'the credential has been revoked' ? t('check.revocation.revoked') : t('check.revocation.unconfirmed'), detail };
     case 'suspension':
-      if (!item.ok && item.outcome === 'not-checked') return { name, text: `Its suspension status could not be checked: ${reasonOf(detail)}.`, detail };
+      if (!item.ok && item.outcome === 'not-checked') return { name, text: t('check.suspension.notChecked', { reason: reasonOf(detail, i18n) }), detail };
       return item.ok
-        ? { name, text: detail === 'no suspension status entry' ? 'It has no suspension entry, so it cannot be suspended.' : 'Not suspended.' }
-        : { name, text: detail === 'the credential is suspended' ? 'Suspended: the issuer has put it on hold.' : 'Its suspension status could not be confirmed.', detail };
+        ? { name, text: detail === 'no suspension status entry' ? t('check.suspension.noEntry') : t('check.suspension.ok') }
+        : { name, text: detail === 'the credential is suspended' ? t('check.suspension.suspended') : t('check.suspension.unconfirmed'), detail };
     case 'validity-period':
-      return item.ok ? { name, text: 'Within its validity period.' } : { name, text: /^expired/.test(detail ?? '') ? 'Expired.' : 'Outside its validity period.', detail };
+      return item.ok ? { name, text: t('check.validity-period.ok') } : { name, text: /^expired/.test(detail ?? '') ? t('check.validity-period.expired') : t('check.validity-period.outside'), detail };
     case 'related-resources':
-      return item.ok
-        ? { name, text: 'The linked resources it pins match, or are named as not checked.', detail }
-        : { name, text: 'A linked resource it pins does not match its digest.', detail };
+      return item.ok ? { name, text: t('check.related-resources.ok'), detail } : { name, text: t('check.related-resources.bad'), detail };
   }
 }
 
 export interface AchievementView {
+  /** The language of the name, description and outcomes shown, when the credential tags it and it is not the one asked for. */
+  textLanguage?: string;
   name?: string;
   description?: string;
   type?: string;
@@ -234,7 +178,26 @@ const links = (value: unknown) =>
     .filter((l) => asString(l.id))
     .map((l) => ({ id: l.id as string, name: asString(l.name), ects: asNumber(l.ectsCredits) }));
 
-export function describeCredential(vc: unknown, verification: Verification): CredentialView {
+/**
+ * A text member in the reader's language. A credential may carry a member as a plain string
+ * (its primary language) or as JSON-LD language-tagged values, `{ "@value", "@language" }`,
+ * one or many: the reader's language where it is there, else the untagged or first value.
+ */
+export function inLanguage(value: unknown, lang: string): { texts: string[]; language?: string } {
+  const values = (Array.isArray(value) ? value : value === undefined ? [] : [value]).flatMap((v) => {
+    if (typeof v === 'string') return [{ text: v, language: undefined as string | undefined }];
+    const tagged = asObject(v);
+    return typeof tagged['@value'] === 'string' ? [{ text: tagged['@value'], language: asString(tagged['@language'])?.toLowerCase() }] : [];
+  });
+  const wanted = values.filter((v) => v.language === lang || v.language?.startsWith(`${lang}-`));
+  if (wanted.length) return { texts: wanted.map((v) => v.text) };
+  const untagged = values.filter((v) => v.language === undefined);
+  if (untagged.length) return { texts: untagged.map((v) => v.text) };
+  const first = values[0]?.language;
+  return { texts: values.filter((v) => v.language === first).map((v) => v.text), language: first };
+}
+
+export function describeCredential(vc: unknown, verification: Verification, lang = 'en'): CredentialView {
   const credential = asObject(vc);
   const subject = asObject(Array.isArray(credential.credentialSubject) ? credential.credentialSubject[0] : credential.credentialSubject);
   const raw = asObject(subject.achievement);
@@ -242,20 +205,24 @@ export function describeCredential(vc: unknown, verification: Verification): Cre
   const identifiers = (Array.isArray(subject.identifier) ? subject.identifier : []).map(asObject);
   const results = (Array.isArray(subject.result) ? subject.result : []).map(asObject);
   const byCheck = (name: CheckName) => check(verification, name);
+  const name = inLanguage(raw.name, lang);
+  const description = inLanguage(raw.description, lang);
+  const outcomes = inLanguage(raw.learningOutcomes, lang);
 
   const achievement: AchievementView | undefined =
     Object.keys(raw).length === 0
       ? undefined
       : {
-          name: asString(raw.name),
-          description: asString(raw.description),
+          textLanguage: name.language,
+          name: asString(name.texts[0]),
+          description: asString(description.texts[0]),
           type: asString(raw.achievementType),
           criteria: asString(asObject(raw.criteria).narrative),
           ects: asNumber(raw.ectsCredits) ?? asNumber(raw.creditsAvailable),
           eqfLevel: asNumber(raw.eqfLevel),
           qfEheaCycle: asString(raw.qfEheaCycle),
           iscedField: asString(raw.iscedField),
-          learningOutcomes: asStrings(raw.learningOutcomes),
+          learningOutcomes: outcomes.texts,
           assessmentType: asString(raw.assessmentType),
           assessmentSupervision: asString(raw.assessmentSupervision),
           participation: asString(raw.participationForm),

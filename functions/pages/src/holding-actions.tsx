@@ -8,7 +8,8 @@
 import type { Context } from 'hono';
 import type { Holding } from '@cx/core';
 import type { ShareRecord, StoredInstitution } from '@cx/domain';
-import { describeCredential, verdictOf, type AchievementView } from './credential-view.js';
+import { describeCredential, inLanguage, verdictOf, type AchievementView } from './credential-view.js';
+import { i18nOf, useI18n } from './i18n.js';
 import { Facts } from './layout.js';
 import { achievementTypeLabel, dateLabel } from './labels.js';
 import { linkedInAddUrl } from './linkedin.js';
@@ -67,7 +68,7 @@ export function registerHoldingRoutes(app: PagesApp, ctx: PagesContext, pattern:
     const vc = scope.holding.credential.credential;
     const verification = await services.verifier.verify(vc);
     const member = await deps.store.institutions.get(scope.holding.credential.institution);
-    return { vc, verification, member, view: describeCredential(vc, verification) };
+    return { vc, verification, member, view: describeCredential(vc, verification, useI18n().lang) };
   }
 
   /** LinkedIn's form, filled from the signed credential and the member list (no verification needed to name them). */
@@ -76,7 +77,7 @@ export function registerHoldingRoutes(app: PagesApp, ctx: PagesContext, pattern:
     const vc = credential.credential;
     const institution = member ?? (await deps.store.institutions.get(credential.institution));
     return linkedInAddUrl({
-      name: achievementNameOf(vc) ?? 'Credential',
+      name: achievementNameOf(vc) ?? useI18n().t('hold.credential'),
       organizationName: institution?.name ?? credential.institution,
       issuedAt: typeof vc.validFrom === 'string' ? vc.validFrom : credential.issuedAt,
       expiresAt: typeof vc.validUntil === 'string' ? vc.validUntil : undefined,
@@ -89,8 +90,10 @@ export function registerHoldingRoutes(app: PagesApp, ctx: PagesContext, pattern:
     const scope = await resolve(c);
     if (scope instanceof Response) return scope;
     const [{ vc, verification, member, view }, shares] = await Promise.all([verified(scope), sharesOf(scope)]);
-    const verdict = verdictOf(vc, verification);
-    const name = view.achievement?.name ?? 'Your credential';
+    const i18n = i18nOf(c);
+    const { t } = i18n;
+    const verdict = verdictOf(vc, verification, i18n);
+    const name = view.achievement?.name ?? t('hold.yourCredential');
     const linkedInHref = shares[0] ? await linkedIn(scope, shares[0], member) : undefined;
     return render(
       c,
@@ -98,20 +101,19 @@ export function registerHoldingRoutes(app: PagesApp, ctx: PagesContext, pattern:
       <>
         {scope.via === 'my' ? (
           <p>
-            <a href="/my">Back to my credentials</a>
+            <a href="/my">{t('hold.backToMy')}</a>
           </p>
         ) : null}
         <h1>{name}</h1>
-        <p class="lead">{`Issued to you by ${verification.issuer?.name ?? member?.name ?? scope.holding.credential.institution}.`}</p>
+        <p class="lead">{t('hold.issuedBy', { university: verification.issuer?.name ?? member?.name ?? scope.holding.credential.institution })}</p>
         {scope.expiresAt ? (
           <p class="hint">
-            {`This link works until ${dateLabel(scope.expiresAt)}. After that, sign in at `}
-            <a href="/my">My credentials</a> with your email address to reach this credential again.
+            {t('hold.linkUntil', { until: dateLabel(scope.expiresAt)! })} <a href="/my">{t('nav.my')}</a> {t('hold.linkUntilEnd')}
           </p>
         ) : null}
         <HoldingActions scope={scope} shares={shares} shareUrl={shareUrl} linkedInHref={linkedInHref} />
-        <h2>Verification</h2>
-        <p>This is what anyone verifying the credential sees.</p>
+        <h2>{t('hold.verification')}</h2>
+        <p>{t('hold.verificationText')}</p>
         <VerificationResult credential={vc} verification={verification} verdict={verdict} member={member} />
       </>,
     );
@@ -153,10 +155,11 @@ export function registerHoldingRoutes(app: PagesApp, ctx: PagesContext, pattern:
     const scope = await resolve(c);
     if (scope instanceof Response) return scope;
     const [{ vc, verification, member, view }, shares] = await Promise.all([verified(scope), sharesOf(scope)]);
-    const name = view.achievement?.name ?? 'Credential';
+    const { t } = i18nOf(c);
+    const name = view.achievement?.name ?? t('hold.credential');
     return render(
       c,
-      { title: `Print: ${name}`, section: scope.via === 'my' ? 'my' : 'home' },
+      { title: t('hold.printTitle', { name }), section: scope.via === 'my' ? 'my' : 'home' },
       <PrintView
         scope={scope}
         name={name}
@@ -175,15 +178,16 @@ export function registerHoldingRoutes(app: PagesApp, ctx: PagesContext, pattern:
   registerAddToWallet(app, ctx, pattern, resolve);
 }
 
-/** The achievement's name as the signed credential states it. */
-export function achievementNameOf(vc: Record<string, unknown>): string | undefined {
+/** The achievement's name as the signed credential states it, in the reader's language where it has it. */
+export function achievementNameOf(vc: Record<string, unknown>, lang: string = useI18n().lang): string | undefined {
   const subject = vc.credentialSubject as { achievement?: { name?: unknown } } | undefined;
-  return typeof subject?.achievement?.name === 'string' ? subject.achievement.name : undefined;
+  const name = inLanguage(subject?.achievement?.name, lang).texts[0];
+  return name || undefined;
 }
 
 /** `Machine learning` -> `machine-learning.json`; the credential id when it has no name. */
 function fileName(vc: Record<string, unknown>, fallback: string): string {
-  const slug = (achievementNameOf(vc) ?? '')
+  const slug = (achievementNameOf(vc, 'en') ?? '')
     .normalize('NFKD')
     .replace(/[^\w\s-]/g, '')
     .trim()
@@ -206,58 +210,59 @@ function ShareForm(props: { base: string; next?: keyof typeof NEXT; label: strin
 
 /** The actions panel of a holding: download, share, LinkedIn, print, transfer, wallet. */
 function HoldingActions(props: { scope: HoldingScope; shares: ShareRecord[]; shareUrl: (share: ShareRecord) => string; linkedInHref?: string }) {
+  const { t } = useI18n();
   const { scope, shares } = props;
   return (
     <section class="panel actions" aria-labelledby="actions-title">
-      <h2 id="actions-title">Use your credential</h2>
+      <h2 id="actions-title">{t('hold.actions')}</h2>
       <ul class="action-list">
         <li>
           <a class="button" href={`${scope.base}/credential.json`} download>
-            Download the credential (JSON)
+            {t('hold.download')}
           </a>
-          <span class="hint"> The signed file, for a wallet or another university.</span>
+          <span class="hint"> {t('hold.download.hint')}</span>
         </li>
         <li>
           {props.linkedInHref ? (
             <a class="button" href={props.linkedInHref} rel="noopener noreferrer">
-              Add to LinkedIn profile
+              {t('hold.linkedin')}
             </a>
           ) : (
             <form method="post" action={`${scope.base}/linkedin`} class="inline">
-              <button type="submit">Add to LinkedIn profile</button>
+              <button type="submit">{t('hold.linkedin')}</button>
             </form>
           )}
-          <span class="hint"> Fills in LinkedIn's certification form with a link anyone can verify.</span>
+          <span class="hint"> {t('hold.linkedin.hint')}</span>
         </li>
         <li>
           <a class="button" href={`${scope.base}/print`}>
-            Print view with QR code
+            {t('hold.print')}
           </a>
         </li>
         <li>
           <a class="button" href={scope.transferHref}>
-            Transfer to another university
+            {t('hold.transfer')}
           </a>
-          <span class="hint"> Opens the transfer form with this credential attached.</span>
+          <span class="hint"> {t('hold.transfer.hint')}</span>
         </li>
       </ul>
 
-      <h3 id="shares">Share links</h3>
-      <p>A share link shows anyone who opens it that this credential is genuine, and lets verifiers fetch it. You can withdraw a link at any time.</p>
+      <h3 id="shares">{t('hold.shares')}</h3>
+      <p>{t('hold.shares.text')}</p>
       {shares.length ? (
         <ul class="shares">
           {shares.map((share, index) => (
             <li>
-              <label for={`share-${index}`}>{`Share link made ${dateLabel(share.createdAt)}`}</label>
+              <label for={`share-${index}`}>{t('hold.share.made', { at: dateLabel(share.createdAt)! })}</label>
               <input type="text" id={`share-${index}`} readonly value={props.shareUrl(share)} />
               <div class="row">
-                <a href={`/credentials/${share.id}`}>Open the share link</a>
-                <button type="button" class="secondary" data-copy={`share-${index}`} hidden>
-                  Copy the link
+                <a href={`/credentials/${share.id}`}>{t('hold.share.open')}</a>
+                <button type="button" class="secondary" data-copy={`share-${index}`} data-copied={t('copy.done')} hidden>
+                  {t('transfer.track.copy')}
                 </button>
                 <form method="post" action={`${scope.base}/shares/${encodeURIComponent(share.id)}/withdraw`} class="inline">
-                  <button type="submit" class="secondary" aria-label={`Withdraw the share link made ${dateLabel(share.createdAt)}`}>
-                    Withdraw
+                  <button type="submit" class="secondary" aria-label={t('hold.share.withdrawLabel', { at: dateLabel(share.createdAt)! })}>
+                    {t('hold.share.withdraw')}
                   </button>
                 </form>
               </div>
@@ -265,22 +270,19 @@ function HoldingActions(props: { scope: HoldingScope; shares: ShareRecord[]; sha
           ))}
         </ul>
       ) : (
-        <p class="hint">No share link yet.</p>
+        <p class="hint">{t('hold.shares.none')}</p>
       )}
-      <ShareForm base={scope.base} label={shares.length ? 'Make another share link' : 'Make a share link'} secondary={shares.length > 0} />
+      <ShareForm base={scope.base} label={shares.length ? t('hold.share.another') : t('hold.share.make')} secondary={shares.length > 0} />
 
       <section id="wallet" aria-labelledby="wallet-title">
-        <h3 id="wallet-title">Add to my wallet</h3>
+        <h3 id="wallet-title">{t('hold.wallet')}</h3>
         {scope.holding.credential.status === 'revoked' ? (
-          <p>Your university revoked this credential, so it cannot go into a wallet.</p>
+          <p>{t('hold.wallet.revoked')}</p>
         ) : (
           <>
-            <p>
-              Keep the credential in a wallet app on your phone: the Learner Credential Wallet, or any wallet that takes credentials by OpenID4VCI. The wallet gets its own copy,
-              bound to it and signed by your university; revoking the credential revokes the copy too.
-            </p>
+            <p>{t('hold.wallet.text')}</p>
             <form method="post" action={`${scope.base}/wallet`} class="inline">
-              <button type="submit">Add to my wallet</button>
+              <button type="submit">{t('hold.wallet')}</button>
             </form>
           </>
         )}
@@ -301,41 +303,42 @@ function PrintView(props: {
   shareUrl: (share: ShareRecord) => string;
   recipientName?: string;
 }) {
+  const { t, number } = useI18n();
   const { scope, achievement: a, share } = props;
   const url = share ? props.shareUrl(share) : undefined;
   return (
     <article class="print-sheet" aria-labelledby="print-title">
       <p class="row no-print">
-        <a href={scope.base}>Back to the credential</a>
+        <a href={scope.base}>{t('hold.back')}</a>
         <button type="button" data-print hidden>
-          Print
+          {t('hold.printButton')}
         </button>
       </p>
       <p class="meta">{props.issuer}</p>
       <h1 id="print-title">{props.name}</h1>
       <Facts
         rows={[
-          ['Awarded to', props.recipientName],
-          ['Issued by', props.issuer],
-          ['Kind', achievementTypeLabel(a?.type)],
-          ['ECTS credits', a?.ects === undefined ? undefined : String(a.ects)],
-          ['EQF level', a?.eqfLevel === undefined ? undefined : String(a.eqfLevel)],
-          ['Issued', dateLabel(props.validFrom ?? scope.holding.credential.issuedAt)],
-          ['Valid until', dateLabel(props.validUntil)],
-          ['Credential id', props.credentialId ? <code>{props.credentialId}</code> : undefined],
+          [t('hold.awardedTo'), props.recipientName],
+          [t('transfer.item.issuedBy'), props.issuer],
+          [t('fact.kind'), achievementTypeLabel(a?.type)],
+          [t('fact.ects'), a?.ects === undefined ? undefined : number(a.ects)],
+          [t('fact.eqf'), a?.eqfLevel === undefined ? undefined : String(a.eqfLevel)],
+          [t('hold.issued'), dateLabel(props.validFrom ?? scope.holding.credential.issuedAt)],
+          [t('fact.validUntil'), dateLabel(props.validUntil)],
+          [t('result.credentialId'), props.credentialId ? <code>{props.credentialId}</code> : undefined],
         ]}
       />
       {url ? (
         <figure class="qr">
-          <img src={qrDataUri(url)} alt={`QR code of the share link ${url}`} width="192" height="192" />
+          <img src={qrDataUri(url)} alt={t('hold.qr.alt', { url })} width="192" height="192" />
           <figcaption>
-            Scan to verify, or open <code>{url}</code>
+            {t('hold.qr.caption')} <code>{url}</code>
           </figcaption>
         </figure>
       ) : (
         <div class="no-print panel">
-          <p>The QR code points at a share link, so that whoever scans it can verify the credential. There is no share link yet.</p>
-          <ShareForm base={scope.base} next="print" label="Make a share link for the QR code" />
+          <p>{t('hold.qr.none')}</p>
+          <ShareForm base={scope.base} next="print" label={t('hold.qr.make')} />
         </div>
       )}
     </article>

@@ -1,104 +1,106 @@
-/** Plain-English words for the codes the catalogue and credentials use. */
+/** Words, in the reader's language, for the codes the catalogue and credentials use. */
 import { iscedFieldName } from '@cx/domain';
+import type { MessageKey } from '@cx/i18n';
+import { useI18n } from './i18n.js';
 
-const ASSESSMENT: Record<string, string> = {
-  'written-exam': 'Written exam',
-  'oral-exam': 'Oral exam',
-  project: 'Project',
-  portfolio: 'Portfolio',
-  practical: 'Practical',
-  continuous: 'Continuous assessment',
-  other: 'Other',
+const ASSESSMENT: Record<string, MessageKey> = {
+  'written-exam': 'code.assessment.written-exam',
+  'oral-exam': 'code.assessment.oral-exam',
+  project: 'code.assessment.project',
+  portfolio: 'code.assessment.portfolio',
+  practical: 'code.assessment.practical',
+  continuous: 'code.assessment.continuous',
+  other: 'code.assessment.other',
 };
 
-const SUPERVISION: Record<string, string> = {
-  unsupervised: 'Unsupervised',
-  supervised: 'Supervised',
-  'supervised-id-check': 'Supervised, with identity check',
+const SUPERVISION: Record<string, MessageKey> = {
+  unsupervised: 'code.supervision.unsupervised',
+  supervised: 'code.supervision.supervised',
+  'supervised-id-check': 'code.supervision.supervised-id-check',
 };
 
-const PARTICIPATION: Record<string, string> = {
-  online: 'Online',
-  onsite: 'On site',
-  blended: 'Blended (online and on site)',
+const PARTICIPATION: Record<string, MessageKey> = {
+  online: 'code.participation.online',
+  onsite: 'code.participation.onsite',
+  blended: 'code.participation.blended',
 };
 
-const CATEGORY: Record<string, string> = {
-  'digital-skills': 'Digital skills',
-  'social-engagement': 'Social engagement',
-  'project-experience': 'Project experience',
-  'language-skills': 'Language skills',
-  'intercultural-experience': 'Intercultural experience',
-  other: 'Other',
+const CATEGORY: Record<string, MessageKey> = {
+  'digital-skills': 'code.category.digital-skills',
+  'social-engagement': 'code.category.social-engagement',
+  'project-experience': 'code.category.project-experience',
+  'language-skills': 'code.category.language-skills',
+  'intercultural-experience': 'code.category.intercultural-experience',
+  other: 'code.category.other',
 };
 
-const ACHIEVEMENT_TYPE: Record<string, string> = {
-  MicroCredential: 'Micro-credential (a micro-component)',
-  Badge: 'Badge',
-  Certificate: 'Micro-degree',
+const ACHIEVEMENT_TYPE: Record<string, MessageKey> = {
+  MicroCredential: 'code.achievement.MicroCredential',
+  Badge: 'code.achievement.Badge',
+  Certificate: 'code.achievement.Certificate',
 };
 
-const label = (table: Record<string, string>) => (code: string | undefined) => (code === undefined ? undefined : (table[code] ?? code));
+/** The substantial differences a reviewer can name (the transfer's `justification.difference`). */
+const DIFFERENCE: Record<string, MessageKey> = {
+  level: 'code.difference.level',
+  workload: 'code.difference.workload',
+  'learning-outcomes': 'code.difference.learning-outcomes',
+  quality: 'code.difference.quality',
+  profile: 'code.difference.profile',
+};
+
+/** A code's words, or the code itself when it is not one the exchange knows. */
+const label = (table: Record<string, MessageKey>) => (code: string | undefined) => {
+  if (code === undefined) return undefined;
+  const key = Object.hasOwn(table, code) ? table[code] : undefined;
+  return key ? useI18n().t(key as 'code.assessment.other') : code;
+};
+const options = (table: Record<string, MessageKey>) => () => Object.keys(table).map((value) => ({ value, label: label(table)(value)! }));
 
 export const assessmentLabel = label(ASSESSMENT);
 export const supervisionLabel = label(SUPERVISION);
 export const participationLabel = label(PARTICIPATION);
 export const categoryLabel = label(CATEGORY);
 export const achievementTypeLabel = label(ACHIEVEMENT_TYPE);
+export const differenceLabel = label(DIFFERENCE);
 
-export const assessmentOptions = Object.entries(ASSESSMENT).map(([value, text]) => ({ value, label: text }));
-export const participationOptions = Object.entries(PARTICIPATION).map(([value, text]) => ({ value, label: text }));
-export const categoryOptions = Object.entries(CATEGORY).map(([value, text]) => ({ value, label: text }));
+export const assessmentOptions = options(ASSESSMENT);
+export const participationOptions = options(PARTICIPATION);
+export const categoryOptions = options(CATEGORY);
 
-const languageNames = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'code' });
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'code' });
-
-/** `en` -> `English (en)`. */
+/** `en` -> `English (en)` / `Englisch (en)`. */
 export function languageLabel(code: string): string {
-  try {
-    const name = languageNames.of(code);
-    return name && name !== code ? `${name} (${code})` : code;
-  } catch {
-    return code;
-  }
+  const name = useI18n().languageName(code);
+  return name && name !== code ? `${name} (${code})` : code;
 }
 
-/** `NL` -> `Netherlands (NL)`. */
+/** `NL` -> `Netherlands (NL)` / `Niederlande (NL)`. */
 export function countryLabel(code: string): string {
-  try {
-    const name = regionNames.of(code);
-    return name && name !== code ? `${name} (${code})` : code;
-  } catch {
-    return code;
-  }
+  const name = useI18n().regionName(code);
+  return name && name !== code.toUpperCase() ? `${name} (${code})` : code;
 }
 
-/** `0613` -> `0613 Software and applications development and analysis`. */
+/** `0613` -> `0613 Software and applications development and analysis` (ISCED-F names are the UNESCO's English ones). */
 export function iscedLabel(code: string): string {
   const name = iscedFieldName(code);
-  return name ? `${code} ${name}` : `${code} (not an ISCED-F 2013 field)`;
+  return name ? `${code} ${name}` : useI18n().t('code.isced.unknown', { code });
 }
 
 export function requirementLabel(requirement: { type: string; count?: number; ects?: number }, componentCount: number): string {
+  const { t } = useI18n();
   switch (requirement.type) {
     case 'all':
-      return `All ${componentCount} components`;
+      return t('code.requirement.all', { count: componentCount });
     case 'at-least':
-      return `At least ${requirement.count} of the ${componentCount} components`;
+      return t('code.requirement.at-least', { n: requirement.count ?? 0, count: componentCount });
     case 'min-ects':
-      return `Components worth at least ${requirement.ects} ECTS credits`;
+      return t('code.requirement.min-ects', { ects: requirement.ects ?? 0 });
     default:
       return requirement.type;
   }
 }
 
-/** A date-time as a reader sees it: `12 March 2026, 14:05 UTC`. */
+/** A date-time as a reader sees it: `12 March 2026, 14:05 UTC` / `12. März 2026, 14:05 UTC`. */
 export function dateLabel(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const time = Date.parse(value);
-  if (Number.isNaN(time)) return value;
-  const date = new Date(time);
-  const day = date.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-  const clock = date.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
-  return `${day}, ${clock} UTC`;
+  return useI18n().dateTime(value);
 }

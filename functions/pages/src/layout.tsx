@@ -5,44 +5,65 @@
  */
 import type { Child, PropsWithChildren } from 'hono/jsx';
 import type { FieldIssue } from '@cx/domain';
+import { LANGUAGE_NAMES, LANGUAGES } from '@cx/i18n';
 import { SCRIPT, STYLESHEET } from './assets.js';
+import { useI18n } from './i18n.js';
 
 export type Section = 'home' | 'verify' | 'catalogue' | 'transfer' | 'my';
 
-const NAV: Array<{ section: Section; href: string; label: string }> = [
-  { section: 'verify', href: '/verify', label: 'Verify a credential' },
-  { section: 'catalogue', href: '/catalogue', label: 'Catalogue' },
-  { section: 'transfer', href: '/transfer', label: 'Transfer credits' },
-  { section: 'my', href: '/my', label: 'My credentials' },
+const NAV: Array<{ section: Section; href: string; label: 'nav.verify' | 'nav.catalogue' | 'nav.transfer' | 'nav.my' }> = [
+  { section: 'verify', href: '/verify', label: 'nav.verify' },
+  { section: 'catalogue', href: '/catalogue', label: 'nav.catalogue' },
+  { section: 'transfer', href: '/transfer', label: 'nav.transfer' },
+  { section: 'my', href: '/my', label: 'nav.my' },
 ];
 
-export const SITE_NAME = 'Consortium credit exchange';
+/** This page's address in another language: the same path and query, `lang` replaced. */
+export function languageHref(here: string, lang: string): string {
+  const url = new URL(here, 'http://page');
+  url.searchParams.set('lang', lang);
+  return `${url.pathname}${url.search}`;
+}
 
-export function Layout(props: PropsWithChildren<{ title: string; section: Section }>) {
+export function Layout(props: PropsWithChildren<{ title: string; section: Section; here: string }>) {
+  const { t, lang } = useI18n();
+  const siteName = t('site.name');
   return (
-    <html lang="en">
+    <html lang={lang}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${props.title} · ${SITE_NAME}`}</title>
+        <title>{`${props.title} · ${siteName}`}</title>
         <link rel="stylesheet" href={STYLESHEET.path} />
         <script src={SCRIPT.path} defer></script>
       </head>
       <body>
         <a class="skip" href="#main">
-          Skip to content
+          {t('layout.skip')}
         </a>
         <header class="site">
           <div class="wrap">
             <a class="brand" href="/">
-              {SITE_NAME}
+              {siteName}
             </a>
-            <nav aria-label="Main">
+            <nav aria-label={t('layout.nav')}>
               <ul>
                 {NAV.map((item) => (
                   <li>
                     <a href={item.href} aria-current={item.section === props.section ? 'page' : undefined}>
-                      {item.label}
+                      {t(item.label)}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+            {/* plain links, so the switch works without script; the choice is remembered by a cookie */}
+            <nav class="languages" aria-label={t('layout.languages')}>
+              <ul>
+                {LANGUAGES.map((code) => (
+                  <li>
+                    <a href={languageHref(props.here, code)} hreflang={code} lang={code} aria-current={code === lang ? 'true' : undefined} data-lang={code}>
+                      {LANGUAGE_NAMES[code]}
                     </a>
                   </li>
                 ))}
@@ -55,7 +76,7 @@ export function Layout(props: PropsWithChildren<{ title: string; section: Sectio
         </main>
         <footer class="site">
           <div class="wrap">
-            For machines: the <a href="/docs">API documentation</a> and the <a href="/openapi.json">OpenAPI description</a>.
+            {t('layout.machines')} <a href="/docs">{t('layout.apiDocs')}</a> · <a href="/openapi.json">{t('layout.openapi')}</a>
           </div>
         </footer>
       </body>
@@ -75,13 +96,17 @@ export function fieldErrors(issues: FieldIssue[], fieldOf: (issueField: string) 
   return errors;
 }
 
-/** The list of a form's errors at its top, each a link to its field (focused first on load). */
+/**
+ * The list of a form's errors at its top, each a link to its field. The page's script moves
+ * the focus to it on load, which announces it; it is no `role="alert"` as well, or a screen
+ * reader would say it twice.
+ */
 export function ErrorSummary(props: { errors: FieldErrors; labels: Record<string, string> }) {
   const entries = Object.entries(props.errors);
   if (entries.length === 0) return null;
   return (
-    <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1}>
-      <h2 id="error-summary-title">There is a problem</h2>
+    <div class="error-summary" aria-labelledby="error-summary-title" tabindex={-1}>
+      <h2 id="error-summary-title">{useI18n().t('form.problem')}</h2>
       <ul>
         {entries.map(([field, message]) => (
           <li>
@@ -119,7 +144,7 @@ function FieldFrame(props: PropsWithChildren<FieldProps>) {
       ) : null}
       {props.error ? (
         <p class="error-text" id={`${props.id}-error`}>
-          <span class="visually-hidden">Error: </span>
+          <span class="visually-hidden">{useI18n().t('form.errorPrefix')}</span>
           {props.error}
         </p>
       ) : null}

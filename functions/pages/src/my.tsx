@@ -11,6 +11,8 @@ import type { Holding } from '@cx/core';
 import { RateLimitedError, ValidationError, type SessionRecord, type ShareRecord, type StoredInstitution, type TransferRecord } from '@cx/domain';
 import { clientAddress } from '@cx/http';
 import { achievementNameOf, registerHoldingRoutes, type HoldingScope } from './holding-actions.js';
+import type { MessageKey } from '@cx/i18n';
+import { i18nOf, useI18n } from './i18n.js';
 import { ErrorSummary, TextField, type FieldErrors } from './layout.js';
 import { dateLabel } from './labels.js';
 import { memberList, render, text, type PagesApp, type PagesContext, type PagesEnv } from './page.js';
@@ -18,7 +20,6 @@ import { sessionCookie } from './session-cookie.js';
 import { renderTracking, transferRecordResponse } from './transfer.js';
 import { PresentFields } from './wallet.js';
 
-const LABELS = { email: 'Email address' };
 /** How many of each a page lists; a student holds tens of credentials, not thousands. */
 const LIST_LIMIT = 100;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -75,7 +76,7 @@ export function registerMyPages(app: PagesApp, ctx: PagesContext) {
     ]);
     return render(
       c,
-      { title: 'My credentials', section: 'my' },
+      { title: i18nOf(c).t('nav.my'), section: 'my' },
       <MyCredentials
         holdings={holdings.items}
         olderCursor={holdings.nextCursor}
@@ -88,16 +89,17 @@ export function registerMyPages(app: PagesApp, ctx: PagesContext) {
   });
 
   app.post('/my/sign-in', async (c) => {
+    const { t } = i18nOf(c);
     const email = text((await c.req.parseBody()).email).trim();
     if (!EMAIL.test(email) || email.length > 254) {
-      return signInPage(c, { status: 400, email, errors: { email: email ? 'enter an email address like name@example.org' : 'enter the email address your credentials were issued to' } });
+      return signInPage(c, { status: 400, email, errors: { email: email ? t('my.error.email') : t('my.error.noEmail') } });
     }
     try {
       await student.requestSignIn(email, clientAddress(c));
     } catch (error) {
       if (error instanceof RateLimitedError) {
         c.header('retry-after', String(typeof error.extensions.retryAfterSeconds === 'number' ? error.extensions.retryAfterSeconds : 60));
-        return signInPage(c, { status: 429, email, errors: { email: 'too many sign-in links were asked for: wait a few minutes, then ask again' } });
+        return signInPage(c, { status: 429, email, errors: { email: t('my.error.tooMany') } });
       }
       if (error instanceof ValidationError) return signInPage(c, { status: 400, email, errors: { email: error.issues[0]?.message ?? error.message } });
       throw error;
@@ -179,48 +181,41 @@ function myHoldingPath(holding: { institution: string; credentialId: string }): 
   return `/my/credentials/${encodeURIComponent(holding.institution)}/${encodeURIComponent(holding.credentialId)}`;
 }
 
-const NOTICES: Record<SignInNotice, { text: string; role: 'status' | 'alert' }> = {
-  sent: { text: 'If this address has credentials, a sign-in link is on its way to it. The link works for 15 minutes, once.', role: 'status' },
-  'bad-link': { text: 'This sign-in link does not work: it was already used, is older than 15 minutes, or is incomplete. Ask for a new one below.', role: 'alert' },
-  'signed-out': { text: 'You are signed out.', role: 'status' },
-  'signed-out-everywhere': { text: 'You are signed out on every device and browser you had signed in with.', role: 'status' },
-  'session-ended': { text: 'You are not signed in, or your session has ended (sessions last 12 hours). Sign in again to continue.', role: 'alert' },
+const NOTICES: Record<SignInNotice, { text: MessageKey; role: 'status' | 'alert' }> = {
+  sent: { text: 'my.notice.sent', role: 'status' },
+  'bad-link': { text: 'my.notice.bad-link', role: 'alert' },
+  'signed-out': { text: 'my.notice.signed-out', role: 'status' },
+  'signed-out-everywhere': { text: 'my.notice.signed-out-everywhere', role: 'status' },
+  'session-ended': { text: 'my.notice.session-ended', role: 'alert' },
 };
 
 function signInPage(c: Context<PagesEnv>, options: { status?: number; notice?: SignInNotice; email?: string; errors?: FieldErrors }) {
+  const { t } = i18nOf(c);
   const errors = options.errors ?? {};
   const notice = options.notice ? NOTICES[options.notice] : undefined;
   const refused = Object.keys(errors).length > 0;
+  const labels = { email: t('my.label.email') };
   return render(
     c,
-    { title: `${refused ? 'Error: ' : ''}My credentials: sign in`, section: 'my', status: options.status },
+    { title: refused ? t('form.errorTitle', { title: t('my.signInTitle') }) : t('my.signInTitle'), section: 'my', status: options.status },
     <>
-      <h1>My credentials</h1>
+      <h1>{t('nav.my')}</h1>
       {notice ? (
         <p class="notice" role={notice.role}>
-          {notice.text}
+          {t(notice.text as 'my.notice.sent')}
         </p>
       ) : null}
-      <p class="lead">See every credential a member university issued to your email address, share them, and transfer them to another university.</p>
-      <ErrorSummary errors={errors} labels={LABELS} />
+      <p class="lead">{t('my.lead')}</p>
+      <ErrorSummary errors={errors} labels={labels} />
       <form method="post" action="/my/sign-in">
-        <TextField
-          id="email"
-          label={LABELS.email}
-          type="email"
-          autocomplete="email"
-          required
-          hint="The address your university issued your credentials to. We send a sign-in link to it; nothing is shown here."
-          value={options.email}
-          error={errors.email}
-        />
-        <button type="submit">Send me a sign-in link</button>
+        <TextField id="email" label={labels.email} type="email" autocomplete="email" required hint={t('my.hint.email')} value={options.email} error={errors.email} />
+        <button type="submit">{t('my.signIn')}</button>
       </form>
     </>,
   );
 }
 
-const STATUS_TAG = { active: undefined, revoked: { text: 'Revoked', tone: 'bad' }, suspended: { text: 'Suspended', tone: 'warn' } } as const;
+const STATUS_TAG = { active: undefined, revoked: { text: 'result.state.revoked', tone: 'bad' }, suspended: { text: 'result.state.suspended', tone: 'warn' } } as const;
 
 function MyCredentials(props: {
   holdings: Holding[];
@@ -231,15 +226,16 @@ function MyCredentials(props: {
   members: Map<string, StoredInstitution>;
   publicUrl: string;
 }) {
+  const { t } = useI18n();
   const { holdings, shares, transfers, members } = props;
   const memberName = (id: string) => members.get(id)?.name ?? id;
   const byRef = new Map(holdings.map((h) => [heldRef(h), h]));
   return (
     <>
-      <h1>My credentials</h1>
+      <h1>{t('nav.my')}</h1>
       <section id="credentials" aria-labelledby="held-title">
-        <h2 id="held-title">Credentials issued to you</h2>
-        {holdings.length === 0 ? <p>No credential was issued to this address yet.</p> : null}
+        <h2 id="held-title">{t('my.held')}</h2>
+        {holdings.length === 0 ? <p>{t('my.held.none')}</p> : null}
         {holdings.length ? (
           <form method="get" action="/transfer" class="held">
             <ul class="results">
@@ -252,29 +248,29 @@ function MyCredentials(props: {
                       <a href={myHoldingPath(holding.delivery)}>{name}</a>
                     </h3>
                     <p class="meta">
-                      {`${memberName(holding.delivery.institution)} · issued ${dateLabel(holding.credential.issuedAt)}`}
+                      {t('my.held.meta', { university: memberName(holding.delivery.institution), at: dateLabel(holding.credential.issuedAt)! })}
                       {tag ? (
                         <>
                           {' '}
-                          <span class={`tag ${tag.tone}`}>{tag.text}</span>
+                          <span class={`tag ${tag.tone}`}>{t(tag.text)}</span>
                         </>
                       ) : null}
                     </p>
                     <p class="row">
-                      <a href={myHoldingPath(holding.delivery)}>Share, print or add to LinkedIn</a>
+                      <a href={myHoldingPath(holding.delivery)}>{t('my.held.share')}</a>
                       <a href={`${myHoldingPath(holding.delivery)}/credential.json`} download>
-                        Download (JSON)
+                        {t('my.held.download')}
                       </a>
                       {/* a form cannot hold another: this button posts the list's form to its own action */}
                       {holding.credential.status === 'revoked' ? null : (
-                        <button type="submit" class="secondary" formmethod="post" formaction={`${myHoldingPath(holding.delivery)}/wallet`} aria-label={`Add ${name} to my wallet`}>
-                          Add to my wallet
+                        <button type="submit" class="secondary" formmethod="post" formaction={`${myHoldingPath(holding.delivery)}/wallet`} aria-label={t('my.held.walletLabel', { name })}>
+                          {t('hold.wallet')}
                         </button>
                       )}
                     </p>
                     <div class="check">
                       <input type="checkbox" id={`transfer-${index}`} name="held" value={heldRef(holding)} aria-describedby={`held-${index}`} />
-                      <label for={`transfer-${index}`}>{`Select ${name} for a transfer`}</label>
+                      <label for={`transfer-${index}`}>{t('my.held.select', { name })}</label>
                     </div>
                   </li>
                 );
@@ -282,17 +278,17 @@ function MyCredentials(props: {
             </ul>
             {props.olderCursor ? (
               <p>
-                <a href={`/my?cursor=${encodeURIComponent(props.olderCursor)}#credentials`}>Older credentials</a>
+                <a href={`/my?cursor=${encodeURIComponent(props.olderCursor)}#credentials`}>{t('my.held.older')}</a>
               </p>
             ) : null}
-            <button type="submit">Transfer the selected credentials</button>
+            <button type="submit">{t('my.held.transfer')}</button>
           </form>
         ) : null}
       </section>
 
       <section id="present" aria-labelledby="present-title">
-        <h2 id="present-title">Present from my wallet</h2>
-        <p>Credentials in a wallet app (the Learner Credential Wallet, say) go to another university from the wallet: choose the university, then open the request in your wallet.</p>
+        <h2 id="present-title">{t('wallet.present')}</h2>
+        <p>{t('my.present.text')}</p>
         <PresentFields
           members={[...members.values()].filter((m) => m.status === 'active')}
           form={{ institution: '', name: holdings[0]?.credential.recipient.name ?? '', email: holdings[0]?.credential.recipient.email ?? '' }}
@@ -301,8 +297,8 @@ function MyCredentials(props: {
       </section>
 
       <section id="shares" aria-labelledby="shares-title">
-        <h2 id="shares-title">My share links</h2>
-        {shares.length === 0 ? <p>You have no share links.</p> : null}
+        <h2 id="shares-title">{t('my.shares')}</h2>
+        {shares.length === 0 ? <p>{t('my.shares.none')}</p> : null}
         {shares.length ? (
           <>
             <ul class="results">
@@ -314,12 +310,12 @@ function MyCredentials(props: {
                   <li>
                     <p>
                       <strong>{name}</strong>
-                      {`, shared ${dateLabel(share.createdAt)}: `}
+                      {t('my.shares.at', { at: dateLabel(share.createdAt)! })}
                       <a href={`/credentials/${share.id}`}>{url}</a>
                     </p>
                     <form method="post" action={`/my/shares/${encodeURIComponent(share.id)}/withdraw`} class="inline">
-                      <button type="submit" class="secondary" aria-label={`Withdraw the share link of ${name} made ${dateLabel(share.createdAt)}`}>
-                        Withdraw
+                      <button type="submit" class="secondary" aria-label={t('my.shares.withdrawLabel', { name, at: dateLabel(share.createdAt)! })}>
+                        {t('hold.share.withdraw')}
                       </button>
                     </form>
                   </li>
@@ -328,7 +324,7 @@ function MyCredentials(props: {
             </ul>
             <form method="post" action="/my/shares/withdraw-all">
               <button type="submit" class="secondary">
-                Withdraw every share link
+                {t('my.shares.withdrawAll')}
               </button>
             </form>
           </>
@@ -336,31 +332,31 @@ function MyCredentials(props: {
       </section>
 
       <section aria-labelledby="transfers-title">
-        <h2 id="transfers-title">My transfers</h2>
-        {transfers.length === 0 ? <p>You have not asked for a transfer with this address yet.</p> : null}
+        <h2 id="transfers-title">{t('my.transfers')}</h2>
+        {transfers.length === 0 ? <p>{t('my.transfers.none')}</p> : null}
         <ul class="results">
           {transfers.map((transfer) => (
             <li>
-              <a href={`/my/transfers/${encodeURIComponent(transfer.id)}`}>{`To ${memberName(transfer.institution)}, submitted ${dateLabel(transfer.createdAt)}`}</a>{' '}
-              <span class={`tag ${transfer.status === 'decided' ? 'ok' : 'warn'}`}>{transfer.status === 'decided' ? 'Decided' : 'Waiting for review'}</span>
+              <a href={`/my/transfers/${encodeURIComponent(transfer.id)}`}>{t('my.transfers.item', { university: memberName(transfer.institution), at: dateLabel(transfer.createdAt)! })}</a>{' '}
+              <span class={`tag ${transfer.status === 'decided' ? 'ok' : 'warn'}`}>{transfer.status === 'decided' ? t('transfer.track.decided') : t('transfer.outcome.pending')}</span>
             </li>
           ))}
         </ul>
       </section>
 
       <section aria-labelledby="session-title">
-        <h2 id="session-title">Signing out</h2>
+        <h2 id="session-title">{t('my.signOut.heading')}</h2>
         <div class="row">
           <form method="post" action="/my/sign-out" class="inline">
-            <button type="submit">Sign out</button>
+            <button type="submit">{t('my.signOut')}</button>
           </form>
           <form method="post" action="/my/sign-out-everywhere" class="inline">
             <button type="submit" class="secondary">
-              Sign out everywhere
+              {t('my.signOutEverywhere')}
             </button>
           </form>
         </div>
-        <p class="hint">"Everywhere" ends every session opened with this address, on any device.</p>
+        <p class="hint">{t('my.signOutEverywhere.hint')}</p>
       </section>
     </>
   );

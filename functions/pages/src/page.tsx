@@ -5,9 +5,10 @@ import type { CatalogueService, CredentialServices } from '@cx/core';
 import type { RequestIdVariables } from '@cx/http';
 import type { ExchangeDeps } from '@cx/runtime';
 import type { Persistence, StoredInstitution } from '@cx/domain';
+import type { I18n } from '@cx/i18n';
 import { Layout, type Section } from './layout.js';
 
-export type PagesEnv = { Variables: RequestIdVariables };
+export type PagesEnv = { Variables: RequestIdVariables & { i18n: I18n } };
 export type PagesApp = Hono<PagesEnv>;
 
 export interface PagesContext {
@@ -18,7 +19,12 @@ export interface PagesContext {
 
 /** Renders a whole page: the doctype, the shared frame, and `body`. */
 export async function render(c: Context<PagesEnv>, page: { title: string; section: Section; status?: number }, body: Child) {
-  const html = await (<Layout title={page.title} section={page.section}>{body}</Layout>).toString();
+  const url = new URL(c.req.url);
+  const html = await (
+    <Layout title={page.title} section={page.section} here={`${url.pathname}${url.search}`}>
+      {body}
+    </Layout>
+  ).toString();
   return c.html(`<!DOCTYPE html>${html}`, (page.status ?? 200) as 200);
 }
 

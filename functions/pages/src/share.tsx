@@ -7,6 +7,7 @@
 import type { Context } from 'hono';
 import { PROBLEM_CONTENT_TYPE } from '@cx/http';
 import { verdictOf } from './credential-view.js';
+import { i18nOf } from './i18n.js';
 import { render, type PagesApp, type PagesContext, type PagesEnv } from './page.js';
 import { VerificationResult } from './verification-result.js';
 
@@ -40,20 +41,22 @@ export function registerSharePages(app: PagesApp, { deps, services }: PagesConte
     const vc = lookup.credential.credential;
     const verification = await services.verifier.verify(vc);
     const member = await deps.store.institutions.get(lookup.credential.institution);
-    const verdict = verdictOf(vc, verification);
+    const i18n = i18nOf(c);
+    const { t } = i18n;
+    const verdict = verdictOf(vc, verification, i18n);
     const jsonHref = `/credentials/${shareId}.json`;
     c.header('vary', 'accept');
     return render(
       c,
-      { title: `${verdict.ok ? 'Verified' : 'Not verified'}: a shared credential`, section: 'verify' },
+      { title: t(verdict.ok ? 'share.title.ok' : 'share.title.bad'), section: 'verify' },
       <>
-        <h1>A shared credential</h1>
-        <p class="lead">Its holder shared this credential with you. The exchange checked it just now, as you opened this page.</p>
+        <h1>{t('share.heading')}</h1>
+        <p class="lead">{t('share.lead')}</p>
         <VerificationResult credential={vc} verification={verification} verdict={verdict} member={member} />
-        <h2>For verifiers</h2>
+        <h2>{t('share.verifiers')}</h2>
         <p>
-          The signed credential is at <a href={jsonHref}>{`${deps.publicUrl}${jsonHref}`}</a> (JSON). Check it with any verifier, or{' '}
-          <a href={`/verify?url=${encodeURIComponent(`${deps.publicUrl}${jsonHref}`)}`}>verify it again on the verify page</a>.
+          {t('share.verifiers.at')} <a href={jsonHref}>{`${deps.publicUrl}${jsonHref}`}</a> {t('share.verifiers.check')}{' '}
+          <a href={`/verify?url=${encodeURIComponent(`${deps.publicUrl}${jsonHref}`)}`}>{t('share.verifiers.again')}</a>.
         </p>
       </>,
     );
@@ -69,17 +72,15 @@ function prefersJson(accept: string | undefined): boolean {
 }
 
 function notShared(c: Context<PagesEnv>, withdrawn: boolean) {
-  const title = withdrawn ? 'This share link was withdrawn' : 'No credential at this link';
+  const { t } = i18nOf(c);
+  const title = withdrawn ? t('share.withdrawn') : t('share.unknown');
   return render(
     c,
     { title, section: 'verify', status: withdrawn ? 410 : 404 },
     <>
       <h1>{title}</h1>
       <p>
-        {withdrawn
-          ? 'The holder of the credential withdrew this link, so it no longer shows the credential.'
-          : 'No credential is shared at this link. Check that you have the whole link.'}{' '}
-        Ask the holder for a new link, or for the credential itself, and check it on the <a href="/verify">verify page</a>.
+        {withdrawn ? t('share.withdrawn.text') : t('share.unknown.text')} {t('share.askHolder')} <a href="/verify">{t('share.verifyPage')}</a>.
       </p>
     </>,
   );

@@ -12,20 +12,23 @@ import { appealBodySchema, DomainError, transferBodySchema, ValidationError } fr
 import { clientAddress, toProblem } from '@cx/http';
 import type { StoredInstitution, TransferDecision, TransferItem, TransferRecord } from '@cx/domain';
 import { ErrorSummary, Facts, FileField, SelectField, TextArea, TextField, fieldErrors, type FieldErrors } from './layout.js';
-import { dateLabel } from './labels.js';
+import type { I18n } from '@cx/i18n';
+import { i18nOf, useI18n } from './i18n.js';
+import { dateLabel, differenceLabel } from './labels.js';
 import { achievementNameOf } from './holding-actions.js';
 import { memberList, render, text, type PagesApp, type PagesContext, type PagesEnv } from './page.js';
 import { sessionCookie } from './session-cookie.js';
 
-const LABELS: Record<string, string> = {
-  institution: 'Receiving university',
-  name: 'Your name',
-  email: 'Your email address',
-  did: 'Your DID',
-  files: 'Credential files',
-  pasted: 'Pasted credentials',
-  form: 'The transfer',
-};
+const labels = ({ t }: I18n): Record<string, string> => ({
+  institution: t('transfer.label.institution'),
+  name: t('transfer.label.name'),
+  email: t('transfer.label.email'),
+  did: t('transfer.label.did'),
+  files: t('transfer.label.files'),
+  pasted: t('transfer.label.pasted'),
+  form: t('transfer.label.form'),
+});
+const FIELDS = ['institution', 'name', 'email', 'did', 'files', 'pasted', 'form'];
 
 const MAX_CREDENTIALS = 50;
 const ANONYMOUS = { kind: 'anonymous' } as const;
@@ -48,13 +51,6 @@ interface Attached {
   holding: Holding;
 }
 
-const DIFFERENCES: Record<string, string> = {
-  level: 'level',
-  workload: 'workload',
-  'learning-outcomes': 'learning outcomes',
-  quality: 'quality',
-  profile: 'profile',
-};
 
 const trackingPath = (id: string, token: string) => `/transfer/track/${encodeURIComponent(id)}?token=${encodeURIComponent(token)}`;
 
@@ -68,22 +64,23 @@ export function registerTransferPages(app: PagesApp, ctx: PagesContext) {
    * credential is never trusted for them; a reference that no longer resolves is an error.
    */
   async function resolveAttached(c: Context<PagesEnv>, claims: string[], held: string[]): Promise<{ attached: Attached[]; error?: string }> {
+    const { t } = i18nOf(c);
     const attached: Attached[] = [];
     const named = (field: Attached['field'], value: string, holding: Holding) =>
       attached.push({ field, value, holding, name: achievementNameOf(holding.credential.credential) ?? holding.credential.id });
     for (const token of claims.slice(0, MAX_CREDENTIALS)) {
       const lookup = token.length <= 200 ? await services.student.openClaim(token) : undefined;
-      if (lookup?.state !== 'valid') return { attached, error: 'the claim link of an attached credential no longer works: open the credential again, or sign in at My credentials' };
+      if (lookup?.state !== 'valid') return { attached, error: t('transfer.error.claimGone') };
       named('claim', token, lookup.holding);
     }
     if (held.length) {
       const token = cookie.read(c);
       const session = token ? await services.student.session(token) : undefined;
-      if (!session) return { attached, error: 'your session at My credentials has ended: sign in again to attach your credentials' };
+      if (!session) return { attached, error: t('transfer.error.sessionEnded') };
       for (const ref of held.slice(0, MAX_CREDENTIALS)) {
         const [institution = '', credentialId = ''] = ref.split('/', 2);
         const holding = await services.student.holding(session.emailHash, institution, credentialId);
-        if (!holding) return { attached, error: `${ref} is not one of your credentials` };
+        if (!holding) return { attached, error: t('transfer.error.notYours', { ref }) };
         named('held', ref, holding);
       }
     }
@@ -95,10 +92,11 @@ export function registerTransferPages(app: PagesApp, ctx: PagesContext) {
     const { attached, error } = await resolveAttached(c, c.req.queries('claim') ?? [], c.req.queries('held') ?? []);
     const recipient = attached[0]?.holding.credential.recipient;
     const form: TransferForm = { institution: c.req.query('institution') ?? '', name: recipient?.name ?? '', email: recipient?.email ?? '', did: '', pasted: '', attached };
-    return render(c, { title: 'Transfer your credits', section: 'transfer', status: error ? 400 : 200 }, <TransferFormPage members={members} form={form} errors={error ? { files: error } : {}} />);
+    return render(c, { title: i18nOf(c).t('transfer.title'), section: 'transfer', status: error ? 400 : 200 }, <TransferFormPage members={members} form={form} errors={error ? { files: error } : {}} />);
   });
 
   app.post('/transfer', async (c) => {
+    const { t } = i18nOf(c);
     const body = await c.req.parseBody({ all: true });
     const { attached, error: attachError } = await resolveAttached(c, texts(body.claim), texts(body.held));
     const form: TransferForm = {
@@ -114,17 +112,17 @@ export function registerTransferPages(app: PagesApp, ctx: PagesContext) {
     const files = (Array.isArray(body.files) ? body.files : [body.files]).filter((f): f is File => f instanceof File && f.size > 0);
     for (const file of files) {
       const parsed = parseJson(await file.text());
-      if (parsed === undefined) errors.files ??= `${file.name} is not a JSON file`;
+      if (parsed === undefined) errors.files ??= t('transfer.error.notJson', { file: file.name });
       else credentials.push(...(Array.isArray(parsed) ? parsed : [parsed]));
     }
     if (form.pasted.trim()) {
       const parsed = parseJson(form.pasted);
-      if (parsed === undefined) errors.pasted = 'is not valid JSON: paste one credential, or a list of them in [ ]';
+      if (parsed === undefined) errors.pasted = t('transfer.error.pasted');
       else credentials.push(...(Array.isArray(parsed) ? parsed : [parsed]));
     }
-    if (!form.institution) errors.institution = 'choose the university that should recognise your credits';
-    if (credentials.length === 0 && !errors.files && !errors.pasted) errors.files = 'add at least one credential file (or paste a credential)';
-    if (credentials.length > MAX_CREDENTIALS) errors.files = `at most ${MAX_CREDENTIALS} credentials in one transfer; you added ${credentials.length}`;
+    if (!form.institution) errors.institution = t('transfer.error.institution');
+    if (credentials.length === 0 && !errors.files && !errors.pasted) errors.files = t('transfer.error.noFiles');
+    if (credentials.length > MAX_CREDENTIALS) errors.files = t('transfer.error.tooMany', { max: MAX_CREDENTIALS, count: credentials.length });
 
     const student = { name: form.name, ...(form.email ? { email: form.email } : {}), ...(form.did ? { did: form.did } : {}) };
     const parsed = transferBodySchema.safeParse({ student, credentials: credentials.length ? credentials : [null] });
@@ -135,7 +133,7 @@ export function registerTransferPages(app: PagesApp, ctx: PagesContext) {
     const again = async (status: number, extra: FieldErrors = {}) =>
       render(
         c,
-        { title: 'Error: transfer your credits', section: 'transfer', status },
+        { title: t('form.errorTitle', { title: t('transfer.title') }), section: 'transfer', status },
         <TransferFormPage members={await memberList(deps.store)} form={form} errors={{ ...errors, ...extra }} />,
       );
     if (Object.keys(errors).length > 0 || !parsed.success) return again(400);
@@ -170,7 +168,7 @@ export function registerTransferPages(app: PagesApp, ctx: PagesContext) {
     const transfer = await services.transfers.getForStudent(c.req.param('id'), token);
     const parsed = appealBodySchema.safeParse({ credentialId, grounds: text(body.grounds) });
     if (!parsed.success) {
-      return trackingPage(c, transfer, token, { status: 400, appealError: { credentialId, message: 'explain why the decision should be reconsidered' } });
+      return trackingPage(c, transfer, token, { status: 400, appealError: { credentialId, message: i18nOf(c).t('transfer.error.grounds') } });
     }
     try {
       await services.transfers.appeal(transfer.institution, transfer.id, parsed.data, { token, principal: ANONYMOUS, requestId: c.get('requestId') });
@@ -203,11 +201,13 @@ interface TrackingOptions {
 
 /** A transfer's tracking page: by its tracking token (`/transfer/track/{id}`) or for its signed-in student (`/my/transfers/{id}`). */
 export async function renderTracking(c: Context<PagesEnv>, { deps }: PagesContext, transfer: TransferRecord, options: TrackingOptions) {
+  const { t } = i18nOf(c);
   const members = new Map((await memberList(deps.store)).map((m) => [m.id, m]));
   const url = options.token ? `${deps.publicUrl}${trackingPath(transfer.id, options.token)}` : undefined;
+  const title = t('transfer.track.title', { university: members.get(transfer.institution)?.name ?? transfer.institution });
   return render(
     c,
-    { title: `${options.appealError ? 'Error: ' : ''}Your transfer to ${members.get(transfer.institution)?.name ?? transfer.institution}`, section: 'transfer', status: options.status },
+    { title: options.appealError ? t('form.errorTitle', { title }) : title, section: 'transfer', status: options.status },
     <Tracking
       transfer={transfer}
       token={options.token}
@@ -224,12 +224,13 @@ export async function renderTracking(c: Context<PagesEnv>, { deps }: PagesContex
 /** The signed recognition record as a download, or a page saying it is not signed yet (409). */
 export function transferRecordResponse(c: Context<PagesEnv>, transfer: TransferRecord) {
   if (!transfer.recognitionCredential) {
+    const { t } = i18nOf(c);
     return render(
       c,
-      { title: 'No recognition record yet', section: 'transfer', status: 409 },
+      { title: t('transfer.noRecord'), section: 'transfer', status: 409 },
       <>
-        <h1>No recognition record yet</h1>
-        <p>The recognition record is signed once every credential of the transfer has been decided. Some are still waiting for review.</p>
+        <h1>{t('transfer.noRecord')}</h1>
+        <p>{t('transfer.noRecord.text')}</p>
       </>,
     );
   }
@@ -248,7 +249,7 @@ function studentField(field: string): string {
   if (field.startsWith('student.')) return field.slice('student.'.length).split('.')[0]!;
   if (field === 'student') return 'name';
   if (field.startsWith('credentials')) return 'files';
-  return field in LABELS ? field : 'form';
+  return FIELDS.includes(field) ? field : 'form';
 }
 
 function parseJson(source: string): unknown {
@@ -260,15 +261,15 @@ function parseJson(source: string): unknown {
 }
 
 function TransferFormPage(props: { members: StoredInstitution[]; form: TransferForm; errors?: FieldErrors }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const LABELS = labels(i18n);
   const errors = props.errors ?? {};
   const { form } = props;
   return (
     <>
-      <h1>Transfer your credits</h1>
-      <p class="lead">
-        Ask a member university to recognise credentials you earned at another. Where the two universities agreed in advance, the credits are recognised at once; otherwise a
-        reviewer decides, and must justify a refusal.
-      </p>
+      <h1>{t('transfer.title')}</h1>
+      <p class="lead">{t('transfer.lead')}</p>
       <ErrorSummary errors={errors} labels={LABELS} />
       {errors.form ? <p class="error-text">{errors.form}</p> : null}
       <form method="post" action="/transfer" enctype="multipart/form-data">
@@ -276,25 +277,17 @@ function TransferFormPage(props: { members: StoredInstitution[]; form: TransferF
           id="institution"
           label={LABELS.institution!}
           value={form.institution}
-          empty="Choose a university"
+          empty={t('transfer.chooseUniversity')}
           required
           options={props.members.filter((m) => m.status === 'active').map((m) => ({ value: m.id, label: m.name }))}
           error={errors.institution}
         />
         <TextField id="name" label={LABELS.name!} autocomplete="name" required value={form.name} error={errors.name} />
-        <TextField
-          id="email"
-          label={LABELS.email!}
-          type="email"
-          autocomplete="email"
-          hint="The address your credentials were issued to: it is how the university sees they are yours. Not needed if you give a DID."
-          value={form.email}
-          error={errors.email}
-        />
-        <TextField id="did" label={`${LABELS.did!} (optional)`} hint="Only if your credentials were issued to a DID, e.g. did:key:z6Mk..." value={form.did} error={errors.did} />
+        <TextField id="email" label={LABELS.email!} type="email" autocomplete="email" hint={t('transfer.hint.email')} value={form.email} error={errors.email} />
+        <TextField id="did" label={t('form.optional', { label: LABELS.did! })} hint={t('transfer.hint.did')} value={form.did} error={errors.did} />
         {form.attached.length ? (
           <section class="panel" aria-labelledby="attached-title">
-            <h2 id="attached-title">Attached credentials</h2>
+            <h2 id="attached-title">{t('transfer.attached')}</h2>
             <ul id="attached">
               {form.attached.map((a) => (
                 <li>
@@ -303,30 +296,31 @@ function TransferFormPage(props: { members: StoredInstitution[]; form: TransferF
                 </li>
               ))}
             </ul>
-            <p class="hint">These come from your credentials at the exchange. Add more files below if you like.</p>
+            <p class="hint">{t('transfer.attached.hint')}</p>
           </section>
         ) : null}
+        {/* only the file control takes files: the hint invites choosing them, not dropping them on the page */}
         <FileField
           id="files"
-          label={form.attached.length ? `More ${LABELS.files!.toLowerCase()} (optional)` : LABELS.files!}
-          hint={`The .json files of your credentials, up to ${MAX_CREDENTIALS}. Choose several at once, or drop them here.`}
+          label={form.attached.length ? t('transfer.label.moreFiles') : LABELS.files!}
+          hint={t('transfer.hint.files', { max: MAX_CREDENTIALS })}
           multiple
           accept=".json,.jsonld,application/json,application/ld+json"
           error={errors.files}
         />
         <details open={errors.pasted ? true : undefined}>
-          <summary>Or paste credentials instead</summary>
-          <TextArea id="pasted" label="Credentials (JSON)" hint="One credential, or several in a list: [ {...}, {...} ]" value={form.pasted} error={errors.pasted} rows={6} />
+          <summary>{t('transfer.pasteInstead')}</summary>
+          <TextArea id="pasted" label={t('transfer.field.pasted')} hint={t('transfer.hint.pasted')} value={form.pasted} error={errors.pasted} rows={6} />
         </details>
-        <p class="hint">Your name and email address go to the receiving university only, for this transfer.</p>
-        <button type="submit">Submit for recognition</button>
-        <h2 id="wallet-title">Credentials in a wallet app?</h2>
+        <p class="hint">{t('transfer.privacy')}</p>
+        <button type="submit">{t('transfer.submit')}</button>
+        <h2 id="wallet-title">{t('transfer.wallet.heading')}</h2>
         <p class="hint" id="wallet-hint">
-          Choose the university and give your name above, then present the credentials from your wallet (the Learner Credential Wallet, say) instead of adding files.
+          {t('transfer.wallet.hint')}
         </p>
         {/* the same fields, posted to the wallet's page; as a plain form, so no file goes with them */}
         <button type="submit" class="secondary" formaction="/transfer/wallet" formenctype="application/x-www-form-urlencoded" aria-describedby="wallet-hint">
-          Present from my wallet
+          {t('wallet.present')}
         </button>
       </form>
     </>
@@ -334,9 +328,9 @@ function TransferFormPage(props: { members: StoredInstitution[]; form: TransferF
 }
 
 const OUTCOME = {
-  recognised: { text: 'Recognised', tone: 'ok' },
-  pending: { text: 'Waiting for review', tone: 'warn' },
-  rejected: { text: 'Not recognised', tone: 'bad' },
+  recognised: { text: 'transfer.outcome.recognised', tone: 'ok' },
+  pending: { text: 'transfer.outcome.pending', tone: 'warn' },
+  rejected: { text: 'transfer.outcome.rejected', tone: 'bad' },
 } as const;
 
 function Tracking(props: {
@@ -349,70 +343,72 @@ function Tracking(props: {
   notice?: 'submitted' | 'appealed';
   appealError?: { credentialId: string; message: string };
 }) {
+  const { t, number } = useI18n();
   const { transfer, token, url, members, notice, appealError } = props;
   const receiver = members.get(transfer.institution)?.name ?? transfer.institution;
   const decided = transfer.status === 'decided';
   const recordHref = props.recordHref;
   return (
     <>
-      <h1>{`Your transfer to ${receiver}`}</h1>
+      <h1>{t('transfer.track.title', { university: receiver })}</h1>
       {notice === 'submitted' && url ? (
         <div class="notice" role="status">
           <p>
-            <strong>Submitted.</strong> Keep this link: it is the only way to follow your transfer, appeal a decision and download the record.
+            <strong>{t('transfer.track.submitted')}</strong> {t('transfer.track.keepLink')}
           </p>
-          <label for="tracking-url">Your tracking link</label>
+          <label for="tracking-url">{t('transfer.track.link')}</label>
           <input type="text" id="tracking-url" readonly value={url} />
           <p>
-            <button type="button" class="secondary" data-copy="tracking-url" hidden>
-              Copy the link
+            <button type="button" class="secondary" data-copy="tracking-url" data-copied={t('copy.done')} hidden>
+              {t('transfer.track.copy')}
             </button>
           </p>
         </div>
       ) : null}
       {notice === 'appealed' ? (
         <p class="notice" role="status">
-          Your appeal was sent. The item is back with a reviewer.
+          {t('transfer.track.appealed')}
         </p>
       ) : null}
       {appealError ? (
-        <div class="error-summary" role="alert" tabindex={-1}>
-          <h2>There is a problem</h2>
+        // focused on load (announced then), so no role="alert" as well
+        <div class="error-summary" aria-labelledby="appeal-problem" tabindex={-1}>
+          <h2 id="appeal-problem">{t('form.problem')}</h2>
           <p>
-            <a href={`#grounds-${itemIndex(transfer, appealError.credentialId)}`}>{`Appeal: ${appealError.message}`}</a>
+            <a href={`#grounds-${itemIndex(transfer, appealError.credentialId)}`}>{t('transfer.track.appealError', { message: appealError.message })}</a>
           </p>
         </div>
       ) : null}
       <section class={`verdict ${decided ? 'ok' : 'warn'}`} aria-labelledby="transfer-status">
-        <h2 id="transfer-status">{decided ? 'Decided' : 'Waiting for review'}</h2>
+        <h2 id="transfer-status">{decided ? t('transfer.track.decided') : t('transfer.outcome.pending')}</h2>
         <p>
           {decided
-            ? `${receiver} has decided every credential: ${transfer.totalEctsRecognised} ECTS recognised in all.`
-            : `${receiver} recognised ${transfer.totalEctsRecognised} ECTS so far; a reviewer still has to decide the items waiting for review.`}
+            ? t('transfer.track.decidedText', { university: receiver, ects: transfer.totalEctsRecognised })
+            : t('transfer.track.pendingText', { university: receiver, ects: transfer.totalEctsRecognised })}
         </p>
       </section>
       <Facts
         rows={[
-          ['Student', transfer.student.name],
-          ['Submitted', dateLabel(transfer.createdAt)],
-          ['Last change', dateLabel(transfer.updatedAt)],
-          ['ECTS recognised', String(transfer.totalEctsRecognised)],
+          [t('fact.student'), transfer.student.name],
+          [t('transfer.track.submittedAt'), dateLabel(transfer.createdAt)],
+          [t('transfer.track.lastChange'), dateLabel(transfer.updatedAt)],
+          [t('transfer.track.ects'), number(transfer.totalEctsRecognised)],
         ]}
       />
 
       {decided && transfer.recognitionCredential ? (
         <section aria-labelledby="record-title" class="panel">
-          <h2 id="record-title">Recognition record</h2>
-          <p>{`${receiver} signed a recognition record listing what it recognised and why. Anyone can verify it, like any credential.`}</p>
+          <h2 id="record-title">{t('result.recognition')}</h2>
+          <p>{t('transfer.track.recordText', { university: receiver })}</p>
           <p>
             <a class="button" href={recordHref} download={`recognition-${transfer.id}.json`}>
-              Download the recognition record (JSON)
+              {t('transfer.track.download')}
             </a>
           </p>
         </section>
       ) : null}
 
-      <h2>Credentials</h2>
+      <h2>{t('transfer.track.credentials')}</h2>
       {transfer.items.map((item, index) => (
         <Item item={item} index={index} transfer={transfer} token={token} members={members} publicUrl={props.publicUrl} error={appealError?.credentialId === item.credentialId ? appealError.message : undefined} />
       ))}
@@ -425,44 +421,42 @@ function itemIndex(transfer: TransferRecord, credentialId: string): number {
 }
 
 function Item(props: { item: TransferItem; index: number; transfer: TransferRecord; token?: string; members: Map<string, StoredInstitution>; publicUrl: string; error?: string }) {
+  const i18n = useI18n();
+  const { t } = i18n;
   const { item, index, transfer, token, members } = props;
   const outcome = OUTCOME[item.outcome];
   const issuerId = item.issuer ? memberIdOfDid(props.publicUrl, item.issuer) : undefined;
-  const issuer = issuerId ? (members.get(issuerId)?.name ?? issuerId) : item.issuer ? `${item.issuer} (not a member)` : 'unknown';
+  const issuer = issuerId ? (members.get(issuerId)?.name ?? issuerId) : item.issuer ? t('transfer.item.notMember', { did: item.issuer }) : t('transfer.item.unknown');
   const title = item.source?.name ?? item.component ?? item.credentialId;
   return (
     <article class="item" aria-labelledby={`item-${index}`} data-outcome={item.outcome}>
       <h3 id={`item-${index}`}>{title}</h3>
       <p>
-        <span class={`tag ${outcome.tone}`}>{outcome.text}</span>
-        {item.appealed && item.outcome === 'pending' ? ' (appealed)' : ''}
+        <span class={`tag ${outcome.tone}`}>{t(outcome.text)}</span>
+        {item.appealed && item.outcome === 'pending' ? t('transfer.item.appealed') : ''}
       </p>
       <Facts
         rows={[
-          ['Issued by', issuer],
-          ['Component', item.component ?? undefined],
-          ['ECTS recognised', item.outcome === 'recognised' ? String(item.ects) : undefined],
-          ['Counts as', item.recognisedAs ? <a href={`/catalogue/components/${encodeURIComponent(transfer.institution)}/${encodeURIComponent(item.recognisedAs)}`}>{item.recognisedAs}</a> : undefined],
-          ['Reason', item.reason],
-          ['Credential', <code>{item.credentialId}</code>],
+          [t('transfer.item.issuedBy'), issuer],
+          [t('transfer.item.component'), item.component ?? undefined],
+          [t('transfer.track.ects'), item.outcome === 'recognised' ? i18n.number(item.ects ?? 0) : undefined],
+          [t('transfer.item.countsAs'), item.recognisedAs ? <a href={`/catalogue/components/${encodeURIComponent(transfer.institution)}/${encodeURIComponent(item.recognisedAs)}`}>{item.recognisedAs}</a> : undefined],
+          [t('transfer.item.reason'), reasonWords(item.reason)],
+          [t('transfer.item.credential'), <code>{item.credentialId}</code>],
         ]}
       />
       {item.history.length ? (
         <>
-          <h4>History</h4>
+          <h4>{t('transfer.item.history')}</h4>
           <ol class="history">
             {item.history.map((entry) => (
-              <li>{historyLine(entry)}</li>
+              <li>{historyLine(entry, i18n)}</li>
             ))}
           </ol>
         </>
       ) : null}
-      {item.outcome === 'rejected' && !refusedByReviewer(item) ? (
-        <p class="hint">This credential failed a check, so the refusal cannot be appealed. Submit a valid credential in a new transfer.</p>
-      ) : null}
-      {item.outcome === 'rejected' && refusedByReviewer(item) && token === undefined ? (
-        <p class="hint">To appeal this decision, open the tracking link you were given when you submitted the transfer.</p>
-      ) : null}
+      {item.outcome === 'rejected' && !refusedByReviewer(item) ? <p class="hint">{t('transfer.item.checkFailed')}</p> : null}
+      {item.outcome === 'rejected' && refusedByReviewer(item) && token === undefined ? <p class="hint">{t('transfer.item.appealWithLink')}</p> : null}
       {item.outcome === 'rejected' && refusedByReviewer(item) && token !== undefined ? (
         <form method="post" action={`/transfer/track/${encodeURIComponent(transfer.id)}/appeal`}>
           <input type="hidden" name="token" value={token} />
@@ -470,12 +464,12 @@ function Item(props: { item: TransferItem; index: number; transfer: TransferReco
           <TextArea
             id={`grounds-${index}`}
             name="grounds"
-            label="Appeal this decision: why should it be reconsidered?"
-            hint="For example, how the learning outcomes or workload compare. The item goes back to a reviewer."
+            label={t('transfer.appeal.label')}
+            hint={t('transfer.appeal.hint')}
             rows={4}
             error={props.error}
           />
-          <button type="submit">Send the appeal</button>
+          <button type="submit">{t('transfer.appeal.submit')}</button>
         </form>
       ) : null}
     </article>
@@ -487,14 +481,29 @@ function refusedByReviewer(item: TransferItem): boolean {
   return item.history.some((entry) => 'outcome' in entry && entry.outcome === 'rejected');
 }
 
-function historyLine(entry: TransferItem['history'][number]): string {
-  if ('appeal' in entry) return `${dateLabel(entry.at)}: appealed${entry.by === 'student' ? ' by you' : ` by ${entry.by}`}: ${entry.appeal}`;
+/**
+ * An item's reason in words. A reason that is a substantial difference's code
+ * (`learning-outcomes`) reads as the history words it; anything else is the reviewer's or the
+ * checks' own text.
+ */
+function reasonWords(reason: string | undefined): string | undefined {
+  if (reason === undefined) return undefined;
+  const words = differenceLabel(reason);
+  return words !== reason ? useI18n().t('transfer.difference', { difference: words! }) : reason;
+}
+
+function historyLine(entry: TransferItem['history'][number], i18n: I18n): string {
+  const { t } = i18n;
+  if ('appeal' in entry) {
+    const at = i18n.dateTime(entry.at) ?? '';
+    return entry.by === 'student' ? t('transfer.history.appealedByYou', { at, appeal: entry.appeal }) : t('transfer.history.appealedBy', { at, by: entry.by, appeal: entry.appeal });
+  }
   const decision = entry as TransferDecision;
-  const ects = decision.outcome === 'recognised' && decision.ects !== undefined ? ` (${decision.ects} ECTS)` : '';
-  const verb = decision.outcome === 'recognised' ? 'recognised' : 'refused';
+  const ects = decision.outcome === 'recognised' && decision.ects !== undefined ? t('transfer.history.ects', { ects: decision.ects }) : '';
+  const verb = t(decision.outcome === 'recognised' ? 'transfer.history.recognised' : 'transfer.history.refused');
   // an agreement rule's explanation only names the agreement again
-  if (decision.rule) return `${dateLabel(decision.decidedAt)}: ${verb}${ects} under agreement ${decision.rule.agreement} (version ${decision.rule.version}), without review.`;
-  const who = decision.decidedBy.kind === 'institution' ? 'by a reviewer' : `by ${decision.decidedBy.kind}`;
-  const difference = decision.justification.difference ? ` Substantial difference in ${DIFFERENCES[decision.justification.difference] ?? decision.justification.difference}.` : '';
-  return `${dateLabel(decision.decidedAt)}: ${verb}${ects} ${who}.${difference} ${decision.justification.explanation}`;
+  if (decision.rule) return t('transfer.history.byAgreement', { at: i18n.dateTime(decision.decidedAt)!, verb, ects, agreement: decision.rule.agreement, version: String(decision.rule.version) });
+  const who = decision.decidedBy.kind === 'institution' ? t('transfer.history.byReviewer') : t('transfer.history.by', { who: decision.decidedBy.kind });
+  const difference = decision.justification.difference ? ` ${t('transfer.difference', { difference: differenceLabel(decision.justification.difference)! })}` : '';
+  return `${t('transfer.history.decided', { at: i18n.dateTime(decision.decidedAt)!, verb, ects, who })}${difference} ${decision.justification.explanation}`;
 }

@@ -6,6 +6,7 @@
 import type { Verification } from '@cx/core';
 import type { StoredInstitution } from '@cx/domain';
 import { checkWording, describeCredential, issuerDidOf, type AchievementView, type CredentialView, type Verdict } from './credential-view.js';
+import { useI18n } from './i18n.js';
 import { Facts } from './layout.js';
 import {
   achievementTypeLabel,
@@ -15,6 +16,7 @@ import {
   dateLabel,
   iscedLabel,
   languageLabel,
+  differenceLabel,
   participationLabel,
   supervisionLabel,
 } from './labels.js';
@@ -22,7 +24,9 @@ import {
 /** Everything the verifier found about one credential, for a reader. */
 export function VerificationResult(props: { credential: Record<string, unknown>; verification: Verification; verdict: Verdict; member?: StoredInstitution }) {
   const { credential, verification, verdict, member } = props;
-  const view = describeCredential(credential, verification);
+  const i18n = useI18n();
+  const { t } = i18n;
+  const view = describeCredential(credential, verification, i18n.lang);
   const issuerName = verification.issuer?.name;
   return (
     <>
@@ -32,7 +36,7 @@ export function VerificationResult(props: { credential: Record<string, unknown>;
       </section>
       {verification.warnings.length ? (
         <section class="verdict warn" aria-labelledby="warnings">
-          <h2 id="warnings">Worth knowing</h2>
+          <h2 id="warnings">{t('result.warnings')}</h2>
           <ul>
             {verification.warnings.map((warning) => (
               <li>{warning}</li>
@@ -41,42 +45,45 @@ export function VerificationResult(props: { credential: Record<string, unknown>;
         </section>
       ) : null}
 
-      <h2>Checks</h2>
+      <h2>{t('result.checks')}</h2>
       <ul class="checks">
         {verification.checks.map((item) => {
-          const wording = checkWording(item, issuerName);
+          const wording = checkWording(item, issuerName, i18n);
+          // the mark is for the eye only; a screen reader hears "passed" or "failed" once, in words
           return (
             <li class={item.ok ? 'ok' : 'bad'} data-check={item.check}>
+              <span class="mark" aria-hidden="true">
+                {item.ok ? '\u2713' : '\u2717'}
+              </span>
               <strong>{wording.name}</strong>
-              <span class="visually-hidden">{item.ok ? ' (passed)' : ' (failed)'}</span>: {wording.text}
+              <span class="visually-hidden">{` (${t(item.ok ? 'check.passed' : 'check.failed')})`}</span>: {wording.text}
               {wording.detail ? <span class="detail">{wording.detail}</span> : null}
             </li>
           );
         })}
       </ul>
 
-      <h2>Issuer</h2>
+      <h2>{t('result.issuer')}</h2>
       {verification.issuer ? (
         <Facts
           rows={[
-            ['Name (member list)', verification.issuer.name],
-            ['Member id', verification.issuer.id],
-            ['Country', member ? countryLabel(member.country) : undefined],
-            ['Membership', verification.issuer.status === 'active' ? 'Active member' : `Member, currently ${verification.issuer.status}`],
+            [t('result.issuer.name'), verification.issuer.name],
+            [t('result.issuer.id'), verification.issuer.id],
+            [t('result.country'), member ? countryLabel(member.country) : undefined],
+            [t('result.issuer.membership'), verification.issuer.status === 'active' ? t('result.issuer.active') : t('result.issuer.suspended')],
             ['DID', <code>{verification.issuer.did}</code>],
           ]}
         />
       ) : (
         <p>
-          Not a member of this consortium
+          {t('result.issuer.foreign')}
           {issuerDidOf(credential) ? (
             <>
               {' '}
-              (the credential names <code>{issuerDidOf(credential)}</code>)
+              ({t('result.issuer.names')} <code>{issuerDidOf(credential)}</code>)
             </>
           ) : null}
-          . The name the credential gives its issuer is not shown:
-          only the member list can vouch for a name.
+          {t('result.issuer.foreignText')}
         </p>
       )}
 
@@ -85,34 +92,36 @@ export function VerificationResult(props: { credential: Record<string, unknown>;
       <Recipient view={view} />
       <Status view={view} verification={verification} />
       {verdict.ok ? null : (
-        <p class="meta">The details above are what the credential states. As it did not verify, the consortium does not vouch for them.</p>
+        <p class="meta">{t('result.notVouched')}</p>
       )}
     </>
   );
 }
 
 function Achievement(props: { achievement: AchievementView; issuerDid?: string; issuerName?: string }) {
+  const { t, lang } = useI18n();
   const a = props.achievement;
   const awardingBody =
     a.awardingBodyDid === undefined
       ? undefined
       : a.awardingBodyDid === props.issuerDid && props.issuerName
         ? props.issuerName
-        : `${a.awardingBodyDid} (not confirmed by the member list)`;
+        : t('result.awardingBody.unconfirmed', { did: a.awardingBodyDid });
   return (
     <>
-      <h2>Achievement</h2>
+      <h2>{t('result.achievement')}</h2>
+      {a.textLanguage && a.textLanguage !== lang ? <p class="meta">{t('result.achievement.otherLanguage', { language: useI18n().languageName(a.textLanguage) })}</p> : null}
       <Facts
         rows={[
-          ['Name', a.name],
-          ['Kind', achievementTypeLabel(a.type)],
-          ['Description', a.description],
-          ['ECTS credits', a.ects === undefined ? undefined : String(a.ects)],
-          ['EQF level', a.eqfLevel === undefined ? undefined : String(a.eqfLevel)],
-          ['QF-EHEA cycle', a.qfEheaCycle],
-          ['Field of education (ISCED-F)', a.iscedField ? iscedLabel(a.iscedField) : undefined],
+          [t('fact.name'), a.name],
+          [t('fact.kind'), achievementTypeLabel(a.type)],
+          [t('fact.description'), a.description],
+          [t('fact.ects'), a.ects === undefined ? undefined : useI18n().number(a.ects)],
+          [t('fact.eqf'), a.eqfLevel === undefined ? undefined : String(a.eqfLevel)],
+          [t('fact.qfEhea'), a.qfEheaCycle],
+          [t('fact.isced'), a.iscedField ? iscedLabel(a.iscedField) : undefined],
           [
-            'Learning outcomes',
+            t('fact.learningOutcomes'),
             a.learningOutcomes.length ? (
               <ul>
                 {a.learningOutcomes.map((outcome) => (
@@ -121,18 +130,18 @@ function Achievement(props: { achievement: AchievementView; issuerDid?: string; 
               </ul>
             ) : undefined,
           ],
-          ['Assessment', assessmentLabel(a.assessmentType)],
-          ['Supervision and identity check', supervisionLabel(a.assessmentSupervision)],
-          ['Form of participation', participationLabel(a.participation)],
-          ['Quality assurance', a.qualityAssurance],
-          ['Awarding body', awardingBody],
-          ['Country', a.awardingBodyCountry ? countryLabel(a.awardingBodyCountry) : undefined],
-          ['Languages of instruction', a.languages.length ? a.languages.map(languageLabel).join(', ') : undefined],
-          ['Prerequisites', a.prerequisites],
-          ['Criteria', a.criteria],
-          ['Badge category', a.categories.length ? a.categories.map((c) => categoryLabel(c)).join(', ') : undefined],
+          [t('fact.assessment'), assessmentLabel(a.assessmentType)],
+          [t('fact.supervision'), supervisionLabel(a.assessmentSupervision)],
+          [t('fact.participation'), participationLabel(a.participation)],
+          [t('fact.qualityAssurance'), a.qualityAssurance],
+          [t('fact.awardingBody'), awardingBody],
+          [t('result.country'), a.awardingBodyCountry ? countryLabel(a.awardingBodyCountry) : undefined],
+          [t('fact.languages'), a.languages.length ? a.languages.map(languageLabel).join(', ') : undefined],
+          [t('fact.prerequisites'), a.prerequisites],
+          [t('fact.criteria'), a.criteria],
+          [t('fact.badgeCategory'), a.categories.length ? a.categories.map((c) => categoryLabel(c)).join(', ') : undefined],
           [
-            'Aligned to',
+            t('fact.alignedTo'),
             a.alignments.length ? (
               <ul>
                 {a.alignments.map((alignment) => (
@@ -142,20 +151,20 @@ function Achievement(props: { achievement: AchievementView; issuerDid?: string; 
             ) : undefined,
           ],
           [
-            'Built from',
+            t('fact.builtFrom'),
             a.composedOf.length ? (
               <ul>
                 {a.composedOf.map((part) => (
                   <li>
                     {part.name ?? part.id}
-                    {part.ects !== undefined ? ` (${part.ects} ECTS)` : ''}
+                    {part.ects !== undefined ? ` (${t('fact.ectsShort', { ects: part.ects })})` : ''}
                   </li>
                 ))}
               </ul>
             ) : undefined,
           ],
           [
-            'Counts towards',
+            t('fact.countsTowards'),
             a.stackableTowards.length ? (
               <ul>
                 {a.stackableTowards.map((degree) => (
@@ -164,9 +173,9 @@ function Achievement(props: { achievement: AchievementView; issuerDid?: string; 
               </ul>
             ) : undefined,
           ],
-          ['Catalogue entry', a.code ? `${a.code}${a.version ? `, version ${a.version}` : ''}` : undefined],
-          ['Catalogue version', a.catalogueVersionUrl ? <code>{a.catalogueVersionUrl}</code> : undefined],
-          ['More information', a.furtherInformation ? <a href={safeHref(a.furtherInformation)}>{a.furtherInformation}</a> : undefined],
+          [t('fact.catalogueEntry'), a.code ? (a.version ? t('fact.catalogueEntryVersion', { code: a.code, version: a.version }) : a.code) : undefined],
+          [t('fact.catalogueVersion'), a.catalogueVersionUrl ? <code>{a.catalogueVersionUrl}</code> : undefined],
+          [t('fact.moreInformation'), a.furtherInformation ? <a href={safeHref(a.furtherInformation)}>{a.furtherInformation}</a> : undefined],
         ]}
       />
     </>
@@ -174,20 +183,21 @@ function Achievement(props: { achievement: AchievementView; issuerDid?: string; 
 }
 
 function Recognition(props: { view: CredentialView }) {
+  const { t, number } = useI18n();
   const r = props.view.recognition!;
-  const str = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : undefined);
+  const str = (value: unknown) => (typeof value === 'string' ? value : typeof value === 'number' ? number(value) : undefined);
   return (
     <>
-      <h2>Recognition record</h2>
-      <Facts rows={[['Student', r.studentName], ['ECTS recognised in all', r.totalEcts === undefined ? undefined : String(r.totalEcts)]]} />
+      <h2>{t('result.recognition')}</h2>
+      <Facts rows={[[t('fact.student'), r.studentName], [t('result.recognition.total'), r.totalEcts === undefined ? undefined : number(r.totalEcts)]]} />
       {r.recognised.length ? (
         <>
-          <h3>Recognised</h3>
+          <h3>{t('result.recognition.recognised')}</h3>
           <ul>
             {r.recognised.map((item) => (
               <li>
                 <code>{str(item.originalCredential)}</code>
-                {`: ${str(item.ectsRecognised) ?? '?'} ECTS${item.recognisedAs ? `, as ${str(item.recognisedAs)}` : ''}. ${str(item.justification) ?? ''}`}
+                {`: ${t('fact.ectsShort', { ects: str(item.ectsRecognised) ?? '?' })}${item.recognisedAs ? t('result.recognition.as', { code: str(item.recognisedAs) ?? '' }) : ''}. ${str(item.justification) ?? ''}`}
               </li>
             ))}
           </ul>
@@ -195,12 +205,12 @@ function Recognition(props: { view: CredentialView }) {
       ) : null}
       {r.rejected.length ? (
         <>
-          <h3>Not recognised</h3>
+          <h3>{t('result.recognition.rejected')}</h3>
           <ul>
             {r.rejected.map((item) => (
               <li>
                 <code>{str(item.originalCredential)}</code>
-                {`: ${item.substantialDifference ? `substantial difference in ${str(item.substantialDifference)}. ` : ''}${str(item.justification) ?? ''}`}
+                {`: ${item.substantialDifference ? `${t('transfer.difference', { difference: differenceLabel(str(item.substantialDifference)) ?? '' })} ` : ''}${str(item.justification) ?? ''}`}
               </li>
             ))}
           </ul>
@@ -211,47 +221,49 @@ function Recognition(props: { view: CredentialView }) {
 }
 
 function Recipient(props: { view: CredentialView }) {
+  const { t, number } = useI18n();
   const r = props.view.recipient;
   const identity = r.did ? (
     <>
-      The holder of the DID <code>{r.did}</code>
+      {t('result.recipient.did')} <code>{r.did}</code>
     </>
   ) : r.hashedEmail ? (
-    'Identified by a hashed email address: the address itself is not in the credential. Someone who knows it can show that it matches.'
+    t('result.recipient.hashed')
   ) : (
-    'The credential does not say who holds it.'
+    t('result.recipient.none')
   );
   return (
     <>
-      <h2>Recipient</h2>
+      <h2>{t('result.recipient')}</h2>
       <Facts
         rows={[
-          ['Identified as', identity],
-          ['Name given in the credential', r.name],
-          ['Grade', r.grade],
-          ['ECTS credits earned', r.creditsEarned === undefined ? undefined : String(r.creditsEarned)],
+          [t('result.recipient.identified'), identity],
+          [t('result.recipient.name'), r.name],
+          [t('result.recipient.grade'), r.grade],
+          [t('result.recipient.earned'), r.creditsEarned === undefined ? undefined : number(r.creditsEarned)],
         ]}
       />
     </>
   );
 }
 
-const STATE_WORDS = { active: 'Active: not revoked or suspended', revoked: 'Revoked', suspended: 'Suspended', unknown: 'Could not be confirmed' } as const;
 
 function Status(props: { view: CredentialView; verification: Verification }) {
+  const { t } = useI18n();
   const { status, evidence, id, types } = props.view;
+  const state = t(`result.state.${status.state}` as 'result.state.active');
   return (
     <>
-      <h2>Status</h2>
+      <h2>{t('result.status')}</h2>
       <Facts
         rows={[
-          ['Status', status.expired ? `${STATE_WORDS[status.state]}; expired` : STATE_WORDS[status.state]],
-          ['Valid from', dateLabel(status.validFrom)],
-          ['Valid until', dateLabel(status.validUntil) ?? (status.validFrom ? 'No end date' : undefined)],
-          ['Credential id', id ? <code>{id}</code> : undefined],
-          ['Type', types.join(', ')],
+          [t('result.status'), status.expired ? t('result.state.expired', { state }) : state],
+          [t('fact.validFrom'), dateLabel(status.validFrom)],
+          [t('fact.validUntil'), dateLabel(status.validUntil) ?? (status.validFrom ? t('result.noEndDate') : undefined)],
+          [t('result.credentialId'), id ? <code>{id}</code> : undefined],
+          [t('result.type'), types.join(', ')],
           [
-            'Evidence',
+            t('result.evidence'),
             evidence.length ? (
               <ul>
                 {evidence.map((e) => (

@@ -14,6 +14,8 @@ import { toProblem } from '@cx/http';
 import type { HoldingScope, ResolveHolding } from './holding-actions.js';
 import { achievementNameOf } from './holding-actions.js';
 import { dateLabel } from './labels.js';
+import type { I18n } from '@cx/i18n';
+import { i18nOf, useI18n } from './i18n.js';
 import { ErrorSummary, SelectField, TextField, type FieldErrors } from './layout.js';
 import { memberList, render, text, type PagesApp, type PagesContext, type PagesEnv } from './page.js';
 import { qrDataUri } from './qr.js';
@@ -24,7 +26,12 @@ const REFRESH_SECONDS = 5;
 const SECRET = /^[\w-]{20,100}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-const PRESENT_LABELS = { institution: 'Receiving university', name: 'Your name', email: 'Your email address (optional)', form: 'Presenting from your wallet' };
+const presentLabels = ({ t }: I18n) => ({
+  institution: t('transfer.label.institution'),
+  name: t('transfer.label.name'),
+  email: t('form.optional', { label: t('transfer.label.email') }),
+  form: t('wallet.label.form'),
+});
 
 /** The OpenID4VCI offer as a wallet opens it: by reference (fetched from the exchange) or by value. */
 export type CredentialOffer = { uri: string } | { value: Record<string, unknown> };
@@ -58,17 +65,18 @@ export function registerAddToWallet(app: PagesApp, ctx: PagesContext, pattern: s
     if (scope instanceof Response) return scope;
     const { delivery, credential } = scope.holding;
     // the exchange would refuse its copy anyway; opening none spares the student a dead code
-    if (credential.status === 'revoked') throw new ConflictError('this credential was revoked by its issuer, so it cannot go into a wallet');
+    if (credential.status === 'revoked') throw new ConflictError(i18nOf(c).t('wallet.error.revoked'));
     const holding = { institution: delivery.institution, credentialId: delivery.credentialId };
     const [exchange, offer, member] = await Promise.all([
       services.vcApiExchanges.forClaim({ ...holding, claimExpiresAt: scope.openUntil }),
       scope.offerUri ? ({ uri: scope.offerUri } as const) : services.oid4vci.offer(holding).then((value) => ({ value })),
       deps.store.institutions.get(delivery.institution),
     ]);
-    const name = achievementNameOf(credential.credential) ?? 'your credential';
+    const { t } = i18nOf(c);
+    const name = achievementNameOf(credential.credential) ?? t('wallet.yourCredential');
     return render(
       c,
-      { title: `Add to my wallet: ${name}`, section: scope.via === 'my' ? 'my' : 'home' },
+      { title: t('wallet.add.title', { name }), section: scope.via === 'my' ? 'my' : 'home' },
       <AddToWallet scope={scope} name={name} issuer={member?.name ?? delivery.institution} exchange={exchange} offerLink={credentialOfferLink(offer)} />,
     );
   });
@@ -79,15 +87,17 @@ export function registerPresentFromWallet(app: PagesApp, ctx: PagesContext) {
   const { deps, services } = ctx;
 
   async function presentForm(c: Context<PagesEnv>, form: PresentForm, errors: FieldErrors = {}, status = 200) {
+    const i18n = i18nOf(c);
+    const { t } = i18n;
     const members = (await memberList(deps.store)).filter((m) => m.status === 'active');
-    const title = `${Object.keys(errors).length ? 'Error: ' : ''}Present from my wallet`;
+    const title = Object.keys(errors).length ? t('form.errorTitle', { title: t('wallet.present') }) : t('wallet.present');
     return render(
       c,
       { title, section: 'transfer', status },
       <>
-        <h1>Present credentials from your wallet</h1>
-        <p class="lead">Ask a member university to recognise credentials you keep in a wallet app. Your wallet presents them; you choose which.</p>
-        <ErrorSummary errors={errors} labels={PRESENT_LABELS} />
+        <h1>{t('wallet.present.heading')}</h1>
+        <p class="lead">{t('wallet.present.lead')}</p>
+        <ErrorSummary errors={errors} labels={presentLabels(i18n)} />
         {errors.form ? <p class="error-text">{errors.form}</p> : null}
         <PresentFields members={members} form={form} errors={errors} />
       </>,
@@ -97,15 +107,16 @@ export function registerPresentFromWallet(app: PagesApp, ctx: PagesContext) {
   app.get('/transfer/wallet', (c) => presentForm(c, { institution: c.req.query('institution') ?? '', name: '', email: '' }));
 
   app.post('/transfer/wallet', async (c) => {
+    const { t } = i18nOf(c);
     const body = await c.req.parseBody({ all: true });
     const form: PresentForm = { institution: text(body.institution).trim(), name: text(body.name).trim(), email: text(body.email).trim() };
     const errors: FieldErrors = {};
-    if (!form.institution) errors.institution = 'choose the university that should recognise your credits';
+    if (!form.institution) errors.institution = t('transfer.error.institution');
     // the exchange is opened before any wallet answers: a receiver that takes no transfers must be refused now, not after the student's wallet presented
-    else if ((await deps.store.institutions.get(form.institution))?.status !== 'active') errors.institution = `${form.institution} is not a member university taking transfers`;
-    if (!form.name) errors.name = 'enter your name as your credentials give it';
-    else if (form.name.length > 200) errors.name = 'at most 200 characters';
-    if (form.email && (!EMAIL.test(form.email) || form.email.length > 254)) errors.email = 'enter an email address like name@example.org, or leave it empty';
+    else if ((await deps.store.institutions.get(form.institution))?.status !== 'active') errors.institution = t('wallet.error.notMember', { institution: form.institution });
+    if (!form.name) errors.name = t('wallet.error.name');
+    else if (form.name.length > 200) errors.name = t('wallet.error.nameLong', { max: 200 });
+    if (form.email && (!EMAIL.test(form.email) || form.email.length > 254)) errors.email = t('wallet.error.email');
     if (Object.keys(errors).length) return presentForm(c, form, errors, 400);
     try {
       const opened = await services.vcApiExchanges.forTransfer({ institution: form.institution, student: { name: form.name, ...(form.email ? { email: form.email } : {}) } });
@@ -129,7 +140,7 @@ export function registerPresentFromWallet(app: PagesApp, ctx: PagesContext) {
     const automatic = c.req.query('auto') !== 'off';
     return render(
       c,
-      { title: 'Waiting for your wallet', section: 'transfer' },
+      { title: i18nOf(c).t('wallet.waiting.title'), section: 'transfer' },
       <Waiting links={links} here={presentPath(exchangeId, token)} automatic={automatic} />,
     );
   });
@@ -143,6 +154,9 @@ interface PresentForm {
 
 /** The fields of "present from my wallet", on its own page and on `/my`. */
 export function PresentFields(props: { members: StoredInstitution[]; form: PresentForm; errors?: FieldErrors; idPrefix?: string }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const PRESENT_LABELS = presentLabels(i18n);
   const errors = props.errors ?? {};
   const id = (field: string) => `${props.idPrefix ?? ''}${field}`;
   return (
@@ -152,7 +166,7 @@ export function PresentFields(props: { members: StoredInstitution[]; form: Prese
         name="institution"
         label={PRESENT_LABELS.institution}
         value={props.form.institution}
-        empty="Choose a university"
+        empty={t('transfer.chooseUniversity')}
         required
         options={props.members.map((m) => ({ value: m.id, label: m.name }))}
         error={errors.institution}
@@ -164,11 +178,11 @@ export function PresentFields(props: { members: StoredInstitution[]; form: Prese
         label={PRESENT_LABELS.email}
         type="email"
         autocomplete="email"
-        hint="The address your credentials were issued to, for credentials your wallet holds as files. Credentials your wallet received from the exchange are bound to it and need no address."
+        hint={t('wallet.hint.email')}
         value={props.form.email}
         error={errors.email}
       />
-      <button type="submit">Present from my wallet</button>
+      <button type="submit">{t('wallet.present')}</button>
     </form>
   );
 }
@@ -177,33 +191,34 @@ export function PresentFields(props: { members: StoredInstitution[]; form: Prese
 type ExchangeLinks = Pick<OpenedExchange, 'exchangeUrl' | 'interactionUrl' | 'lcwDeepLink'>;
 
 function AddToWallet(props: { scope: HoldingScope; name: string; issuer: string; exchange: OpenedExchange; offerLink: string }) {
+  const { t } = useI18n();
   const { scope, exchange } = props;
   return (
     <>
       <p>
-        <a href={scope.base}>Back to the credential</a>
+        <a href={scope.base}>{t('hold.back')}</a>
       </p>
-      <h1>{`Add ${props.name} to your wallet`}</h1>
-      <p class="lead">{`Your wallet app receives its own copy of the credential, bound to the wallet and signed by ${props.issuer}. If ${props.issuer} revokes or suspends the credential, the copy is revoked or suspended too.`}</p>
+      <h1>{t('wallet.add.heading', { name: props.name })}</h1>
+      <p class="lead">{t('wallet.add.lead', { issuer: props.issuer })}</p>
       <p class="notice" role="status">
-        {`Each link and code below works once, until ${dateLabel(exchange.expiresAt)}. To add the credential to another wallet, go back and choose "Add to my wallet" again.`}
+        {t('wallet.add.once', { until: dateLabel(exchange.expiresAt)! })}
       </p>
-      <LcwPanel links={exchange} action="add the credential" />
+      <LcwPanel links={exchange} action={t('wallet.lcw.actionAdd')} />
       <section class="panel" aria-labelledby="oid4vci-title">
-        <h2 id="oid4vci-title">Another wallet app (OpenID4VCI)</h2>
-        <p>For wallets that take credentials by OpenID for Verifiable Credential Issuance: scan the code from within the wallet app, or open the link on the phone the wallet is on.</p>
+        <h2 id="oid4vci-title">{t('wallet.oid4vci')}</h2>
+        <p>{t('wallet.oid4vci.text')}</p>
         <figure class="qr">
-          <img id="oid4vci-qr" src={qrDataUri(props.offerLink)} alt="QR code of the credential offer for an OpenID4VCI wallet" width="192" height="192" />
-          <figcaption>Scan with your wallet app.</figcaption>
+          <img id="oid4vci-qr" src={qrDataUri(props.offerLink)} alt={t('wallet.oid4vci.alt')} width="192" height="192" />
+          <figcaption>{t('wallet.oid4vci.scan')}</figcaption>
         </figure>
         <p>
           <a class="button" id="oid4vci-link" href={props.offerLink}>
-            Open the credential offer in my wallet app
+            {t('wallet.oid4vci.open')}
           </a>
         </p>
       </section>
       <p class="hint">
-        No wallet app? <a href={`${scope.base}/credential.json`}>Download the credential</a> instead, and import the file into any wallet later.
+        {t('wallet.noApp')} <a href={`${scope.base}/credential.json`}>{t('wallet.noApp.download')}</a> {t('wallet.noApp.end')}
       </p>
     </>
   );
@@ -211,28 +226,28 @@ function AddToWallet(props: { scope: HoldingScope; name: string; issuer: string;
 
 /** The Learner Credential Wallet's QR code and deep link, and the interaction URL other VC API wallets take. */
 function LcwPanel(props: { links: ExchangeLinks; action: string }) {
+  const { t } = useI18n();
   const { links } = props;
   return (
     <section class="panel" aria-labelledby="lcw-title">
       <h2 id="lcw-title">Learner Credential Wallet</h2>
       <p>
-        The free wallet app of the Digital Credentials Consortium, for iPhone and Android (<a href="https://lcw.app">lcw.app</a>). On a computer, scan the code with your
-        phone's camera; on the phone, open the link. The wallet asks you to confirm, then {props.action}.
+        {t('wallet.lcw.text')} (<a href="https://lcw.app">lcw.app</a>). {t('wallet.lcw.how', { action: props.action })}
       </p>
       <figure class="qr">
-        <img id="lcw-qr" src={qrDataUri(links.lcwDeepLink)} alt="QR code that opens the request in the Learner Credential Wallet" width="192" height="192" />
-        <figcaption>Scan with your phone's camera.</figcaption>
+        <img id="lcw-qr" src={qrDataUri(links.lcwDeepLink)} alt={t('wallet.lcw.alt')} width="192" height="192" />
+        <figcaption>{t('wallet.lcw.scan')}</figcaption>
       </figure>
       <p>
         <a class="button" id="lcw-link" href={links.lcwDeepLink}>
-          Open in the Learner Credential Wallet
+          {t('wallet.lcw.open')}
         </a>
       </p>
-      <label for="interaction-url">Another VC API wallet: the interaction URL</label>
+      <label for="interaction-url">{t('wallet.interaction')}</label>
       <input type="text" id="interaction-url" readonly value={links.interactionUrl} />
       <p>
-        <button type="button" class="secondary" data-copy="interaction-url" hidden>
-          Copy the interaction URL
+        <button type="button" class="secondary" data-copy="interaction-url" data-copied={t('copy.done')} hidden>
+          {t('wallet.interaction.copy')}
         </button>
       </p>
     </section>
@@ -240,46 +255,43 @@ function LcwPanel(props: { links: ExchangeLinks; action: string }) {
 }
 
 function Waiting(props: { links: ExchangeLinks; here: string; automatic: boolean }) {
+  const { t } = useI18n();
   return (
     <>
       {/* asks again without JavaScript (hono's JSX hoists the meta into the head); the CSP governs no navigation, so the refresh is allowed */}
       {props.automatic ? <meta http-equiv="refresh" content={String(REFRESH_SECONDS)} /> : null}
-      <h1>Present credentials from your wallet</h1>
-      <p class="lead">Open the request in your wallet, choose the credentials to present, and send them. The link and code work once.</p>
-      <LcwPanel links={props.links} action="shows which credentials it can present" />
+      <h1>{t('wallet.present.heading')}</h1>
+      <p class="lead">{t('wallet.waiting.lead')}</p>
+      <LcwPanel links={props.links} action={t('wallet.lcw.actionPresent')} />
       <div class="notice" role="status">
         <p>
-          <strong>Waiting for your wallet.</strong>{' '}
-          {props.automatic
-            ? `This page checks every ${REFRESH_SECONDS} seconds and opens your transfer once your wallet has presented.`
-            : 'Check again once your wallet has presented: this page then opens your transfer.'}
+          <strong>{t('wallet.waiting.strong')}</strong> {props.automatic ? t('wallet.waiting.auto', { seconds: REFRESH_SECONDS }) : t('wallet.waiting.manual')}
         </p>
         <p class="row">
           <a class="button" href={props.here}>
-            Check again
+            {t('wallet.waiting.again')}
           </a>
-          {props.automatic ? <a href={`${props.here}&auto=off`}>Stop checking automatically</a> : <a href={props.here}>Check automatically</a>}
+          {props.automatic ? <a href={`${props.here}&auto=off`}>{t('wallet.waiting.stop')}</a> : <a href={props.here}>{t('wallet.waiting.start')}</a>}
         </p>
       </div>
     </>
   );
 }
 
-const ENDED = {
-  expired: { status: 410, title: 'This wallet request has expired', why: 'A request to a wallet works for a short time, and this one is over before your wallet answered.' },
-  unknown: { status: 404, title: 'There is no wallet request here', why: 'This link does not lead to a request to a wallet. It may have been copied incompletely.' },
-} as const;
+const ENDED = { expired: { status: 410 }, unknown: { status: 404 } } as const;
 
 function presentEnded(c: Context<PagesEnv>, state: keyof typeof ENDED) {
+  const { t } = i18nOf(c);
   const page = ENDED[state];
+  const title = t(`wallet.ended.${state}.title`);
   return render(
     c,
-    { title: page.title, section: 'transfer', status: page.status },
+    { title, section: 'transfer', status: page.status },
     <>
-      <h1>{page.title}</h1>
-      <p>{page.why}</p>
+      <h1>{title}</h1>
+      <p>{t(`wallet.ended.${state}.why`)}</p>
       <p>
-        <a href="/transfer/wallet">Present from your wallet again</a>, or <a href="/transfer">transfer with credential files</a>.
+        <a href="/transfer/wallet">{t('wallet.ended.again')}</a> {t('error.notFound.or')} <a href="/transfer">{t('wallet.ended.files')}</a>.
       </p>
     </>,
   );
