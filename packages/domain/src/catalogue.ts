@@ -49,6 +49,8 @@ export const MAX_TRANSLATIONS = 24;
 function translationsSchema<T extends z.ZodType>(translation: T) {
   return z
     .record(z.string(), translation)
+    // the key rule as JSON Schema for the OpenAPI document; the refinement below checks the real ISO 639-1 list
+    .meta({ propertyNames: { type: 'string', pattern: '^[a-z]{2}$' }, minProperties: 1, maxProperties: MAX_TRANSLATIONS })
     .superRefine((translations, ctx) => {
       const languages = Object.keys(translations);
       if (languages.length === 0) ctx.addIssue({ code: 'custom', path: [], message: 'is empty; leave translations out instead' });
