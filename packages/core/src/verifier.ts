@@ -19,8 +19,9 @@ import {
   verifyPresentationProof,
   type DocumentLoader,
 } from '@cx/credentials';
-import type { Clock, Persistence, StatusListRecord, StoredInstitution } from '@cx/domain';
+import { institutionDidDocument, type Clock, type Persistence, type StatusListRecord, type StoredInstitution } from '@cx/domain';
 import { exchangeDocumentLoader, memberIdOfDid } from './document-loader.js';
+import { listFingerprint, VerifiedStatusLists } from './verified-status-lists.js';
 
 export type CheckName = 'schema' | 'proof' | 'issuer-member' | 'revocation' | 'suspension' | 'validity-period' | 'related-resources';
 
@@ -91,7 +92,15 @@ export class VerificationSession {
   private readonly checkedLists = new Map<string, Promise<CheckedStatusList>>();
   readonly documentLoader: DocumentLoader;
 
-  constructor(readonly store: Persistence, publicUrl: string) {
+  /**
+   * @param verifiedLists lists whose signature verified, by content, kept by the verifier across
+   *   requests (see verified-status-lists.ts); a session of its own when absent
+   */
+  constructor(
+    readonly store: Persistence,
+    private readonly publicUrl: string,
+    private readonly verifiedLists: VerifiedStatusLists = new VerifiedStatusLists(),
+  ) {
     this.documentLoader = exchangeDocumentLoader({ store, publicUrl, institution: (id) => this.institution(id) });
   }
 
@@ -115,8 +124,17 @@ export class VerificationSession {
   checkedStatusList(institution: string, listId: string, expected: { url: string; issuer: string }, now: Date): Promise<CheckedStatusList> {
     const key = `${institution}/${listId}`;
     let found = this.checkedLists.get(key);
-    if (!found) this.checkedLists.set(key, (found = this.statusList(institution, listId).then((list) => checkListCredential(list, expected, this.documentLoader, now))));
+    if (!found) this.checkedLists.set(key, (found = this.checkList(institution, listId, expected, now)));
     return found;
+  }
+
+  private async checkList(institution: string, listId: string, expected: { url: string; issuer: string }, now: Date): Promise<CheckedStatusList> {
+    // the current list, read on every request: a status change is visible as soon as it is written
+    const list = await this.statusList(institution, listId);
+    // the same record the document loader builds the DID document from (read once per session)
+    const member = await this.institution(institution);
+    const didDocument = member ? institutionDidDocument(this.publicUrl, member) : undefined;
+    return checkListCredential(list, expected, { documentLoader: this.documentLoader, didDocument, verifiedLists: this.verifiedLists }, now);
   }
 }
 
@@ -127,7 +145,7 @@ export class VerificationSession {
 async function checkListCredential(
   list: StatusListRecord | undefined,
   expected: { url: string; issuer: string },
-  documentLoader: DocumentLoader,
+  { documentLoader, didDocument, verifiedLists }: { documentLoader: DocumentLoader; didDocument: unknown; verifiedLists: VerifiedStatusLists },
   now: Date,
 ): Promise<CheckedStatusList> {
   if (!list) return { ok: false, reason: `no status list is published at ${expected.url}` };
@@ -138,29 +156,41 @@ async function checkListCredential(
   if (!types.includes('BitstringStatusListCredential')) return { ok: false, reason: 'the status list is not a BitstringStatusListCredential' };
   if (vc.id !== expected.url) return { ok: false, reason: `the status list names itself ${String(vc.id)}, not ${expected.url}` };
   if (issuer !== expected.issuer) return { ok: false, reason: `the status list is issued by ${String(issuer)}, not by the credential's issuer` };
-  let proof;
-  try {
-    proof = await verifyCredentialProof(vc, { documentLoader });
-  } catch (error) {
-    // a list too costly to canonicalise is one the verifier could not check, not the client's fault
-    return { ok: false, reason: `the status list's signature could not be checked: ${(error as Error).message}` };
+  // this exact list, checked against this DID document, verified and decoded before: its signature holds still
+  const fingerprint = listFingerprint(vc, didDocument);
+  const verified = verifiedLists.get(fingerprint);
+  if (!verified) {
+    let proof;
+    try {
+      proof = await verifyCredentialProof(vc, { documentLoader });
+    } catch (error) {
+      // a list too costly to canonicalise is one the verifier could not check, not the client's fault
+      return { ok: false, reason: `the status list's signature could not be checked: ${(error as Error).message}` };
+    }
+    if (!proof.verified) return { ok: false, reason: `the status list's signature does not verify: ${proof.error ?? 'invalid proof'}` };
   }
-  if (!proof.verified) return { ok: false, reason: `the status list's signature does not verify: ${proof.error ?? 'invalid proof'}` };
+  // time passes: the validity period is checked on every use, remembered or not
   const validity = checkValidityPeriod({ validFrom: vc.validFrom, validUntil: vc.validUntil }, now);
   if (!validity.ok) return { ok: false, reason: `the status list is not valid now: ${validity.detail}` };
+  if (verified) return { ok: true, purpose: verified.purpose, bits: verified.bits };
   try {
-    return { ok: true, purpose: String(subject.statusPurpose), bits: decodeList(subject.encodedList as string) };
+    const decoded = { purpose: String(subject.statusPurpose), bits: decodeList(subject.encodedList as string) };
+    verifiedLists.remember(fingerprint, decoded);
+    return { ok: true, ...decoded };
   } catch (error) {
     return { ok: false, reason: `the status list's encodedList is unreadable: ${(error as Error).message}` };
   }
 }
 
 export class CredentialVerifier {
+  /** Shared by every request this verifier serves (one per process): see verified-status-lists.ts. */
+  private readonly verifiedLists = new VerifiedStatusLists();
+
   constructor(private readonly deps: VerifierDeps) {}
 
   /** A session for verifying several credentials in one request. */
   session(): VerificationSession {
-    return new VerificationSession(this.deps.store, this.deps.publicUrl);
+    return new VerificationSession(this.deps.store, this.deps.publicUrl, this.verifiedLists);
   }
 
   async verify(vc: unknown, options: VerifyOptions = {}): Promise<Verification> {

@@ -14,6 +14,12 @@ export interface LoadedDocument {
   contextUrl: null;
   documentUrl: string;
   document: object;
+  /**
+   * `static` on the bundled contexts: jsonld then keeps the context it resolved from them in its
+   * process-wide cache, so the next credential does not process the VC and Open Badges contexts
+   * again. Only for documents that never change under their URL: never for a DID document.
+   */
+  tag?: 'static';
 }
 
 export type DocumentLoader = (url: string) => Promise<LoadedDocument>;
@@ -60,14 +66,13 @@ export interface DocumentLoaderOptions {
  * const documentLoader = createDocumentLoader({ publicUrl, resolveDid: httpDidWebResolver() });
  */
 export function createDocumentLoader({ publicUrl, resolveDid }: DocumentLoaderOptions): DocumentLoader {
-  const contexts = new Map<string, object>(STATIC_CONTEXTS);
-  contexts.set(euContextUrl(publicUrl), EU_MICROCREDENTIAL_CONTEXT_V1);
-  contexts.set(recognitionContextUrl(publicUrl), RECOGNITION_CONTEXT_V1);
+  const contexts = contextsFor(publicUrl);
 
   return async (url: string): Promise<LoadedDocument> => {
     if (typeof url !== 'string') throw new UnknownDocumentError(String(url), 'not a URL');
     const context = contexts.get(url);
-    if (context) return { contextUrl: null, documentUrl: url, document: context };
+    // a new answer each time: a caller may write to it, and the next one must not see that
+    if (context) return { contextUrl: null, documentUrl: url, document: context, tag: 'static' };
     if (url.startsWith('did:web:')) return { contextUrl: null, documentUrl: url, document: await loadDid(url, resolveDid) };
     if (url.startsWith('did:key:')) {
       if (!isEd25519DidKey(url.split('#')[0]!)) throw new UnknownDocumentError(url, 'only did:key DIDs of Ed25519 keys (did:key:z6Mk...) are resolved');
@@ -76,6 +81,23 @@ export function createDocumentLoader({ publicUrl, resolveDid }: DocumentLoaderOp
     if (url.startsWith('did:')) throw new UnknownDocumentError(url, 'only did:web and did:key DIDs are resolved');
     throw new UnknownDocumentError(url, 'not a bundled JSON-LD context');
   };
+}
+
+/**
+ * Every bundled context by URL, made once per public URL: a loader is made per verification
+ * session (per request), and these documents never change under their URL (see `tag`).
+ */
+const contextsByPublicUrl = new Map<string, ReadonlyMap<string, object>>();
+
+function contextsFor(publicUrl: string): ReadonlyMap<string, object> {
+  let found = contextsByPublicUrl.get(publicUrl);
+  if (!found) {
+    const contexts = new Map<string, object>(STATIC_CONTEXTS);
+    contexts.set(euContextUrl(publicUrl), EU_MICROCREDENTIAL_CONTEXT_V1);
+    contexts.set(recognitionContextUrl(publicUrl), RECOGNITION_CONTEXT_V1);
+    contextsByPublicUrl.set(publicUrl, (found = contexts));
+  }
+  return found;
 }
 
 /** did:key DIDs name their key: resolved from the DID itself, never fetched. */
