@@ -45,7 +45,7 @@ import {
 import { auditEntry } from './audit-entry.js';
 import { addsStatusEntry, composedShapeIssues, withStatusEntries, type ComposedOptions } from './composed-credential.js';
 import { IdempotencyInProgressError, type Claim, type Idempotency } from './idempotency.js';
-import { requireActiveMember } from './membership.js';
+import { activeMember, requireActiveMember } from './membership.js';
 import { signAsInstitution } from './signing.js';
 import type { StatusService, StatusSlotAllocation } from './status-service.js';
 import type { NoticeMessage } from './delivery/notice-message.js';
@@ -137,6 +137,11 @@ function composedRecipient(credential: Record<string, unknown>): CredentialRecor
   return { name: typeof subject?.name === 'string' ? subject.name : '', ...(did ? { did } : {}) };
 }
 
+/** The head of the entry a request names, as read with its institution (absent: there is none). */
+interface HeadRead {
+  head: StoredEntry | undefined;
+}
+
 /** How {@link CredentialIssuer.resolveEntries} keys the entry a request names. */
 export const entryKey = (request: IssueRequest): string => `${request.achievement.type}/${request.achievement.code}/${request.achievement.version ?? ''}`;
 
@@ -156,16 +161,19 @@ export class CredentialIssuer {
   }
 
   async issue(institutionId: string, request: IssueRequest, ctx: IssueContext): Promise<IssuedCredential> {
-    const institution = await requireActiveMember(this.deps.store, institutionId, 'can issue nothing new');
-    if (!ctx.idempotencyKey) return this.issueOnce(institution, request, ctx, newCredentialId());
+    // the institution and the entry's head in one request: the entry is resolved from this head
+    const basis = await this.deps.store.credentials.issuingBasis(institutionId, request.achievement.type, request.achievement.code);
+    const institution = activeMember(basis.institution, institutionId, 'can issue nothing new');
+    const read: HeadRead = { head: basis.head };
+    if (!ctx.idempotencyKey) return this.issueOnce(institution, request, ctx, newCredentialId(), { read });
     const key = ctx.idempotencyKey;
     const requestHash = contentHash(request);
     return retry(
       async () => {
         const claim = await this.deps.idempotency.claim(institutionId, key, requestHash, newCredentialId());
-        if (claim.held) return this.issueClaimed(institution, request, ctx, claim);
+        if (claim.held) return this.issueClaimed(institution, request, ctx, claim, read);
         // a key past its time to live binds nothing: a new request, as if it had no key
-        if (claim.state === 'expired') return this.issueOnce(institution, request, { ...ctx, idempotencyKey: undefined }, newCredentialId());
+        if (claim.state === 'expired') return this.issueOnce(institution, request, { ...ctx, idempotencyKey: undefined }, newCredentialId(), { read });
         const record = await this.deps.store.credentials.get(institutionId, claim.record.resultId, true);
         if (record) return { id: record.id, credential: record.credential, record };
         // a claim older than any request can run is a dead one's (a Lambda that timed out, a
@@ -173,7 +181,7 @@ export class CredentialIssuer {
         // credential is ever stored for the key, even if its holder wakes up
         if (this.deps.idempotency.leaseRunOut(claim.record, IDEMPOTENCY_LEASE_MS)) {
           const taken = await this.deps.idempotency.takeOver(institutionId, claim.record);
-          if (taken) return this.issueClaimed(institution, request, ctx, taken);
+          if (taken) return this.issueClaimed(institution, request, ctx, taken, read);
         }
         // the holder is at work: wait for its credential (or for it to fail and give the key up)
         throw new IdempotencyInProgressError();
@@ -194,9 +202,9 @@ export class CredentialIssuer {
    * up (if still this call's claim), unless the credential was stored after all, by an earlier
    * holder of the key that finished late: then that credential is the answer.
    */
-  private async issueClaimed(institution: InstitutionRecord, request: IssueRequest, ctx: IssueContext, claim: Extract<Claim, { held: true }>): Promise<IssuedCredential> {
+  private async issueClaimed(institution: InstitutionRecord, request: IssueRequest, ctx: IssueContext, claim: Extract<Claim, { held: true }>, read: HeadRead): Promise<IssuedCredential> {
     try {
-      return await this.issueOnce(institution, request, ctx, claim.resultId);
+      return await this.issueOnce(institution, request, ctx, claim.resultId, { read });
     } catch (error) {
       const stored = await this.deps.store.credentials.get(institution.id, claim.resultId, true).catch(() => undefined);
       if (stored) return { id: stored.id, credential: stored.credential, record: stored };
@@ -212,7 +220,7 @@ export class CredentialIssuer {
    * audit record and the item's outcome. AlreadyRecordedError when the item has an outcome.
    */
   issuePrepared(institution: InstitutionRecord, request: IssueRequest, ctx: IssueContext, prepared: PreparedIssue): Promise<IssuedCredential> {
-    return this.issueOnce(institution, request, { ...ctx, idempotencyKey: undefined }, prepared.id, prepared);
+    return this.issueOnce(institution, request, { ...ctx, idempotencyKey: undefined }, prepared.id, { prepared });
   }
 
   /**
@@ -241,9 +249,11 @@ export class CredentialIssuer {
     return resolved;
   }
 
-  private async issueOnce(institution: InstitutionRecord, request: IssueRequest, ctx: IssueContext, id: string, prepared?: PreparedIssue): Promise<IssuedCredential> {
+  /** Issues credential `id`, with the entry's head read already (`read`) or what a chunk prepared. */
+  private async issueOnce(institution: InstitutionRecord, request: IssueRequest, ctx: IssueContext, id: string, given: { read: HeadRead } | { prepared: PreparedIssue }): Promise<IssuedCredential> {
     const { type, code } = request.achievement;
-    const entry = prepared?.entry ?? (await this.resolveEntry(institution.id, request));
+    const prepared = 'prepared' in given ? given.prepared : undefined;
+    const entry = prepared?.entry ?? (await this.entryAt(institution.id, request, 'read' in given ? given.read.head : undefined));
     const achievement = await this.achievementInput(institution, request, entry);
     const now = this.deps.clock.now();
     // VC 2.0: validFrom must not be later than validUntil; a credential expired at issue helps no one
@@ -422,12 +432,6 @@ export class CredentialIssuer {
     await signCredential(credential, { signer: dryRun, documentLoader: this.deps.documentLoader }).catch((error: unknown) => {
       if (error !== canonicalised) throw error;
     });
-  }
-
-  /** The catalogue entry at the asked (or latest) version: 404 when unknown, 409 when withdrawn. */
-  private async resolveEntry(institution: string, request: IssueRequest): Promise<CatalogueEntry> {
-    const { type, code } = request.achievement;
-    return this.entryAt(institution, request, await this.deps.store.catalogue.head(type, institution, code, true));
   }
 
   private async achievementInput(

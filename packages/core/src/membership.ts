@@ -18,7 +18,12 @@ export async function requireMember(persistence: Persistence, id: string, option
  * await requireActiveMember(persistence, 'uni-a', 'can issue nothing new');
  */
 export async function requireActiveMember(persistence: Persistence, id: string, refused: string): Promise<StoredInstitution> {
-  const record = await requireMember(persistence, id);
+  return activeMember(await persistence.institutions.get(id, false), id, refused);
+}
+
+/** {@link requireActiveMember} on a record read already (with others, in one request). */
+export function activeMember(record: StoredInstitution | undefined, id: string, refused: string): StoredInstitution {
+  if (!record) throw new NotFoundError(`institution ${id} is not a member of the consortium`);
   if (record.status !== 'active') throw new ForbiddenError(`${id} is suspended and ${refused}`);
   return record;
 }

@@ -843,6 +843,19 @@ export function describePersistenceContract(name: string, makePersistence: () =>
     describe('credentials', () => {
       const byEmail = { kind: 'email', emailHash: 'email-ada' } as const;
 
+      it('reads what issuing needs first, the institution and the entry head, as their repositories read them', async () => {
+        await p.institutions.create(institution('uni-a'), []);
+        await p.catalogue.write('component', component('uni-a', 'C-1'), undefined, []);
+
+        expect(await p.credentials.issuingBasis('uni-a', 'component', 'C-1')).toEqual({
+          institution: await p.institutions.get('uni-a', true),
+          head: await p.catalogue.head('component', 'uni-a', 'C-1', true),
+        });
+        expect(await p.credentials.issuingBasis('uni-a', 'component', 'C-none')).toEqual({ institution: await p.institutions.get('uni-a', true) });
+        expect(await p.credentials.issuingBasis('uni-a', 'badge', 'C-1')).toEqual({ institution: await p.institutions.get('uni-a', true) });
+        expect(await p.credentials.issuingBasis('uni-none', 'component', 'C-1')).toEqual({});
+      });
+
       it('stores a credential and reads it back as issued, member order included', async () => {
         const record = credential('cred-1', 1);
 

@@ -1,4 +1,4 @@
-import type { Change, CredentialRecord, CredentialRepository, CredentialStatus, Page, RecipientLookup } from '@cx/domain';
+import type { CatalogueKind, Change, CredentialRecord, CredentialRepository, CredentialStatus, Page, RecipientLookup, StoredEntry, StoredInstitution } from '@cx/domain';
 import { Items } from './items.js';
 import { inOrder, page } from './pages.js';
 import type { UnitOfWork } from './unit-of-work.js';
@@ -20,7 +20,19 @@ export class MemoryCredentials implements CredentialRepository {
   /** Keyed `institution/id`. */
   private readonly items = new Items<CredentialRecord>();
 
-  constructor(private readonly unit: UnitOfWork) {}
+  constructor(
+    private readonly unit: UnitOfWork,
+    /** The other repositories issuingBasis reads from. */
+    private readonly reads: {
+      institution: (id: string) => Promise<StoredInstitution | undefined>;
+      head: <K extends CatalogueKind>(kind: K, institution: string, code: string) => Promise<StoredEntry<K> | undefined>;
+    },
+  ) {}
+
+  async issuingBasis<K extends CatalogueKind>(institution: string, kind: K, code: string): Promise<{ institution?: StoredInstitution; head?: StoredEntry<K> }> {
+    const [member, head] = await Promise.all([this.reads.institution(institution), this.reads.head(kind, institution, code)]);
+    return { ...(member ? { institution: member } : {}), ...(head ? { head } : {}) };
+  }
 
   create(record: CredentialRecord): Change {
     const key = `${record.institution}/${record.id}`;

@@ -33,7 +33,10 @@ export class MemoryPersistence implements Persistence {
   readonly audit = new MemoryAudit(this.unit);
   readonly settings = new MemorySettings();
   readonly catalogue = new MemoryCatalogue(this.unit);
-  readonly credentials = new MemoryCredentials(this.unit);
+  readonly credentials = new MemoryCredentials(this.unit, {
+    institution: (id) => this.institutions.get(id),
+    head: (kind, institution, code) => this.catalogue.head(kind, institution, code),
+  });
   readonly statusLists = new MemoryStatusLists(this.unit);
   readonly idempotency = new MemoryIdempotency(this.unit);
   readonly batches = new MemoryBatches(this.unit);

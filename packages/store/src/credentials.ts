@@ -2,8 +2,8 @@
  * Issued credentials: the signed credential as issued, who it was issued to (private to
  * the issuing institution), what it was issued for, and its status.
  */
-import type { CredentialRecord, CredentialRepository, CredentialStatus, Page, RecipientLookup } from '@cx/domain';
-import { entities } from './entities.js';
+import type { CatalogueKind, CredentialRecord, CredentialRepository, CredentialStatus, Page, RecipientLookup, StoredEntry, StoredInstitution } from '@cx/domain';
+import { catalogueEntities, entities } from './entities.js';
 import { stripKeys, type IndexKeys } from './keys.js';
 import { TableChange } from './table-change.js';
 import type { Table } from './table.js';
@@ -45,6 +45,18 @@ export class Credentials implements CredentialRepository {
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     });
+  }
+
+  /** The institution and the entry's head with one BatchGet (consistent), read as their repositories read them. */
+  async issuingBasis<K extends CatalogueKind>(institution: string, kind: K, code: string): Promise<{ institution?: StoredInstitution; head?: StoredEntry<K> }> {
+    const member = entities.institution.key({ id: institution });
+    const items = await this.table.getMany([member, catalogueEntities[kind].head.key({ institution, code })], true);
+    const basis: { institution?: StoredInstitution; head?: StoredEntry<K> } = {};
+    for (const item of items) {
+      if (item.pk === member.pk && item.sk === member.sk) basis.institution = stripKeys<StoredInstitution>(item);
+      else basis.head = stripKeys<StoredEntry<K>>(item);
+    }
+    return basis;
   }
 
   async get(institution: string, id: string, consistent = false): Promise<CredentialRecord | undefined> {

@@ -103,6 +103,11 @@ export interface CatalogueRepository {
 export interface CredentialRepository {
   /** Stores a new credential (fails when the id exists). */
   create(record: CredentialRecord): Change;
+  /**
+   * What issuing a credential for a catalogue entry reads first, in one request (strongly
+   * consistent): the issuing institution and the head of the entry.
+   */
+  issuingBasis<K extends CatalogueKind>(institution: string, kind: K, code: string): Promise<{ institution?: StoredInstitution; head?: StoredEntry<K> }>;
   get(institution: string, id: string, consistent?: boolean): Promise<CredentialRecord | undefined>;
   /** A recipient's credentials at an institution, newest first. */
   listByRecipient(institution: string, lookup: RecipientLookup, limit: number, cursor?: string): Promise<Page<CredentialRecord>>;
