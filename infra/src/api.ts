@@ -2,7 +2,7 @@
  * The HTTP API in front of the functions: one route per topology route key, each to its
  * function (payload format 2.0), on an auto-deployed `$default` stage with access logs.
  */
-import { CorsHttpMethod, HttpApi, HttpMethod, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CorsHttpMethod, HttpApi, HttpMethod, HttpRoute, HttpRouteKey, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Duration } from 'aws-cdk-lib';
 import { API_CORS } from '@cx/http';
 import { LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -81,6 +81,11 @@ export class ExchangeApi extends Construct {
   route(name: string, fn: IFunction, routeKeys: readonly string[]): void {
     const integration = new HttpLambdaIntegration(`${name}Integration`, fn);
     for (const routeKey of routeKeys) {
+      // the catch-all route: what matches no other route (the topology's DEFAULT_ROUTE)
+      if (routeKey === HttpRouteKey.DEFAULT.key) {
+        new HttpRoute(this, `${name}DefaultRoute`, { httpApi: this.httpApi, routeKey: HttpRouteKey.DEFAULT, integration });
+        continue;
+      }
       const { method, path } = parseRouteKey(routeKey);
       this.httpApi.addRoutes({ path, methods: [method], integration });
     }

@@ -10,8 +10,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { CatalogueService, credentialServices, type CredentialServices } from '@cx/core';
-import { PayloadTooLargeError, systemClock } from '@cx/domain';
-import { closeAfter, logOf, requestIds, requestLog, toProblem } from '@cx/http';
+import { NotFoundError, PayloadTooLargeError, systemClock } from '@cx/domain';
+import { closeAfter, logOf, problemResponse, requestIds, requestLog, toProblem } from '@cx/http';
 import type { MessageKey } from '@cx/i18n';
 import type { ExchangeDeps } from '@cx/runtime';
 import { contextStorage } from 'hono/context-storage';
@@ -147,11 +147,13 @@ export function createPagesApp(deps: ExchangeDeps, options: PagesOptions = {}): 
 }
 
 /**
- * The pages' 404: with a title, the page's language, the viewport and a way back. The
- * composed local app and API Gateway's catch-all route send browsers here for any path no
- * route serves (API clients get problem+json there).
+ * The answer for a path nothing serves. The topology's catch-all route sends every such
+ * request here (API Gateway's `$default`, and the local gateway likewise): a browser, which
+ * asks for `text/html`, gets the pages' own 404 page (title, language, viewport, a way back);
+ * an API client gets the problem+json document every API answers with.
  */
 export function notFoundPage(c: Context<PagesEnv>) {
+  if (!wantsHtml(c.req.header('accept'))) return problemResponse(new NotFoundError(`no route for ${c.req.method} ${c.req.path}`), c);
   const { t } = i18nOf(c);
   return render(
     c,
@@ -164,6 +166,14 @@ export function notFoundPage(c: Context<PagesEnv>) {
       </p>
     </>,
   );
+}
+
+/** A browser navigating: `text/html` asked for (at any weight above 0), not only accepted by a wildcard. */
+function wantsHtml(accept: string | undefined): boolean {
+  return (accept ?? '').split(',').some((part) => {
+    const [type = '', ...params] = part.trim().toLowerCase().split(';');
+    return (type.trim() === 'text/html' || type.trim() === 'application/xhtml+xml') && !params.some((p) => /^\s*q=0(\.0*)?\s*$/.test(p));
+  });
 }
 
 const STATUS_TITLES: Record<number, MessageKey> = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRouter, FUNCTIONS, type FunctionSpec } from './topology.js';
+import { createRouter, DEFAULT_ROUTE, FUNCTIONS, type FunctionSpec } from './topology.js';
 
 const fn = (name: string, routes: string[]): FunctionSpec => ({ name, routes, memoryMb: 128, signs: false, createsKeys: false });
 
@@ -81,8 +81,14 @@ describe('the exchange topology', () => {
     expect(route(method, path)).toBe(name);
   });
 
-  it('serves the documentation for GET only', () => {
-    expect(route('POST', '/openapi.json')).toBeUndefined();
+  it('serves the documentation for GET only (anything else falls to the catch-all route)', () => {
+    expect(route('POST', '/openapi.json')).toBe('pages');
+  });
+
+  it('sends every path no route serves to the pages, which answer browsers with their own 404 page', () => {
+    expect(route('GET', '/no-such-page')).toBe('pages');
+    expect(route('GET', '/Verify')).toBe('pages');
+    expect(route('DELETE', '/v1/nowhere/x')).toBe('pages');
   });
 
   it('gives every route key to exactly one function', () => {
@@ -92,7 +98,7 @@ describe('the exchange topology', () => {
 
   it('sends each route key, filled in, to the function that declares it', () => {
     for (const spec of FUNCTIONS) {
-      for (const key of spec.routes) {
+      for (const key of spec.routes.filter((routeKey) => routeKey !== DEFAULT_ROUTE)) {
         const [method, path] = key.split(' ') as [string, string];
         const concrete = path.replace('{proxy+}', 'x/y').replace(/\{[^}]+\}/g, 'p1');
         expect(route(method === 'ANY' ? 'GET' : method, concrete), key).toBe(spec.name);

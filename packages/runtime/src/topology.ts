@@ -6,6 +6,9 @@
  */
 import { GRADUATION_WORKER, graduationWorkerPlan, MEASURED_WORKER_RATE } from './sign-budget.js';
 
+/** API Gateway's catch-all route key: a request no other route matches goes to the function that declares it. */
+export const DEFAULT_ROUTE = '$default';
+
 export interface FunctionSpec {
   /** Short name; also the folder under functions/. */
   name: string;
@@ -230,6 +233,8 @@ export const FUNCTIONS: FunctionSpec[] = [
       'ANY /my',
       'ANY /my/{proxy+}',
       'GET /assets/{proxy+}',
+      // every path no other route serves: browsers get the pages' own 404 page, API clients problem+json
+      DEFAULT_ROUTE,
     ],
     memoryMb: 1024,
     signs: true,
@@ -262,7 +267,7 @@ interface CompiledRoute {
 
 function compile(functions: FunctionSpec[]): CompiledRoute[] {
   return functions.flatMap((fn) =>
-    fn.routes.map((route) => {
+    fn.routes.filter((route) => route !== DEFAULT_ROUTE).map((route) => {
       const [method, path] = route.split(' ') as [string, string];
       const segments = path.split('/').filter(Boolean);
       const greedy = segments.at(-1) === '{proxy+}';
@@ -273,10 +278,12 @@ function compile(functions: FunctionSpec[]): CompiledRoute[] {
 
 /**
  * API Gateway's route selection: exact paths beat greedy ones; among candidates the one
- * with more literal segments (then more segments) wins; a method beats ANY.
+ * with more literal segments (then more segments) wins; a method beats ANY; what matches
+ * nothing goes to the `$default` route's function, if there is one.
  */
 export function createRouter(functions: FunctionSpec[] = FUNCTIONS): (method: string, path: string) => RouteMatch | undefined {
   const routes = compile(functions);
+  const fallback = functions.find((fn) => fn.routes.includes(DEFAULT_ROUTE));
   return (method, path) => {
     const parts = path.split('/').filter(Boolean).map((p) => {
       try {
@@ -303,7 +310,8 @@ export function createRouter(functions: FunctionSpec[] = FUNCTIONS): (method: st
       const score = [route.greedy ? 0 : 1, literals, route.segments.length, route.method === 'ANY' ? 0 : 1];
       if (!best || compareScores(score, best.score) > 0) best = { route, score, params };
     }
-    return best && { fn: best.route.fn, params: best.params };
+    if (best) return { fn: best.route.fn, params: best.params };
+    return fallback && { fn: fallback, params: {} };
   };
 }
 
