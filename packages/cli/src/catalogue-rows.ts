@@ -156,7 +156,7 @@ export function languageColumns(columns: string[], source: string): { plain: str
       throw new CliError(`${source}: the column "${header}" is not one a catalogue CSV takes in other languages; those are ${known}, e.g. title${LANGUAGE_MARK}de`);
     }
     if (!isLanguageCode(language)) {
-      throw new CliError(`${source}: the column "${header}" names "${header.slice(mark + 1).trim()}", which is not an ISO 639-1 language code; use two letters, e.g. ${field}${LANGUAGE_MARK}de`);
+      throw new CliError(`${source}: the column "${header}" names "${header.slice(mark + 1).trim()}", which is not an ISO 639-1 language code; use a two-letter code from that list, e.g. ${field}${LANGUAGE_MARK}de`);
     }
     const key = `${field}${LANGUAGE_MARK}${language}`;
     if (seen.has(key)) throw new CliError(`${source}: the column ${key} appears twice in the header ("${seen.get(key)}" and "${header}")`);
