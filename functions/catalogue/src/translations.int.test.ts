@@ -84,6 +84,18 @@ describe('versions of translations', () => {
     expect((await read(`${path}/versions/3`)).translations).toEqual({ de: { ...de, title: 'Maschinelles Lernen' }, fr });
   });
 
+  it('makes a new version of a micro-degree and of a badge when only a translation changes', async () => {
+    const degreePath = '/v1/institutions/uni-a/micro-degrees/TR-MD-V';
+    const parts = [{ institution: 'uni-a', code: 'TR-1' }];
+    expect(await etag(await put(degreePath, degreeBody(parts, { translations: { de } })))).toBe('"1"');
+    expect(await etag(await put(degreePath, degreeBody(parts, { translations: { de: { title: 'Angewandte Datenwissenschaft' } } })))).toBe('"2"');
+
+    const badgePath = '/v1/institutions/uni-a/badges/TR-B-V';
+    expect(await etag(await put(badgePath, badgeBody({ translations: { de: { name: 'Peer-Mentoring' } } })))).toBe('"1"');
+    expect(await etag(await put(badgePath, badgeBody({ translations: { de: { name: 'Peer-Mentoring', criteria: 'Mindestens 12 Termine.' } } })))).toBe('"2"');
+    expect((await read(`${badgePath}/versions/1`)).translations).toEqual({ de: { name: 'Peer-Mentoring' } });
+  });
+
   it('answers 412 to a stale If-Match on a translation change and keeps the entry', async () => {
     await expectProblem(await put(path, componentBody({ translations: { fr } }), { 'if-match': '"3"' }), 412);
     expect(await read(path)).toMatchObject({ version: 4 });
