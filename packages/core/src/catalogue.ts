@@ -180,8 +180,8 @@ export class CatalogueService {
 
 /**
  * Refuses an entry too large to store as one item (a 400, not DynamoDB's error at write):
- * the field to blame is `translations` when there are any, since without them no body under
- * the request limit gets this large.
+ * the field to blame is `translations` when there are any, since the primary fields' limits
+ * alone keep an entry below the bound.
  */
 function assertStorable(entry: StoredEntry): void {
   const bytes = new TextEncoder().encode(JSON.stringify(entry)).length;

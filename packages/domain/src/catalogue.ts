@@ -151,8 +151,9 @@ export const componentBatchItemSchema = z
 
 /**
  * Bytes (UTF-8 JSON) an entry may take as stored, with its search words: DynamoDB holds at
- * most 400 KB per item, and the head item carries its keys and index keys besides. Only
- * translations can bring a body under the 256 KB request limit this far.
+ * most 400 KB per item, and the head item carries its keys and index keys besides. The
+ * primary fields' own limits keep an entry below it (about 300 KB at four bytes a character);
+ * only translations can take one past it.
  */
 export const MAX_STORED_ENTRY_BYTES = 350_000;
 
