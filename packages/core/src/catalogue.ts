@@ -7,6 +7,7 @@ import {
   checkIfMatchVersion,
   contentHash,
   ConflictError,
+  entryBytes,
   MAX_DEGREE_COMPONENTS,
   MAX_STORED_ENTRY_BYTES,
   NotFoundError,
@@ -184,7 +185,7 @@ export class CatalogueService {
  * alone keep an entry below the bound.
  */
 function assertStorable(entry: StoredEntry): void {
-  const bytes = new TextEncoder().encode(JSON.stringify(entry)).length;
+  const bytes = entryBytes(entry);
   if (bytes <= MAX_STORED_ENTRY_BYTES) return;
   const kb = (n: number) => Math.ceil(n / 1000);
   throw ValidationError.field(

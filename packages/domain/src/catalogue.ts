@@ -157,6 +157,18 @@ export const componentBatchItemSchema = z
  */
 export const MAX_STORED_ENTRY_BYTES = 350_000;
 
+/**
+ * Bytes (UTF-8 JSON) of entries one search page holds at most, whatever its limit: a Lambda
+ * answer holds 6 MB, and 100 entries with many translations would be more. A page that
+ * reaches it ends early with a cursor; it always holds at least one entry.
+ */
+export const MAX_SEARCH_PAGE_BYTES = 4_000_000;
+
+/** The bytes an entry takes in a search page, as UTF-8 JSON. */
+export function entryBytes(entry: unknown): number {
+  return new TextEncoder().encode(JSON.stringify(entry)).length;
+}
+
 /** Entries a batch import takes at most. */
 export const MAX_BATCH_ITEMS = 500;
 

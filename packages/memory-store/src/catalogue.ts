@@ -4,6 +4,8 @@
  */
 import {
   ConflictError,
+  entryBytes,
+  MAX_SEARCH_PAGE_BYTES,
   type CatalogueKind,
   type CatalogueQuery,
   type CatalogueRepository,
@@ -116,8 +118,21 @@ export class MemoryCatalogue implements CatalogueRepository {
         // the sort key of the index the DynamoDB adapter's planSearch picks
         return { sortKey: byField ? `${iscedField}#${eqfLevel}#${institution}#${code}` : `${institution}#${code}`, item: ofKind<K>(entry) };
       });
-    return page(searchName(kind, query), matches, limit, cursor, { cursor: 'when-more' });
+    const full = page(searchName(kind, query), matches, limit, cursor, { cursor: 'when-more' });
+    const fitting = countWithin(full.items, MAX_SEARCH_PAGE_BYTES);
+    // a page past the bytes a page holds ends, as the DynamoDB adapter's does, at the last entry that fits
+    return fitting === full.items.length ? full : page(searchName(kind, query), matches, fitting, cursor, { cursor: 'when-more' });
   }
+}
+
+/** How many of the first items fit within `budget` bytes; at least one. */
+function countWithin(items: unknown[], budget: number): number {
+  let bytes = 0;
+  for (const [index, item] of items.entries()) {
+    bytes += entryBytes(item);
+    if (index > 0 && bytes > budget) return index;
+  }
+  return items.length;
 }
 
 /** Every filter of the query, with the DynamoDB adapter's meaning (empty strings filter nothing). */

@@ -10,6 +10,8 @@
  */
 import {
   ConflictError,
+  entryBytes,
+  MAX_SEARCH_PAGE_BYTES,
   STATUS_BLOCK_SIZE,
   ValidationError,
   type ClaimRecord,
@@ -631,6 +633,24 @@ export function describePersistenceContract(name: string, makePersistence: () =>
         expect((await p.catalogue.version('component', 'uni-a', 'C-T', 1))?.translations).toEqual(translations);
         const found = await p.catalogue.search('component', { status: 'active', words: ['maschinell'] }, 10);
         expect(found.items.map((item) => [item.code, item.translations])).toEqual([['C-T', translations]]);
+      });
+
+      it('ends a search page early, with a cursor, where its entries reach the bytes a page holds', async () => {
+        // 14 entries of about 300 KB (translations make entries this large): more than one page holds
+        const long = { title: 'Lang', description: 'x'.repeat(300_000) };
+        const codes = Array.from({ length: 14 }, (_, i) => `L-${String(i).padStart(2, '0')}`);
+        for (const code of codes) await p.catalogue.write('component', component('uni-l', code, { translations: { de: long } }), undefined, []);
+
+        const pages: Array<Page<StoredEntry<'component'>>> = [];
+        const { items } = await collect(async (cursor) => {
+          const found = await p.catalogue.search('component', { status: 'active', institution: 'uni-l' }, 100, cursor);
+          pages.push(found);
+          return found;
+        });
+
+        expect(items.map((entry) => entry.code)).toEqual(codes);
+        expect(pages.length).toBeGreaterThan(1);
+        for (const found of pages) expect(found.items.reduce((sum, entry) => sum + entryBytes(entry), 0)).toBeLessThanOrEqual(MAX_SEARCH_PAGE_BYTES);
       });
 
       it('keeps every version while the head moves to the newest', async () => {

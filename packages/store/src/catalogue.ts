@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
   ConflictError,
+  entryBytes,
+  MAX_SEARCH_PAGE_BYTES,
   ValidationError,
   type CatalogueKind,
   type CatalogueQuery,
@@ -132,6 +134,7 @@ export class Catalogue implements CatalogueRepository {
     let startKey = startKeyOf(cursor, plan, search);
     const filter = filterExpression(plan.residual);
     const found: Record<string, unknown>[] = [];
+    let bytes = 0;
     let more = false;
     for (let call = 0; call < MAX_QUERIES_PER_PAGE; call++) {
       const out = await this.table.doc.send(
@@ -148,9 +151,17 @@ export class Catalogue implements CatalogueRepository {
         }),
       );
       const items = out.Items ?? [];
-      const room = limit - found.length;
-      found.push(...items.slice(0, room));
-      if (items.length > room) {
+      let taken = 0;
+      // up to the limit, and within the page's bytes (a first entry always fits)
+      for (const item of items) {
+        if (found.length === limit) break;
+        const size = entryBytes(item);
+        if (found.length > 0 && bytes + size > MAX_SEARCH_PAGE_BYTES) break;
+        found.push(item);
+        bytes += size;
+        taken++;
+      }
+      if (taken < items.length) {
         more = true;
         break;
       }
