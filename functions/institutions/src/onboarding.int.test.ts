@@ -38,7 +38,7 @@ describe('POST /v1/institutions', () => {
     expect(response.status).toBe(201);
     expect(response.headers.get('location')).toBe('/v1/institutions/uni-leiden');
     const { institution } = (await response.json()) as { institution: Record<string, unknown> };
-    expect(Object.keys(institution).sort()).toEqual(['country', 'createdAt', 'did', 'erasmusCode', 'homepage', 'id', 'keys', 'name', 'status']);
+    expect(Object.keys(institution).sort()).toEqual(['country', 'createdAt', 'defaultLanguage', 'did', 'erasmusCode', 'homepage', 'id', 'keys', 'name', 'status']);
     expect(institution).toMatchObject({
       id: 'uni-leiden',
       name: 'University uni-leiden',

@@ -95,7 +95,7 @@ export function registerMyPages(app: PagesApp, ctx: PagesContext) {
       return signInPage(c, { status: 400, email, errors: { email: email ? t('my.error.email') : t('my.error.noEmail') } });
     }
     try {
-      await student.requestSignIn(email, clientAddress(c));
+      await student.requestSignIn(email, clientAddress(c), i18nOf(c).lang);
     } catch (error) {
       if (error instanceof RateLimitedError) {
         c.header('retry-after', String(typeof error.extensions.retryAfterSeconds === 'number' ? error.extensions.retryAfterSeconds : 60));

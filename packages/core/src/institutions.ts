@@ -25,6 +25,7 @@ import {
 } from '@cx/domain';
 import { auditEntry } from './audit-entry.js';
 import { requireMember } from './membership.js';
+import { DEFAULT_LANGUAGE } from '@cx/i18n';
 
 /** Keys revoked per transaction by revokeAllApiKeys: DynamoDB's 100 items, less the audit record. */
 const REVOKE_ALL_CHUNK = 99;
@@ -51,6 +52,7 @@ export class InstitutionService {
       country: record.country,
       homepage: record.homepage,
       ...(record.erasmusCode ? { erasmusCode: record.erasmusCode } : {}),
+      defaultLanguage: record.defaultLanguage ?? DEFAULT_LANGUAGE,
       did: institutionDid(this.deps.publicUrl, record.id),
       status: record.status,
       keys: record.keys.map(({ id, publicKeyMultibase, status, createdAt }) => ({ id, publicKeyMultibase, status, createdAt })),

@@ -1,8 +1,14 @@
 import { z } from 'zod';
+import { LANGUAGES } from '@cx/i18n';
 import { isCountryCode } from './codes.js';
 import { httpUrlSchema, institutionIdSchema, timestampSchema } from './common.js';
 
 export const institutionStatusSchema = z.enum(['active', 'suspended']);
+
+/** The language an institution's notices to students are written in first (the others follow below): one the exchange has messages in. */
+export const defaultLanguageSchema = z
+  .enum(LANGUAGES, { error: `must be a language the exchange writes notices in: ${LANGUAGES.join(', ')}` })
+  .meta({ description: `ISO 639-1 code of the language claim notices are written in first, the others below it; en when not given. One of ${LANGUAGES.join(', ')}.`, example: 'de' });
 export type InstitutionStatus = z.infer<typeof institutionStatusSchema>;
 
 /** The body of `POST /v1/institutions`. */
@@ -19,6 +25,7 @@ export const newInstitutionSchema = z
       .max(20)
       .regex(/^[A-Z][A-Z-]*\s*[A-Z-]*\d{2}$/, 'must be an Erasmus institution code, e.g. "NL LEIDEN01"')
       .optional(),
+    defaultLanguage: defaultLanguageSchema.optional(),
   })
   .meta({ id: 'NewInstitution' });
 export type NewInstitution = z.infer<typeof newInstitutionSchema>;
@@ -41,6 +48,7 @@ export const institutionSchema = z
     country: z.string(),
     homepage: z.string(),
     erasmusCode: z.string().optional(),
+    defaultLanguage: defaultLanguageSchema,
     did: z.string().meta({ example: 'did:web:exchange.example.eu:institutions:uni-leiden' }),
     status: institutionStatusSchema,
     keys: z.array(signingKeySchema),
@@ -55,8 +63,9 @@ export interface StoredSigningKey extends SigningKey {
   keyRef: string;
 }
 
-/** An institution as stored. `did` is derived from the deployment's public URL, so it is not stored. */
-export interface InstitutionRecord extends Omit<Institution, 'did' | 'keys'> {
+/** An institution as stored. `did` is derived from the deployment's public URL, so it is not stored; records from before languages have no `defaultLanguage` (English). */
+export interface InstitutionRecord extends Omit<Institution, 'did' | 'keys' | 'defaultLanguage'> {
+  defaultLanguage?: Institution['defaultLanguage'];
   keys: StoredSigningKey[];
   updatedAt: string;
 }

@@ -33,6 +33,7 @@ import { requireMember } from '../membership.js';
 import { achievementName, firstDelivery, newClaimLink, type ClaimLink } from './claims.js';
 import type { NoticeMessage } from './notice-message.js';
 import { claimNotice, signInNotice } from './notice-templates.js';
+import type { Language } from '@cx/i18n';
 import { newNoticeId, newToken } from './tokens.js';
 
 export interface NoticeDeps {
@@ -176,7 +177,7 @@ export class NoticeService {
    * A sign-in link of `/my` for `email`, working once for SIGN_IN_TTL_SECONDS, and the
    * notice that carries it. The caller has decided the address has something to show.
    */
-  async signIn(email: string): Promise<NoticeRecord> {
+  async signIn(email: string, language?: Language): Promise<NoticeRecord> {
     const now = this.deps.clock.now();
     const { token, hash } = newToken();
     const toHash = emailLookupHash(email);
@@ -189,7 +190,7 @@ export class NoticeService {
     const notice: NoticeRecord = { id: newNoticeId(), kind: 'sign-in', toHash, state: 'queued', createdAt: now.toISOString() };
     await this.deps.store.commit([this.deps.store.notices.create(notice)]);
     const link = `${this.deps.publicUrl}/my?token=${token}`;
-    await this.dispatch([{ noticeId: notice.id, message: { id: notice.id, to: email.trim(), ...signInNotice({ link, minutes: SIGN_IN_TTL_SECONDS / 60 }) } }]);
+    await this.dispatch([{ noticeId: notice.id, message: { id: notice.id, to: email.trim(), ...signInNotice({ link, minutes: SIGN_IN_TTL_SECONDS / 60 }, language) } }]);
     return notice;
   }
 
@@ -266,7 +267,10 @@ export class NoticeService {
   }
 
   private claimMessage(noticeId: string, institution: InstitutionRecord, credential: CredentialRecord, email: string, link: ClaimLink): NoticeMessage {
-    const content = claimNotice({ institution: institution.name, achievement: achievementName(credential.credential), link: link.url, expiresAt: link.expiresAt, signInUrl: `${this.deps.publicUrl}/my` });
+    const content = claimNotice(
+      { institution: institution.name, achievement: achievementName(credential.credential), link: link.url, expiresAt: link.expiresAt, signInUrl: `${this.deps.publicUrl}/my` },
+      institution.defaultLanguage,
+    );
     return { noticeId, message: { id: noticeId, to: email.trim(), ...content } };
   }
 }

@@ -24,6 +24,7 @@ import {
 import { emailLookupHash } from '../issuer.js';
 import type { NoticeService } from './notices.js';
 import { isShareId, newShareId, newToken, tokenHash } from './tokens.js';
+import type { Language } from '@cx/i18n';
 
 /** A credential as its student holds it. */
 export interface Holding {
@@ -54,8 +55,9 @@ export interface StudentDesk {
   /**
    * Sends a sign-in link to `email` when it has anything to show, and answers the same
    * either way. RateLimitedError (429) when the address or the client asked too often.
+   * `language`: the language of the page it was asked on, which the notice is written in first.
    */
-  requestSignIn(email: string, clientAddress: string): Promise<void>;
+  requestSignIn(email: string, clientAddress: string, language?: Language): Promise<void>;
   /** Uses a sign-in link (once, within its 15 minutes): the new session, or undefined. */
   openSession(signInToken: string): Promise<OpenedSession | undefined>;
   /** The session a cookie names, while it lasts. */
@@ -116,7 +118,7 @@ export class StudentService implements StudentDesk {
     return { state: 'valid', holding: { delivery, credential }, expiresAt: delivery.claimExpiresAt };
   }
 
-  async requestSignIn(email: string, clientAddress: string): Promise<void> {
+  async requestSignIn(email: string, clientAddress: string, language?: Language): Promise<void> {
     const now = this.now();
     const emailHash = emailLookupHash(email);
     const { address, client, windowSeconds } = SIGN_IN_LIMITS;
@@ -129,7 +131,7 @@ export class StudentService implements StudentDesk {
     }
     // the same answer either way: only the mail tells whether the address has credentials
     const held = await this.deps.store.deliveries.heldBy(emailHash, 1);
-    if (held.items.length > 0) await this.deps.notices.signIn(email);
+    if (held.items.length > 0) await this.deps.notices.signIn(email, language);
   }
 
   async openSession(signInToken: string): Promise<OpenedSession | undefined> {

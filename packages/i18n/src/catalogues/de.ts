@@ -545,5 +545,17 @@ export const de: Catalogue = {
   'wallet.ended.unknown.why': 'Dieser Link führt zu keiner Anfrage an eine Wallet. Vielleicht wurde er unvollständig kopiert.',
   'wallet.ended.again': 'Erneut aus Ihrer Wallet vorlegen',
   'wallet.ended.files': 'mit Nachweisdateien einen Antrag stellen',
+
+  'notice.claim.subject': '{institution} hat Ihnen einen Nachweis ausgestellt: {achievement}',
+  'notice.claim.issued': '{institution} hat Ihnen einen Nachweis für „{achievement}“ ausgestellt.',
+  'notice.claim.lead': 'Öffnen Sie ihn, um ihn herunterzuladen, zu teilen, Ihrem Profil hinzuzufügen oder an eine andere Hochschule mitzunehmen:',
+  'notice.claim.label': 'Ihren Nachweis öffnen',
+  'notice.claim.until': 'Dieser Link funktioniert bis zum {until}. Danach bitten Sie {institution} um einen neuen Link oder melden sich mit dieser Adresse bei „Meine Nachweise“ an: {signInUrl}',
+  'notice.claim.unexpected': 'Falls Sie diese Nachricht nicht erwartet haben, können Sie sie ignorieren.',
+  'notice.signIn.subject': 'Ihr Anmeldelink zu „Meine Nachweise“',
+  'notice.signIn.lead': 'Mit diesem Link sehen Sie die Nachweise, die auf diese Adresse ausgestellt wurden:',
+  'notice.signIn.label': 'Bei „Meine Nachweise“ anmelden',
+  'notice.signIn.once': 'Er funktioniert einmal, {minutes} Minuten lang.',
+  'notice.signIn.unexpected': 'Falls Sie ihn nicht angefordert haben, können Sie diese Nachricht ignorieren: Ohne den Link geschieht nichts.',
   // ::de-end
 };

@@ -561,6 +561,19 @@ export const en = {
   'wallet.ended.unknown.why': 'This link does not lead to a request to a wallet. It may have been copied incompletely.',
   'wallet.ended.again': 'Present from your wallet again',
   'wallet.ended.files': 'transfer with credential files',
+
+  // notices by mail (packages/core/src/delivery/notice-templates.ts)
+  'notice.claim.subject': '{institution} issued you a credential: {achievement}',
+  'notice.claim.issued': '{institution} issued you a credential for “{achievement}”.',
+  'notice.claim.lead': 'Open it to download it, share it, add it to your profile or take it to another university:',
+  'notice.claim.label': 'Open your credential',
+  'notice.claim.until': 'This link works until {until}. After that, ask {institution} for a new one, or sign in with this address at “My credentials”: {signInUrl}',
+  'notice.claim.unexpected': 'If you did not expect this message, you can ignore it.',
+  'notice.signIn.subject': 'Your sign-in link to My credentials',
+  'notice.signIn.lead': 'Use this link to see the credentials issued to this address:',
+  'notice.signIn.label': 'Sign in to My credentials',
+  'notice.signIn.once': 'It works once, for {minutes} minutes.',
+  'notice.signIn.unexpected': 'If you did not ask for it, you can ignore this message: nothing happens without the link.',
   // ::en-end
 } as const satisfies Record<string, string | PluralMessage>;
 
