@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTIONS } from '@cx/runtime/topology';
-import { bundleFunction, type Bundle } from './bundle.js';
+import { createDocsFunctionApp } from '../../functions/docs/src/app.js';
+import { sizeBudget, sizeGoal } from './bundle-budgets.js';
+import { BUILT_FILES, bundleFunction, type Bundle } from './bundle.js';
 
 /** Static imports left in a bundle: only Node.js built-ins may remain. */
 function importedModules(code: string): string[] {
@@ -31,8 +33,18 @@ describe.each(FUNCTIONS.map((spec) => [spec.name, spec] as const))('the bundle o
     expect(importedModules(code).filter((module) => !builtins.has(module))).toEqual([]);
   });
 
+  it("renders JSX with hono's runtime, as the tsconfig says, never React's", () => {
+    expect(code).not.toContain('React.createElement');
+  });
+
   it("leaves out jsonld's network client (undici): the exchange never lets jsonld fetch a document", () => {
     expect(code).not.toContain('undici');
+  });
+
+  it('is within its size budget: the goal, or while over it the ceiling bundle-budgets.ts gives with its reason', () => {
+    expect(bundle.bytes).toBeLessThanOrEqual(sizeBudget(spec));
+    // a ceiling is for a function still over the goal: one that reached it keeps it
+    if (sizeBudget(spec) > sizeGoal(spec)) expect(bundle.bytes).toBeGreaterThan(sizeGoal(spec));
   });
 
   it('loads in a fresh Node.js process and exports the Lambda handler', () => {
@@ -87,6 +99,33 @@ describe('the docs function', () => {
       }),
     );
     expect(out).toEqual({ status: 200, type: 'text/css; charset=utf-8', bytes: readFileSync(join(bundle.dir, 'swagger-ui', 'swagger-ui.css'), 'utf8').length });
+  });
+
+  it('serves the OpenAPI document built when bundling, the one the exchange builds in process', async () => {
+    const event = {
+      version: '2.0',
+      routeKey: 'GET /openapi.json',
+      rawPath: '/openapi.json',
+      rawQueryString: '',
+      headers: { host: 'exchange.example.eu' },
+      requestContext: { http: { method: 'GET', path: '/openapi.json', sourceIp: '192.0.2.1' }, requestId: 'bundle-test', stage: '$default' },
+      isBase64Encoded: false,
+    };
+    const script = `const m = await import(${JSON.stringify(pathToFileURL(bundle.file).href)}); const r = await m.handler(${JSON.stringify(event)}, {}); console.log(JSON.stringify({ status: r.statusCode, type: r.headers['content-type'], body: r.body }));`;
+    const out = JSON.parse(
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        env: { PATH: process.env.PATH, CX_PUBLIC_URL: 'https://exchange.example.eu', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+        encoding: 'utf8',
+      }),
+    ) as { status: number; type: string; body: string };
+    const inProcess = await createDocsFunctionApp({ publicUrl: 'https://exchange.example.eu' }).request('/openapi.json');
+
+    expect(readdirSync(bundle.dir)).toContain(BUILT_FILES.docs!.file);
+    expect({ status: out.status, type: out.type }).toEqual({ status: 200, type: 'application/json' });
+    const served = JSON.parse(out.body) as { servers: unknown; paths: Record<string, unknown> };
+    expect(served.servers).toEqual([{ url: 'https://exchange.example.eu' }]);
+    expect(Object.keys(served.paths).length).toBeGreaterThan(40);
+    expect(out.body).toBe(await inProcess.text());
   });
 
   it('is the only function deploying files beside its bundle', () => {

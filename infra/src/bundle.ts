@@ -5,22 +5,20 @@
  * the sizes deployed. A function's large static files (the topology's `files`) are copied
  * beside its bundle rather than bundled, so its cold start does not parse them.
  */
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build, buildSync, type BuildOptions, type Metafile } from 'esbuild';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Metafile } from 'esbuild';
 import type { FunctionSpec } from '@cx/runtime/topology';
+import { buildBundle, type BuildRequest } from './bundle-build.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Where bundles go (git-ignored): `dist/functions/<name>/index.mjs`. */
 export const DIST_DIR = join(REPO_ROOT, 'infra', 'dist');
 
-/**
- * The Node.js major version bundles are built for. The stack's Lambda runtime matches it,
- * and it is the newest one Lambda offers (cdk-nag's AwsSolutions-L1 checks that).
- */
-export const NODE_MAJOR = 24;
+export { NODE_MAJOR } from './bundle-build.js';
 
 /** Lambda resolves `index.handler` to `index.mjs` in the asset folder. */
 export const BUNDLE_FILE = 'index.mjs';
@@ -34,27 +32,9 @@ export interface Bundle {
   bytes: number;
 }
 
-const OPTIONS: BuildOptions = {
-  bundle: true,
-  platform: 'node',
-  target: `node${NODE_MAJOR}`,
-  format: 'esm',
-  minify: true,
-  charset: 'utf8',
-  // prefer packages' ESM builds: better tree shaking, and no CJS wrappers at load time
-  mainFields: ['module', 'main'],
-  // some dependencies are CJS and call require() (and @digitalbazaar's credentials-context
-  // breaks in a CJS bundle), so the ESM bundle gets a real require for them
-  banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
-  // licence texts go beside the bundle: deployed with it, but not parsed at cold start
-  legalComments: 'external',
-  // jsonld's network document loader is never used (the exchange passes its own loader to every
-  // call), but its HTTP client would bring undici, about 414 KB, into each bundle: a stub that
-  // refuses to fetch takes its place
-  alias: { '@digitalbazaar/http-client': './infra/src/stubs/no-network-http-client.cjs' },
-  logLevel: 'error',
-  absWorkingDir: REPO_ROOT,
-};
+/** The build script, run by Node.js with tsx's loader (runTs). */
+const BUILD_SCRIPT = 'infra/src/bundle-build.ts';
+const TSX_LOADER = pathToFileURL(createRequire(join(REPO_ROOT, 'package.json')).resolve('tsx/esm')).href;
 
 /**
  * Bundles one entry module into `outDir/index.mjs`, replacing whatever was there.
@@ -68,12 +48,9 @@ export function bundleEntry(entry: string, outDir: string): Bundle {
   // a stale file left in the folder would be deployed with the asset
   rmSync(outDir, { recursive: true, force: true });
   const file = join(outDir, BUNDLE_FILE);
-  try {
-    buildSync({ ...OPTIONS, entryPoints: [entryPath], outfile: file });
-  } catch (error) {
-    // esbuild's message already lists every error with its file and line
-    throw new Error(`could not bundle ${entry}: ${(error as Error).message}`);
-  }
+  const request: BuildRequest = { entry: entryPath, outfile: file };
+  // esbuild runs plugins only in its asynchronous build, and a CDK asset is made synchronously
+  runTs(BUILD_SCRIPT, [JSON.stringify(request)], `could not bundle ${entry}`);
   return { dir: outDir, file, bytes: statSync(file).size };
 }
 
@@ -87,7 +64,29 @@ export function bundleEntry(entry: string, outDir: string): Bundle {
 export function bundleFunction(spec: Pick<FunctionSpec, 'name' | 'handler' | 'files'>, distDir = DIST_DIR): Bundle {
   const bundle = bundleEntry(handlerModule(spec), join(distDir, 'functions', spec.name));
   if (spec.files) copyPackageFiles(spec.files, join(REPO_ROOT, handlerModule(spec)), join(bundle.dir, spec.files.dir));
+  const built = BUILT_FILES[spec.name];
+  if (built) runTs(built.script, [join(bundle.dir, built.file)], `could not write ${built.file} for ${spec.name}`);
   return bundle;
+}
+
+/**
+ * Files a function serves that are built when it is bundled, by a script run in Node.js that
+ * writes the file named by its argument beside the bundle. The docs function's OpenAPI
+ * document is built from every function app; bundling those apps into the docs function just
+ * to build the same document at every cold start would make it the size of all of them.
+ */
+export const BUILT_FILES: Readonly<Record<string, { script: string; file: string }>> = {
+  docs: { script: 'functions/docs/src/bundle-document.ts', file: 'openapi.json' },
+};
+
+/** Runs a TypeScript module of the repository in a new Node.js process, synchronously. */
+function runTs(script: string, args: string[], failure: string): void {
+  try {
+    execFileSync(process.execPath, ['--import', TSX_LOADER, join(REPO_ROOT, script), ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (error) {
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
+    throw new Error(`${failure}: ${stderr || (error as Error).message}`);
+  }
 }
 
 /** Copies files of a package, resolved as the function's handler resolves it, into `outDir`. */
@@ -109,7 +108,6 @@ export function handlerModule(spec: Pick<FunctionSpec, 'name' | 'handler'>): str
  * @example
  * const { inputs } = await bundleMetafile({ name: 'verify' }); // keys are repository-relative paths
  */
-export async function bundleMetafile(spec: Pick<FunctionSpec, 'name' | 'handler'>): Promise<Metafile> {
-  const result = await build({ ...OPTIONS, entryPoints: [join(REPO_ROOT, handlerModule(spec))], outfile: BUNDLE_FILE, write: false, metafile: true });
-  return result.metafile;
+export function bundleMetafile(spec: Pick<FunctionSpec, 'name' | 'handler'>): Promise<Metafile> {
+  return buildBundle({ entry: join(REPO_ROOT, handlerModule(spec)), outfile: BUNDLE_FILE }, { write: false });
 }

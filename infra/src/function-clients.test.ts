@@ -24,15 +24,43 @@ function expectedClients(spec: FunctionSpec): string[] {
   return clients.sort();
 }
 
+/** The packages among a bundle's inputs whose name matches, e.g. the AWS credential providers. */
+function packages(metafile: Metafile, pattern: RegExp): string[] {
+  // inputs in a plugin's namespace (`lambda-credentials:...`) are stand-ins, not the package at their path
+  const real = Object.keys(metafile.inputs).filter((input) => !/^[a-z-]+:/.test(input));
+  const names = real.flatMap((input) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input.replace(/.*node_modules\/\.pnpm\/[^/]+\//, ''))?.[1] ?? []);
+  return [...new Set(names)].filter((name) => pattern.test(name)).sort();
+}
+
 describe('the AWS clients in each function bundle', () => {
   const clients = new Map<string, string[]>();
+  const metafiles = new Map<string, Metafile>();
   beforeAll(async () => {
-    const metafiles = await Promise.all(FUNCTIONS.map(async (spec) => [spec.name, await bundleMetafile(spec)] as const));
-    for (const [name, metafile] of metafiles) clients.set(name, awsClients(metafile));
-  }, 60_000);
+    const built = await Promise.all(FUNCTIONS.map(async (spec) => [spec.name, await bundleMetafile(spec)] as const));
+    for (const [name, metafile] of built) {
+      clients.set(name, awsClients(metafile));
+      metafiles.set(name, metafile);
+    }
+    // every function's build at once, with the bundles' plugins, on a shared machine
+  }, 240_000);
 
   it.each(FUNCTIONS.map((spec) => [spec.name, spec] as const))('are those the topology says %s uses', (name, spec) => {
     expect(clients.get(name)).toEqual(expectedClients(spec));
+  });
+
+  it.each(FUNCTIONS.filter((spec) => spec.name !== 'docs').map((spec) => [spec.name] as const))(
+    'take credentials from the environment, as Lambda gives them, without the rest of the default chain (%s)',
+    (name) => {
+      const metafile = metafiles.get(name)!;
+      expect(packages(metafile, /credential-provider|nested-clients/)).toEqual(['@aws-sdk/credential-provider-env']);
+      expect(Object.keys(metafile.inputs).some((input) => input.startsWith('lambda-credentials:'))).toBe(true);
+    },
+  );
+
+  it("keep zod's English messages only, of its locales", () => {
+    const locales = Object.keys(metafiles.get('verify')!.inputs).filter((input) => /zod\/v4\/locales\//.test(input));
+    expect(locales.map((input) => input.replace(/.*zod\/v4\/locales\//, ''))).toEqual(expect.arrayContaining(['en.js']));
+    expect(locales.filter((input) => !/\/(?:en|index)\.js$/.test(input))).toEqual([]);
   });
 
   it('leave KMS and SQS out of the bundles of functions that neither sign nor send', () => {
