@@ -1,6 +1,6 @@
-import { componentBodySchema, MAX_STORED_ENTRY_BYTES, publicEntry, ValidationError } from '@cx/domain';
+import { componentBodySchema, entryBytes, MAX_SEARCH_PAGE_BYTES, MAX_STORED_ENTRY_BYTES, microDegreeBodySchema, publicEntry, ValidationError } from '@cx/domain';
 import { describe, expect, it } from 'vitest';
-import { componentBody } from '../../../functions/catalogue/src/fixtures.js';
+import { componentBody, degreeBody } from '../../../functions/catalogue/src/fixtures.js';
 import { asInstitution, testCore } from './test-support.js';
 
 const de = { title: 'Maschinelles Lernen', description: 'Lernen aus Daten.', learningOutcomes: ['Einen Klassifikator trainieren'] };
@@ -46,5 +46,33 @@ describe('CatalogueService with translations', () => {
     expect((error as ValidationError).issues.map((issue) => issue.field)).toEqual(['translations']);
     expect(await core.persistence.catalogue.head('component', 'uni-a', 'BIG')).toBeUndefined();
     expect(await core.audited('uni-a', 'catalogue.component.publish')).toEqual([]);
+  });
+
+  it('ends a page of the micro-degrees a component counts towards where its entries reach the bytes a page holds', async () => {
+    const core = testCore();
+    await core.onboard('uni-a');
+    await core.publishComponent('uni-a', 'C-1');
+    // nine languages of texts without words: about 316 KB an entry as stored, under the bound an entry may take
+    const language = { title: 'Lang', description: '-'.repeat(5000), learningOutcomes: Array.from({ length: 30 }, () => '-'.repeat(1000)) };
+    const translations = Object.fromEntries(['de', 'fr', 'nl', 'es', 'it', 'pl', 'sv', 'da', 'fi'].map((code) => [code, language]));
+    const codes = Array.from({ length: 14 }, (_, i) => `MD-${String(i).padStart(2, '0')}`);
+    for (const code of codes) {
+      const body = microDegreeBodySchema.parse(degreeBody([{ institution: 'uni-a', code: 'C-1' }], { translations }));
+      await core.catalogue.put('micro-degree', 'uni-a', code, body, undefined, asInstitution('uni-a'));
+    }
+
+    const found: string[] = [];
+    const pageBytes: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await core.catalogue.degreesWithComponent({ institution: 'uni-a', code: 'C-1' }, { status: 'active' }, 100, cursor);
+      found.push(...page.items.map((entry) => entry.code));
+      pageBytes.push(page.items.reduce((sum, entry) => sum + entryBytes(entry), 0));
+      cursor = page.nextCursor;
+    } while (cursor && pageBytes.length < 10);
+
+    expect(found).toEqual(codes);
+    expect(pageBytes.length).toBeGreaterThan(1);
+    for (const bytes of pageBytes) expect(bytes).toBeLessThanOrEqual(MAX_SEARCH_PAGE_BYTES);
   });
 });

@@ -9,6 +9,7 @@ import {
   ConflictError,
   entryBytes,
   MAX_DEGREE_COMPONENTS,
+  MAX_SEARCH_PAGE_BYTES,
   MAX_STORED_ENTRY_BYTES,
   NotFoundError,
   PreconditionFailedError,
@@ -142,12 +143,26 @@ export class CatalogueService {
 
   /** Micro-degrees that list a component, with the other filters applied to each. */
   async degreesWithComponent(component: EntryRef, query: CatalogueQuery, limit: number, cursor?: string): Promise<Page<CatalogueEntry<'micro-degree'>>> {
-    const refs = await this.deps.store.catalogue.degreesListing(component, limit, cursor);
+    let refs = await this.deps.store.catalogue.degreesListing(component, limit, cursor);
     const heads = await this.deps.store.catalogue.heads('micro-degree', refs.items);
-    const items = refs.items
-      .map((ref) => heads.get(`${ref.institution}/${ref.code}`))
-      .filter((entry): entry is StoredEntry<'micro-degree'> => entry !== undefined && matches(entry, query))
-      .map((entry) => publicEntry(entry));
+    const entries = refs.items.map((ref) => heads.get(`${ref.institution}/${ref.code}`));
+    const shown = (entry: StoredEntry<'micro-degree'> | undefined): entry is StoredEntry<'micro-degree'> => entry !== undefined && matches(entry, query);
+    // as search pages do, the page ends where its entries reach the bytes a page holds: the
+    // listing read again up to that ref gives the cursor after it
+    let bytes = 0;
+    let end = entries.length;
+    for (const [index, entry] of entries.entries()) {
+      if (!shown(entry)) continue;
+      const size = entryBytes(entry);
+      if (bytes > 0 && bytes + size > MAX_SEARCH_PAGE_BYTES) {
+        end = index;
+        break;
+      }
+      bytes += size;
+    }
+    if (end < entries.length) refs = await this.deps.store.catalogue.degreesListing(component, end, cursor);
+    const listed = new Set(refs.items.map((ref) => `${ref.institution}/${ref.code}`));
+    const items = entries.filter((entry) => shown(entry) && listed.has(`${entry.institution}/${entry.code}`)).map((entry) => publicEntry(entry!));
     return { items, nextCursor: refs.nextCursor };
   }
 
