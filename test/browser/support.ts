@@ -20,8 +20,8 @@ export interface BrowserExchange {
   url: string;
   /** Calls the exchange's API with a key. */
   api(method: string, path: string, options?: { key?: string; body?: unknown }): Promise<{ status: number; body: any }>;
-  /** Onboards an institution and answers its API key. */
-  onboard(id: string, name: string, country?: string): Promise<string>;
+  /** Onboards an institution (with further fields, `defaultLanguage` say) and answers its API key. */
+  onboard(id: string, name: string, country?: string, extra?: Record<string, unknown>): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -48,8 +48,8 @@ export async function startBrowserExchange(): Promise<BrowserExchange> {
     exchange,
     url: exchange.url,
     api,
-    onboard: async (id, name, country = 'NL') => {
-      const { status, body } = await api('POST', '/v1/institutions', { key: ADMIN_TOKEN, body: { id, name, country, homepage: `https://${id}.example.edu` } });
+    onboard: async (id, name, country = 'NL', extra = {}) => {
+      const { status, body } = await api('POST', '/v1/institutions', { key: ADMIN_TOKEN, body: { id, name, country, homepage: `https://${id}.example.edu`, ...extra } });
       if (status !== 201) throw new Error(`onboarding ${id} failed: ${status} ${JSON.stringify(body)}`);
       return body.apiKey as string;
     },
