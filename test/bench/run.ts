@@ -30,15 +30,18 @@ if (unknown.length) {
   process.exit(2);
 }
 
-for (const section of sections.filter((section) => wanted.length === 0 || wanted.includes(section.name))) {
-  console.log(`\n== ${section.name}${section.description ? `: ${section.description}` : ''}\n`);
-  const start = performance.now();
-  await section.run();
-  console.log(`\n(${section.name} took ${((performance.now() - start) / 1000).toFixed(1)} s)`);
-}
-
-// every section's goal rows (report.ts' reportGoals), side by side: the figures of issue 14's Goals
-if (recordedGoals().length > 0) {
-  console.log('\n== goals (issue 14), as measured in this run\n');
-  printGoalSummary();
+try {
+  for (const section of sections.filter((section) => wanted.length === 0 || wanted.includes(section.name))) {
+    console.log(`\n== ${section.name}${section.description ? `: ${section.description}` : ''}\n`);
+    const start = performance.now();
+    await section.run();
+    console.log(`\n(${section.name} took ${((performance.now() - start) / 1000).toFixed(1)} s)`);
+  }
+} finally {
+  // every section's goal rows (report.ts' reportGoals), side by side: the figures of issue 14's
+  // Goals; also those measured before a section failed
+  if (recordedGoals().length > 0) {
+    console.log('\n== goals (issue 14), as measured in this run\n');
+    printGoalSummary();
+  }
 }
