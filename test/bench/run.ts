@@ -8,6 +8,7 @@ import * as bundles from './bundles.js';
 import * as catalogue from './catalogue.js';
 import * as credentials from './credentials.js';
 import * as institutions from './institutions.js';
+import * as jsonld from './jsonld.js';
 import * as pages from './pages.js';
 import * as recognition from './recognition.js';
 import { printGoalSummary, recordedGoals } from './report.js';
@@ -18,7 +19,7 @@ export interface BenchSection {
   run(): Promise<void>;
 }
 
-const sections: BenchSection[] = [bundles, institutions, catalogue, credentials, pages, recognition];
+const sections: BenchSection[] = [bundles, institutions, catalogue, jsonld, credentials, pages, recognition];
 
 // the AWS SDK is pinned to a release that supports Node 20; its reminder to move to Node 22 is noise here
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

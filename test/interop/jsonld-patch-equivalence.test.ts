@@ -1,9 +1,13 @@
 /**
  * The patch of jsonld 9.0.0 (patches/jsonld@9.0.0.patch, pnpm's patchedDependencies) changes
  * how active contexts are copied: a clone shares the term definitions and the previous context
- * instead of deep-copying them, and reverting a type-scoped context returns the same copy each
- * time, so jsonld's processed-context cache (keyed by the active context's identity) hits
- * instead of processing the same contexts again (digitalbazaar/jsonld.js#414).
+ * instead of deep-copying them, and reverting a type-scoped context, or preparing an active
+ * context for a non-propagating one, gives the same copy each time, so jsonld's
+ * processed-context cache (keyed by the active context's identity) hits instead of processing
+ * the same contexts again (digitalbazaar/jsonld.js#414). An `@import` is merged every time
+ * instead of being cached by active context: with active contexts reused, that cache would
+ * hand one importing context another's merge (stock jsonld already does where an active
+ * context repeats; the last test shows it).
  *
  * It must change nothing else. These tests run the patched library (the one installed) and the
  * stock one (test/support/stock-jsonld.ts: the installed package with the patch reversed) on
@@ -46,6 +50,7 @@ describe('the stock copy of jsonld', () => {
   it('is the installed package with the patch reversed, not the patched code', () => {
     const file = (dir: string) => readFileSync(join(dir, 'lib', 'context.js'), 'utf8');
     expect(file(installedJsonldDir())).toContain('this._revertedContext');
+    expect(file(installedJsonldDir())).toContain('activeCtx._nonPropagating');
     expect(file(stockJsonldDir())).not.toContain('this._revertedContext');
     expect(file(stockJsonldDir())).toContain('return this.previousContext.clone();');
     // the patch touches lib/context.js only
@@ -111,4 +116,31 @@ describe('the patched jsonld', () => {
     expect(tally.errors).toBeGreaterThan(0);
     expect(tally.quads).toBeGreaterThan(DOCUMENTS * 10);
   }, 180_000);
+});
+
+describe('@import in the patched jsonld', () => {
+  // two node contexts importing the same context, each processed on the same active context
+  const imported = 'https://contexts.example.org/base.jsonld';
+  const documentLoader = async (url: string) => ({ contextUrl: null, documentUrl: url, document: { '@context': { shared: 'http://imported.example/#shared' } } });
+  const document = {
+    '@context': { '@version': 1.1, '@vocab': 'http://vocab.example/' },
+    '@graph': [
+      { '@context': { '@import': imported, own: 'http://first.example/own' }, own: 'first', shared: 'x' },
+      { '@context': { '@import': imported, own: 'http://second.example/own' }, own: 'second', shared: 'y' },
+    ],
+  };
+
+  it('gives each importing context its own terms and the imported ones', async () => {
+    const expanded = JSON.stringify(await patched.expand(structuredClone(document), { documentLoader }));
+    expect(JSON.parse(expanded)).toEqual([
+      { 'http://first.example/own': [{ '@value': 'first' }], 'http://imported.example/#shared': [{ '@value': 'x' }] },
+      { 'http://second.example/own': [{ '@value': 'second' }], 'http://imported.example/#shared': [{ '@value': 'y' }] },
+    ]);
+  });
+
+  it("where stock jsonld gives the second importing context the first one's merge (the upstream bug the patch fixes)", async () => {
+    const expanded = (await stock.expand(structuredClone(document), { documentLoader })) as Array<Record<string, unknown>>;
+    expect(expanded[1]).toHaveProperty(['http://first.example/own']);
+    expect(expanded[1]).not.toHaveProperty(['http://second.example/own']);
+  });
 });
