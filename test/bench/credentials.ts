@@ -16,14 +16,15 @@
  *    time) in a child process with the local signer; credentials/s, its CPU and peak RSS through
  *    the run, and the DynamoDB requests of the whole run (start and chunks) per credential.
  * 4. A graduation run at a KMS Sign budget: the workers the stack's plan (sign-budget.ts)
- *    derives from the budget and the rate measured in 3, each a process with its own
+ *    derives from the budget and the rate one worker sustains against the simulated KMS's
+ *    latency (measured first, on up to 1,000 items), each a process with its own
  *    RateLimitedKeyVault at its CX_SIGN_RATE, against a simulated KMS account whose quota is the
  *    budget (20 ms per Sign, ThrottlingException past the quota in any second).
  * 5. A graduation run under injected faults (dynamodb=0.1,kms=0.1) through the in-process queue.
  *
  * Knobs: CX_BENCH_ISSUES (200), CX_BENCH_VERIFICATIONS (200), CX_BENCH_BATCH (10,000),
- * CX_BENCH_SIGN_BUDGET (200 Sign/s, or 1.5 x the one-worker rate where that is less: what this
- * 2-core machine carries), CX_BENCH_FAULTY_BATCH (1,000).
+ * CX_BENCH_SIGN_BUDGET (200 Sign/s, or 0.9 x one worker's rate against KMS where that is less:
+ * what this machine's one DynamoDB Local engine carries), CX_BENCH_FAULTY_BATCH (1,000).
  */
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -53,9 +54,11 @@ const VERIFICATIONS = Number(process.env.CX_BENCH_VERIFICATIONS ?? 200);
 const BATCH = Number(process.env.CX_BENCH_BATCH ?? 10_000);
 const DEFAULT_SIGN_BUDGET = 200;
 const SIGN_BUDGET = Number(process.env.CX_BENCH_SIGN_BUDGET ?? DEFAULT_SIGN_BUDGET);
-/** The share of this 2-core machine the worker processes get beside DynamoDB Local and the run's starter. */
-const MACHINE_WORKER_CORES = 1.5;
+/** What all workers together reach on this machine, in one worker's rate: DynamoDB Local is the shared ceiling. */
+const MACHINE_WORKER_CAPACITY = 0.9;
 const MAX_WORKER_PROCESSES = 8;
+/** Items of the run that measures one worker against KMS's latency. */
+const CALIBRATION_BATCH = 1_000;
 const FAULTY_BATCH = Number(process.env.CX_BENCH_FAULTY_BATCH ?? 1_000);
 const FAULT_RATE = 0.1;
 const WARM_UP = 20;
@@ -319,7 +322,7 @@ interface GraduationRun {
  * A run of BATCH items started through this process's exchange (as the credentials function
  * starts it) and processed by `workers` worker processes; then every item checked.
  */
-async function graduationRun(setup: Setup, firstStudent: number, workers: Array<Partial<WorkerConfig>>, account?: KmsAccount): Promise<GraduationRun> {
+async function graduationRun(setup: Setup, firstStudent: number, workers: Array<Partial<WorkerConfig>>, account?: KmsAccount, size = BATCH): Promise<GraduationRun> {
   const { exchange } = setup;
   const endpoint = await exchange.deps.store.table.doc.config.endpoint!();
   const base: WorkerConfig = {
@@ -329,7 +332,7 @@ async function graduationRun(setup: Setup, firstStudent: number, workers: Array<
     publicUrl: exchange.deps.publicUrl,
     consortium: exchange.deps.consortium,
   };
-  const items = Array.from({ length: BATCH }, (_, i) => issueRequest(firstStudent + i));
+  const items = Array.from({ length: size }, (_, i) => issueRequest(firstStudent + i));
   let counting = false;
   // the document client shares its client's middleware stack
   const submitCounts = countRequests(exchange.deps.store.table.doc as unknown as Parameters<typeof countRequests>[0], () => counting);
@@ -355,7 +358,7 @@ async function graduationRun(setup: Setup, firstStudent: number, workers: Array<
   const services = credentialServices(exchange.deps);
   const view = (await services.batches.view(setup.institution, batchId))!;
   const { duplicates, lost } = await countIssuedPerItem(items, (lookup) => exchange.deps.store.credentials.allForRecipient(setup.institution, lookup));
-  if (view.status !== 'done' || view.issued !== BATCH) throw new Error(`the run ended ${view.status} with ${view.issued} of ${BATCH} issued`);
+  if (view.status !== 'done' || view.issued !== size) throw new Error(`the run ended ${view.status} with ${view.issued} of ${size} issued`);
   return { seconds, submitSeconds, stats, submitCounts, queue, duplicates, lost, issued: view.issued };
 }
 
@@ -411,29 +414,45 @@ async function oneWorker(setup: Setup): Promise<number> {
 
 /**
  * The Sign quota the simulated account is given: CX_BENCH_SIGN_BUDGET, or what this machine
- * can carry: 200/s, or less where the workers could not reach it here. Their processes share two
- * cores with DynamoDB Local and this process, about 1.5 cores' worth of the measured one-worker rate.
+ * can carry: 200/s, or less where the workers could not reach it here. Every worker writes to the
+ * one DynamoDB Local engine, which carries about one worker's rate in all (two workers together
+ * measured no faster than one, each at a quarter of a core), so this machine carries about that.
  */
 function benchBudget(measuredRate: number): { budget: number; why: string } {
   if (process.env.CX_BENCH_SIGN_BUDGET) return { budget: SIGN_BUDGET, why: 'CX_BENCH_SIGN_BUDGET' };
-  const carried = Math.floor(MACHINE_WORKER_CORES * measuredRate);
+  const carried = Math.floor(MACHINE_WORKER_CAPACITY * measuredRate);
   return carried >= DEFAULT_SIGN_BUDGET
     ? { budget: DEFAULT_SIGN_BUDGET, why: 'the default' }
-    : { budget: Math.max(10, carried), why: `${MACHINE_WORKER_CORES} cores' worth of the rate measured above, below the default ${DEFAULT_SIGN_BUDGET}/s` };
+    : { budget: Math.max(10, carried), why: `${MACHINE_WORKER_CAPACITY} of one worker's rate, what this machine's one DynamoDB Local engine carries; below the default ${DEFAULT_SIGN_BUDGET}/s` };
 }
 
-async function workersAtBudget(setup: Setup, measuredRate: number): Promise<void> {
+/**
+ * What one worker sustains against KMS's latency (the simulated account, no quota to speak of,
+ * no rate limit): the rate to plan workers with. Signing takes 20 ms there and items wait for it,
+ * so it is below the local signer's rate above.
+ */
+async function workerRateAgainstKms(setup: Setup): Promise<number> {
+  const size = Math.min(BATCH, CALIBRATION_BATCH);
+  const run = await graduationRun(setup, 500_000, [{ kms: true }], new KmsAccount(Number.POSITIVE_INFINITY, KMS_LATENCY_MS), size);
+  const [worker] = run.stats as [WorkerStats];
+  const rate = size / (worker.busyMs / 1000);
+  console.log(`one worker against the simulated KMS (${KMS_LATENCY_MS} ms per Sign, no quota, no rate limit): ${size} items in ${fmt(worker.busyMs / 1000)} s = ${perSecond(rate)} (${fmt((worker.cpuMs / worker.busyMs) * 100, 0)} % of one core)`);
+  return rate;
+}
+
+async function workersAtBudget(setup: Setup): Promise<void> {
+  const measuredRate = await workerRateAgainstKms(setup);
   const { budget, why } = benchBudget(measuredRate);
   const plan = planWorkers(budget, measuredRate);
   const stack = graduationWorkerPlan();
   if (plan.maxConcurrency > MAX_WORKER_PROCESSES) throw new Error(`${plan.maxConcurrency} worker processes for ${budget} Sign/s: more than the ${MAX_WORKER_PROCESSES} this machine runs; lower CX_BENCH_SIGN_BUDGET`);
   console.log(
-    `budget ${budget} Sign/s (${why}); plan at the ${perSecond(measuredRate)} one worker did above: ${plan.maxConcurrency} workers x ${plan.signRate} Sign/s = ${plan.total} Sign/s\n` +
+    `budget ${budget} Sign/s (${why}); plan at the ${perSecond(measuredRate)} one worker did against KMS: ${plan.maxConcurrency} workers x ${plan.signRate} Sign/s = ${plan.total} Sign/s\n` +
       `(the stack: ${stack.maxConcurrency} workers x ${stack.signRate} Sign/s = ${stack.total} of its default 900/s budget, from the committed ${MEASURED_WORKER_RATE.credentialsPerSecond}/s per ${MEASURED_WORKER_RATE.memoryMb} MB worker)\n` +
       `simulated: a KMS account with a quota of ${budget} Sign/s in any second (ThrottlingException past it), ${KMS_LATENCY_MS} ms per Sign; each worker a process with its own RateLimitedKeyVault at ${plan.signRate}/s\n`,
   );
   const account = new KmsAccount(budget, KMS_LATENCY_MS);
-  const run = await graduationRun(setup, 300_000, Array.from({ length: plan.maxConcurrency }, () => ({ signRate: plan.signRate })), account);
+  const run = await graduationRun(setup, 300_000, Array.from({ length: plan.maxConcurrency }, () => ({ kms: true, signRate: plan.signRate })), account);
   const rate = account.rate();
   printTable(
     ['graduation run at the Sign budget', 'value'],
@@ -564,10 +583,10 @@ export async function run(): Promise<void> {
 
     console.log(`\n-- graduation run of ${BATCH} items on one worker thread (a child process running the Lambda worker's chunk handler, bundled; local signer)\n`);
     if (BATCH !== 10_000) console.log(`(${BATCH} items, not the 10,000 of the issue: CX_BENCH_BATCH)\n`);
-    const rate = await oneWorker(await setUp(exchange, dataDir, 'uni-batch', workerBundle));
+    await oneWorker(await setUp(exchange, dataDir, 'uni-batch', workerBundle));
 
-    console.log(`\n-- graduation run of ${BATCH} items at a KMS Sign budget, workers derived from the rate above\n`);
-    await workersAtBudget(await setUp(exchange, dataDir, 'uni-budget', workerBundle), rate);
+    console.log(`\n-- graduation run of ${BATCH} items at a KMS Sign budget, workers derived from one worker's rate against the simulated KMS\n`);
+    await workersAtBudget(await setUp(exchange, dataDir, 'uni-budget', workerBundle));
 
     console.log(`\n-- graduation run of ${FAULTY_BATCH} items under injected faults (dynamodb=${FAULT_RATE},kms=${FAULT_RATE}), in-process queue\n`);
     await graduationRunUnderFaults(exchange, dataDir);

@@ -27,7 +27,9 @@ export interface WorkerConfig {
   dataDir: string;
   publicUrl: string;
   consortium: string;
-  /** Sign through the benchmark's simulated KMS account, at most this many per second (CX_SIGN_RATE). */
+  /** Sign through the benchmark's simulated KMS account (its latency, its quota). */
+  kms?: boolean;
+  /** At most this many Sign calls per second (CX_SIGN_RATE), through a RateLimitedKeyVault. */
   signRate?: number;
 }
 
@@ -71,8 +73,9 @@ const client = new DynamoDBClient({ endpoint: config.endpoint, region: 'eu-west-
 const counts = countRequests(client);
 const store = new Store({ tableName: config.tableName, client });
 const local = new LocalKeyVault(join(config.dataDir, 'keys'));
-const admitted = config.signRate ? new AdmittedKeyVault(local, () => channel.request<boolean>('sign')) : undefined;
-const keyVault: KeyVault = admitted ? new RateLimitedKeyVault(admitted, { perSecond: config.signRate! }) : local;
+const admitted = config.kms ? new AdmittedKeyVault(local, () => channel.request<boolean>('sign')) : undefined;
+const signer: KeyVault = admitted ?? local;
+const keyVault: KeyVault = config.signRate ? new RateLimitedKeyVault(signer, { perSecond: config.signRate }) : signer;
 let notices = 0;
 const noticeQueue: JobQueue<unknown> = { send: async (messages) => void (notices += messages.length) };
 const batchQueue: JobQueue<unknown> = {
