@@ -83,7 +83,8 @@ export class ExchangeApi extends Construct {
     for (const routeKey of routeKeys) {
       // the catch-all route: what matches no other route (the topology's DEFAULT_ROUTE)
       if (routeKey === HttpRouteKey.DEFAULT.key) {
-        new HttpRoute(this, `${name}DefaultRoute`, { httpApi: this.httpApi, routeKey: HttpRouteKey.DEFAULT, integration });
+        // under the API, as addRoutes puts its routes, so the API's acknowledged findings cover it
+        new HttpRoute(this.httpApi, `${name}DefaultRoute`, { httpApi: this.httpApi, routeKey: HttpRouteKey.DEFAULT, integration });
         continue;
       }
       const { method, path } = parseRouteKey(routeKey);
