@@ -79,7 +79,8 @@ describe('browsing the catalogue', () => {
     await page.goto(`${cx.url}/catalogue`);
     await page.getByLabel('Field of education (ISCED-F code)').fill('9999');
     await page.getByRole('button', { name: 'Search' }).click();
-    await expect.poll(() => page.getByRole('alert').innerText()).toContain('Field of education (ISCED-F code): must be an ISCED-F 2013 code');
+    // the summary is focused on load, which announces it; it is no alert as well (that said it twice)
+    await expect.poll(() => page.locator('.error-summary').innerText()).toContain('Field of education (ISCED-F code): must be an ISCED-F 2013 code');
     const field = page.getByLabel('Field of education (ISCED-F code)');
     expect(await field.getAttribute('aria-invalid')).toBe('true');
     expect(await field.inputValue()).toBe('9999');
