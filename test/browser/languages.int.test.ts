@@ -54,7 +54,8 @@ afterEach(async () => {
   await context?.close();
 });
 
-const lang = () => page.evaluate(() => document.documentElement.lang);
+// evaluated in the page, as strings: the tests are typed without the DOM library
+const lang = () => page.evaluate<string>('document.documentElement.lang');
 
 describe('a German student', () => {
   it('gets the pages in German from the browser language, and the claim page and its credential in German', async () => {
@@ -77,7 +78,7 @@ describe('a German student', () => {
     await page.getByRole('button', { name: 'Überprüfen' }).click();
     await page.waitForLoadState();
     // the error summary takes the focus, which announces it once (it is no alert as well)
-    await expect.poll(() => page.evaluate(() => document.activeElement?.className)).toBe('error-summary');
+    await expect.poll(() => page.evaluate<string>('document.activeElement.className')).toBe('error-summary');
     expect(await page.locator('.error-summary').getAttribute('role')).toBeNull();
     expect(await page.locator('.error-summary h2').textContent()).toBe('Bitte prüfen Sie Ihre Angaben');
     expect(await page.locator('.error-summary').innerText()).toContain('Das ist kein gültiges JSON');
@@ -126,7 +127,7 @@ describe('an English-speaking reviewer', () => {
     let focused = '';
     for (let i = 0; i < 12 && focused !== 'de'; i++) {
       await page.keyboard.press('Tab');
-      focused = (await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.lang ?? '')) as string;
+      focused = await page.evaluate<string>("(document.activeElement && document.activeElement.dataset.lang) || ''");
     }
     expect(focused).toBe('de');
     await page.keyboard.press('Enter');
