@@ -151,9 +151,9 @@ describe('a chunk given up', () => {
   it('keeps an item whose credential a worker issued before it died, and issues nothing afterwards', async () => {
     const batch = await core.batches.submit('uni-a', items(2), actor);
     // the worker issues item 0; item 1 keeps failing as if KMS were down, until the worker gives up on the delivery
-    const issuePrepared = core.issuer.issuePrepared.bind(core.issuer);
-    const spy = vi.spyOn(core.issuer, 'issuePrepared').mockImplementation((institution, request, ctx, prepared) =>
-      request.recipient.email === 'student-1@example.org' ? Promise.reject(new DependencyError('KMS did not answer')) : issuePrepared(institution, request, ctx, prepared),
+    const signPrepared = core.issuer.signPrepared.bind(core.issuer);
+    const spy = vi.spyOn(core.issuer, 'signPrepared').mockImplementation((institution, request, ctx, prepared) =>
+      request.recipient.email === 'student-1@example.org' ? Promise.reject(new DependencyError('KMS did not answer')) : signPrepared(institution, request, ctx, prepared),
     );
     await expect(core.batches.processChunk(core.sent[0]!)).rejects.toBeInstanceOf(DependencyError);
     spy.mockRestore();
@@ -190,10 +190,10 @@ describe('a chunk given up', () => {
   it('lets no worker still holding an item store it once the item is reported failed', async () => {
     const batch = await core.batches.submit('uni-a', items(1), actor);
     // the worker is slow: the chunk is given up while item 0 is being signed
-    const issuePrepared = core.issuer.issuePrepared.bind(core.issuer);
-    vi.spyOn(core.issuer, 'issuePrepared').mockImplementation(async (institution, request, ctx, prepared) => {
+    const signPrepared = core.issuer.signPrepared.bind(core.issuer);
+    vi.spyOn(core.issuer, 'signPrepared').mockImplementation(async (institution, request, ctx, prepared) => {
       await core.batches.failChunk(core.sent[0]!, 'given up');
-      return issuePrepared(institution, request, ctx, prepared);
+      return signPrepared(institution, request, ctx, prepared);
     });
 
     await core.batches.processChunk(core.sent[0]!);
@@ -231,6 +231,26 @@ describe('the items of a run', () => {
     expect(indexes).not.toEqual([...indexes].sort((a, b) => a - b));
     // no credential issued alone can take an index of the block afterwards
     expect(await core.persistence.statusLists.claimIndex('uni-a', records[0]!.statusListNumber, indexes[0]!, 'other', core.clock.now().toISOString())).toBe(false);
+  });
+
+  it('are issued once, with the notices stored, when a commit took effect but its answer was lost', async () => {
+    const batch = await core.batches.submit('uni-a', items(10), actor);
+    const commit = core.persistence.commit.bind(core.persistence);
+    let lost = 0;
+    vi.spyOn(core.persistence, 'commit').mockImplementation(async (changes, onConflict) => {
+      await commit(changes, onConflict);
+      // the first commit of credentials takes effect, then its answer is lost (a timeout after effect)
+      if (lost++ === 0 && changes.some((change) => change.entity === 'credential')) throw new DependencyError('DynamoDB did not answer');
+    });
+
+    await core.batches.processChunk(core.sent[0]!);
+
+    expect(await core.batches.view('uni-a', batch.id)).toMatchObject({ status: 'done', issued: 10, failed: 0 });
+    expect(await credentialCounts(10)).toEqual(Array(10).fill(1));
+    // each notice dispatched is the one stored with its credential, once
+    const dispatched = core.queuedNotices.map((notice) => notice.noticeId).sort();
+    const stored = await Promise.all(Array.from({ length: 10 }, async (_, i) => (await core.persistence.deliveries.get('uni-a', batchCredentialId('uni-a', batch.id, i), true))!.lastNoticeId));
+    expect(dispatched).toEqual([...stored].sort());
   });
 
   it('each get one notice however often their chunk is delivered', async () => {

@@ -100,13 +100,21 @@ export interface PreparedIssue {
 }
 
 /**
- * The prepared credential or its outcome was stored already, by another delivery of the
+ * A prepared credential or its item's outcome was stored already, by another delivery of the
  * item's chunk or by giving the chunk up: the item has its outcome, nothing was written.
  */
 export class AlreadyRecordedError extends ConflictError {
   constructor(id: string) {
     super(`credential ${id} or its item's outcome is recorded already`);
   }
+}
+
+/** A credential built and signed, and what its commit writes (not written yet). */
+export interface SignedIssue {
+  issued: IssuedCredential;
+  changes: Change[];
+  /** Its claim notice, to dispatch once committed. */
+  notice?: NoticeMessage;
 }
 
 export interface IssuedCredential {
@@ -214,13 +222,54 @@ export class CredentialIssuer {
   }
 
   /**
-   * Issues one item of a graduation-run chunk with what the chunk read and reserved for it
-   * (no read of the institution, catalogue or status pointer, no index claim, no
-   * Idempotency-Key): one transaction writes the credential, its delivery and notice, its
-   * audit record and the item's outcome. AlreadyRecordedError when the item has an outcome.
+   * Builds and signs one item of a graduation-run chunk with what the chunk read and reserved
+   * for it (no read of the institution, catalogue or status pointer, no index claim, no
+   * Idempotency-Key), writing nothing: {@link commitSigned} writes it, with others.
    */
-  issuePrepared(institution: InstitutionRecord, request: IssueRequest, ctx: IssueContext, prepared: PreparedIssue): Promise<IssuedCredential> {
-    return this.issueOnce(institution, request, { ...ctx, idempotencyKey: undefined }, prepared.id, { prepared });
+  signPrepared(institution: InstitutionRecord, request: IssueRequest, ctx: IssueContext, prepared: PreparedIssue): Promise<SignedIssue> {
+    return this.signOnce(institution, request, { ...ctx, idempotencyKey: undefined }, prepared.id, { prepared });
+  }
+
+  /**
+   * Commits signed items of a chunk in one transaction (each with its delivery, notice, audit
+   * record and outcome): one write request for several credentials. When a condition fails
+   * (an item recorded already, by another delivery or by giving the chunk up), each item is
+   * committed alone, so the others are still stored. Answers, per item, `stored` when this
+   * call stored it (its notice is the one stored) or `recorded` when it had an outcome.
+   */
+  async commitSigned(items: SignedIssue[]): Promise<Array<'stored' | 'recorded'>> {
+    if (items.length === 0) return [];
+    try {
+      await this.deps.store.commit(
+        items.flatMap((item) => item.changes),
+        () => new AlreadyRecordedError('of this group'),
+      );
+      return items.map(() => 'stored');
+    } catch (error) {
+      if (!(error instanceof AlreadyRecordedError) || items.length === 1) return [await this.commitAlone(items[0]!, error)];
+    }
+    const outcomes: Array<'stored' | 'recorded'> = [];
+    for (const item of items) outcomes.push(await this.commitAlone(item));
+    return outcomes;
+  }
+
+  /**
+   * Commits one signed item. Its credential id is derived and its outcome rides along, so a
+   * failed condition means the item is recorded already: by this very write when an earlier
+   * attempt took effect and its answer was lost (the stored credential holds this item's
+   * status slot, which no other delivery was given), else by someone else.
+   */
+  private async commitAlone(item: SignedIssue, failed?: unknown): Promise<'stored' | 'recorded'> {
+    const { record } = item.issued;
+    try {
+      if (failed) throw failed;
+      await this.deps.store.commit(item.changes, () => new AlreadyRecordedError(record.id));
+      return 'stored';
+    } catch (error) {
+      if (!(error instanceof AlreadyRecordedError)) throw error;
+      const stored = await this.deps.store.credentials.get(record.institution, record.id, true);
+      return stored?.statusListNumber === record.statusListNumber && stored.statusIndex === record.statusIndex ? 'stored' : 'recorded';
+    }
   }
 
   /**
@@ -249,8 +298,17 @@ export class CredentialIssuer {
     return resolved;
   }
 
-  /** Issues credential `id`, with the entry's head read already (`read`) or what a chunk prepared. */
-  private async issueOnce(institution: InstitutionRecord, request: IssueRequest, ctx: IssueContext, id: string, given: { read: HeadRead } | { prepared: PreparedIssue }): Promise<IssuedCredential> {
+  /** Issues credential `id`, the entry's head read already. */
+  private async issueOnce(institution: InstitutionRecord, request: IssueRequest, ctx: IssueContext, id: string, given: { read: HeadRead }): Promise<IssuedCredential> {
+    const signed = await this.signOnce(institution, request, ctx, id, given);
+    await this.deps.store.commit(signed.changes);
+    if (signed.notice && ctx.deferNotice) ctx.deferNotice(signed.notice);
+    else if (signed.notice) await this.deps.notices.dispatch([signed.notice]);
+    return signed.issued;
+  }
+
+  /** Builds and signs credential `id` and what is committed with it, writing nothing. */
+  private async signOnce(institution: InstitutionRecord, request: IssueRequest, ctx: IssueContext, id: string, given: { read: HeadRead } | { prepared: PreparedIssue }): Promise<SignedIssue> {
     const { type, code } = request.achievement;
     const prepared = 'prepared' in given ? given.prepared : undefined;
     const entry = prepared?.entry ?? (await this.entryAt(institution.id, request, 'read' in given ? given.read.head : undefined));
@@ -311,29 +369,7 @@ export class CredentialIssuer {
         }),
       ),
     ];
-    if (!prepared) await this.deps.store.commit(changes);
-    else await this.commitPrepared(institution.id, record, [...changes, ...prepared.alongside], changes.length);
-    const notice = delivery?.message;
-    if (notice && ctx.deferNotice) ctx.deferNotice(notice);
-    else if (notice) await this.deps.notices.dispatch([notice]);
-    return { id, credential, record };
-  }
-
-  /**
-   * Commits a prepared item. Its credential id is derived and its outcome rides along, so a
-   * failed condition on either means the item is recorded already: by this very transaction
-   * when an earlier attempt took effect and its answer was lost (the stored credential holds
-   * this call's status slot, which no other delivery was given), else by someone else.
-   */
-  private async commitPrepared(institution: string, record: CredentialRecord, changes: Change[], firstAlongside: number): Promise<void> {
-    try {
-      await this.deps.store.commit(changes, (index) => (index === 0 || index >= firstAlongside ? new AlreadyRecordedError(record.id) : undefined));
-    } catch (error) {
-      if (!(error instanceof AlreadyRecordedError)) throw error;
-      const stored = await this.deps.store.credentials.get(institution, record.id, true);
-      if (stored?.statusListNumber === record.statusListNumber && stored.statusIndex === record.statusIndex && stored.issuedAt === record.issuedAt) return;
-      throw error;
-    }
+    return { issued: { id, credential, record }, changes: [...changes, ...(prepared?.alongside ?? [])], notice: delivery?.message };
   }
 
   /** The entry a request names given its head as read: 404 when unknown, 409 when withdrawn. */
