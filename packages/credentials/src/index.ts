@@ -1,5 +1,6 @@
 export * from './contexts.js';
 export * from './eu-microcredential-context.js';
+export * from './translations-context.js';
 export * from './document-loader.js';
 export * from './signer.js';
 export * from './sign.js';

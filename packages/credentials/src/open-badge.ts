@@ -7,9 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { ValidationError } from '@cx/domain';
 import { OB_V3_CONTEXT_URL, VC_V2_CONTEXT_URL } from './contexts.js';
 import { dateTime } from './date-time.js';
+import { badgeTranslations, entryTranslations, type BadgeTranslationInput, type EntryTranslationInput } from './achievement-translations.js';
 import { EU_MICROCREDENTIAL_INLINE_CONTEXT } from './eu-microcredential-context.js';
 import { hashEmail, newSalt } from './identity-hash.js';
 import type { BitstringStatusListEntry } from './status-list.js';
+import { TRANSLATIONS_INLINE_CONTEXT } from './translations-context.js';
 
 /** The issuing institution, as its `Profile`. */
 export interface IssuerInput {
@@ -65,6 +67,8 @@ export interface ComponentEntry extends EntryIdentity {
   prerequisites?: string;
   url?: string;
   alignments?: AlignmentInput[];
+  /** The title, description and learning outcomes in other languages, by ISO 639-1 code. */
+  translations?: Record<string, EntryTranslationInput>;
 }
 
 /** A badge class as the catalogue stores it (a catalogue `Badge` fits). */
@@ -74,6 +78,8 @@ export interface BadgeEntry extends EntryIdentity {
   category: string;
   criteria: string;
   alignments?: AlignmentInput[];
+  /** The name, description and criteria in other languages, by ISO 639-1 code. */
+  translations?: Record<string, BadgeTranslationInput>;
 }
 
 export type RequirementInput = { type: 'all' } | { type: 'at-least'; count: number } | { type: 'min-ects'; ects: number };
@@ -92,6 +98,8 @@ export interface MicroDegreeEntry extends EntryIdentity {
   participation?: string;
   qualityAssurance?: string;
   url?: string;
+  /** The title, description and learning outcomes in other languages, by ISO 639-1 code. */
+  translations?: Record<string, EntryTranslationInput>;
 }
 
 export interface AlignmentInput {
@@ -140,7 +148,10 @@ export interface IdentityObject {
 
 /** The unsigned credential {@link buildOpenBadgeCredential} builds. */
 export interface OpenBadgeCredential {
-  '@context': [typeof VC_V2_CONTEXT_URL, typeof OB_V3_CONTEXT_URL, typeof EU_MICROCREDENTIAL_INLINE_CONTEXT];
+  /** The translations context last, only when the achievement carries translations. */
+  '@context':
+    | [typeof VC_V2_CONTEXT_URL, typeof OB_V3_CONTEXT_URL, typeof EU_MICROCREDENTIAL_INLINE_CONTEXT]
+    | [typeof VC_V2_CONTEXT_URL, typeof OB_V3_CONTEXT_URL, typeof EU_MICROCREDENTIAL_INLINE_CONTEXT, typeof TRANSLATIONS_INLINE_CONTEXT];
   id: string;
   type: ['VerifiableCredential', 'OpenBadgeCredential'];
   name: string;
@@ -198,8 +209,11 @@ export function buildOpenBadgeCredential(input: OpenBadgeInput): OpenBadgeCreden
   }
 
   return {
-    // the EU context inline: no verifier depends on this deployment being reachable
-    '@context': [VC_V2_CONTEXT_URL, OB_V3_CONTEXT_URL, EU_MICROCREDENTIAL_INLINE_CONTEXT],
+    // the EU context inline: no verifier depends on this deployment being reachable; the
+    // translations context only where there are translations, so other credentials stay as they were
+    '@context': hasTranslations(input.achievement)
+      ? [VC_V2_CONTEXT_URL, OB_V3_CONTEXT_URL, EU_MICROCREDENTIAL_INLINE_CONTEXT, TRANSLATIONS_INLINE_CONTEXT]
+      : [VC_V2_CONTEXT_URL, OB_V3_CONTEXT_URL, EU_MICROCREDENTIAL_INLINE_CONTEXT],
     id: input.id ?? newCredentialId(),
     type: ['VerifiableCredential', 'OpenBadgeCredential'],
     name: achievement.name,
@@ -256,10 +270,12 @@ function buildAchievement(input: AchievementInput, awardingBody: ProfileNode): A
     case 'component': {
       const c = input.entry;
       const towards = input.stackableTowards ?? [];
+      const { learningOutcomeTranslations, ...texts } = entryTranslations(c.learningOutcomes, c.translations);
       return {
         ...common,
         name: c.title,
         description: c.description,
+        ...texts,
         criteria: {
           narrative: `Completed ${c.title} (${c.ects} ECTS, EQF level ${c.eqfLevel}) and passed its assessment (${c.assessment.type}, ${c.assessment.supervision}), showing the learning outcomes listed.`,
         },
@@ -271,6 +287,7 @@ function buildAchievement(input: AchievementInput, awardingBody: ProfileNode): A
         ...(c.qfEheaCycle ? { qfEheaCycle: c.qfEheaCycle } : {}),
         iscedField: c.iscedField,
         learningOutcomes: [...c.learningOutcomes],
+        ...(learningOutcomeTranslations ? { learningOutcomeTranslations } : {}),
         assessmentType: c.assessment.type,
         assessmentSupervision: c.assessment.supervision,
         participationForm: c.participation,
@@ -285,11 +302,13 @@ function buildAchievement(input: AchievementInput, awardingBody: ProfileNode): A
     }
     case 'badge': {
       const b = input.entry;
+      const { narrativeTranslations, ...texts } = badgeTranslations(b.translations);
       return {
         ...common,
         name: b.name,
         description: b.description,
-        criteria: { narrative: b.criteria },
+        ...texts,
+        criteria: { narrative: b.criteria, ...(narrativeTranslations ? { narrativeTranslations } : {}) },
         tag: [b.category],
         ...alignment(b.alignments),
         awardingBody,
@@ -297,10 +316,12 @@ function buildAchievement(input: AchievementInput, awardingBody: ProfileNode): A
     }
     case 'micro-degree': {
       const d = input.entry;
+      const { learningOutcomeTranslations, ...texts } = entryTranslations(d.learningOutcomes, d.translations);
       return {
         ...common,
         name: d.title,
         description: d.description,
+        ...texts,
         criteria: { narrative: requirementNarrative(d.requirement, input.components.length) },
         creditsAvailable: d.totalEcts,
         ...(d.languages?.length ? { inLanguage: d.languages[0] } : {}),
@@ -309,6 +330,7 @@ function buildAchievement(input: AchievementInput, awardingBody: ProfileNode): A
         ...(d.qfEheaCycle ? { qfEheaCycle: d.qfEheaCycle } : {}),
         ...(d.iscedField ? { iscedField: d.iscedField } : {}),
         learningOutcomes: [...d.learningOutcomes],
+        ...(learningOutcomeTranslations ? { learningOutcomeTranslations } : {}),
         ...(d.participation ? { participationForm: d.participation } : {}),
         ...(d.qualityAssurance ? { qualityAssurance: d.qualityAssurance } : {}),
         awardingBody,
@@ -318,6 +340,11 @@ function buildAchievement(input: AchievementInput, awardingBody: ProfileNode): A
       };
     }
   }
+}
+
+/** Whether the entry has any translation (an empty object is none: the catalogue refuses it anyway). */
+function hasTranslations(input: AchievementInput): boolean {
+  return Object.keys(input.entry.translations ?? {}).length > 0;
 }
 
 function linked(achievement: LinkedAchievement) {
