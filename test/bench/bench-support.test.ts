@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { BatchChunkMessage } from '@cx/core';
-import { readsAndWrites } from './dynamo-requests.js';
+import { readsAndWrites } from '@cx/store/request-counts';
 import { isMet } from './report.js';
 import { AdmittedKeyVault, KmsAccount } from './simulated-kms.js';
 import { ChunkQueue } from './worker-pool.js';

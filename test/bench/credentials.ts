@@ -39,7 +39,7 @@ import { graduationWorkerPlan, MEASURED_WORKER_RATE, planWorkers } from '@cx/run
 import { componentBody } from '../../functions/catalogue/src/fixtures.js';
 import { bundleEntry } from '../../infra/src/bundle.js';
 import { startChild, type BenchChild } from './channel.js';
-import { countRequests, readsAndWrites, type RequestCounts } from './dynamo-requests.js';
+import { countRequests, readsAndWrites, type RequestCounts } from '@cx/store/request-counts';
 import type { WorkerConfig, WorkerStats } from './graduation-worker.js';
 import { bytes, ms, printTable, reportGoals } from './report.js';
 import { KmsAccount } from './simulated-kms.js';

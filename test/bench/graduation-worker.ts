@@ -15,10 +15,9 @@ import { credentialServices, type BatchChunkMessage } from '@cx/core';
 import type { JobQueue, KeyVault, Log } from '@cx/domain';
 import { LocalKeyVault, RateLimitedKeyVault } from '@cx/signing';
 import { Store } from '@cx/store';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { chunkWorker } from '../../functions/credentials/src/batch-handlers.js';
 import { parentChannel, ready } from './channel.js';
-import { countRequests } from './dynamo-requests.js';
+import { countRequests } from '@cx/store/request-counts';
 import { AdmittedKeyVault } from './simulated-kms.js';
 
 export interface WorkerConfig {
@@ -68,10 +67,11 @@ const log: Log = {
   withKeys: (_keys, work) => work(),
 };
 
-// as @cx/store/dynamodb-local's localClient makes it (that module also starts engines: not bundled here)
-const client = new DynamoDBClient({ endpoint: config.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-const counts = countRequests(client);
-const store = new Store({ tableName: config.tableName, client });
+// the store makes its client from this config, as @cx/store/dynamodb-local's localClient does
+// (that module also starts engines: not bundled here)
+const store = new Store({ tableName: config.tableName, clientConfig: { endpoint: config.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } });
+// the document client shares its client's middleware stack
+const counts = countRequests(store.table.doc);
 const local = new LocalKeyVault(join(config.dataDir, 'keys'));
 const admitted = config.kms ? new AdmittedKeyVault(local, () => channel.request<boolean>('sign')) : undefined;
 const signer: KeyVault = admitted ?? local;

@@ -9,7 +9,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 /** A client, or a document client (which shares its client's middleware stack). */
 type WithMiddleware = Pick<DynamoDBClient, 'middlewareStack'>;
 
-export const READ_OPERATIONS = ['GetItem', 'BatchGetItem', 'Query', 'Scan'] as const;
+export const READ_OPERATIONS = ['GetItem', 'BatchGetItem', 'TransactGetItems', 'Query', 'Scan'] as const;
 export const WRITE_OPERATIONS = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems'] as const;
 
 export interface RequestCounts {
