@@ -18,20 +18,16 @@ export function memberIdOfDid(publicUrl: string, did: string): string | undefine
   return /^[a-z0-9][a-z0-9-]{1,39}$/.test(id) ? id : undefined;
 }
 
-/**
- * How the loader reads a member's record: from the table, or through a cache. `keyId` is the
- * key the caller is loading (a DID URL's fragment): a cache must not answer a record without it.
- */
-export type InstitutionLookup = (id: string, keyId?: string) => Promise<InstitutionRecord | undefined>;
+/** How the loader reads a member's record: from the table, or through a per-request cache. */
+export type InstitutionLookup = (id: string) => Promise<InstitutionRecord | undefined>;
 
 export function exchangeDocumentLoader(deps: { store: Persistence; publicUrl: string; institution?: InstitutionLookup }): DocumentLoader {
   const lookup: InstitutionLookup = deps.institution ?? ((id) => deps.store.institutions.get(id));
   return createDocumentLoader({
     publicUrl: deps.publicUrl,
-    resolveDid: async (did, keyUrl) => {
+    resolveDid: async (did) => {
       const id = memberIdOfDid(deps.publicUrl, did);
-      const keyId = keyUrl === undefined ? undefined : keyUrl.slice(keyUrl.indexOf('#') + 1);
-      const institution = id && (await lookup(id, keyId));
+      const institution = id && (await lookup(id));
       if (!institution) throw new NotFoundError(`${did} is not the DID of a member of this consortium`);
       return institutionDidDocument(deps.publicUrl, institution);
     },

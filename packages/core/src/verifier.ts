@@ -21,7 +21,6 @@ import {
 } from '@cx/credentials';
 import { institutionDidDocument, type Clock, type Persistence, type StatusListRecord, type StoredInstitution } from '@cx/domain';
 import { exchangeDocumentLoader, memberIdOfDid } from './document-loader.js';
-import { hasKey, MemberRecords } from './member-records.js';
 import { listFingerprint, VerifiedStatusLists } from './verified-status-lists.js';
 
 export type CheckName = 'schema' | 'proof' | 'issuer-member' | 'revocation' | 'suspension' | 'validity-period' | 'related-resources';
@@ -101,23 +100,14 @@ export class VerificationSession {
     readonly store: Persistence,
     private readonly publicUrl: string,
     private readonly verifiedLists: VerifiedStatusLists = new VerifiedStatusLists(),
-    private readonly members: MemberRecords = new MemberRecords(store),
   ) {
-    this.documentLoader = exchangeDocumentLoader({ store, publicUrl, institution: (id, keyId) => this.institution(id, keyId) });
+    this.documentLoader = exchangeDocumentLoader({ store, publicUrl, institution: (id) => this.institution(id) });
   }
 
-  /**
-   * The member `id`, the same record for the whole request; read again only when a proof names
-   * a key `keyId` that record lacks (a key made since it was read: see member-records.ts).
-   */
-  institution(id: string, keyId?: string): Promise<StoredInstitution | undefined> {
-    const found = this.institutions.get(id);
-    if (found && keyId === undefined) return found;
-    const next = (found ?? Promise.resolve(undefined)).then((record) =>
-      record && (keyId === undefined || hasKey(record, keyId)) ? record : this.members.get(id, keyId),
-    );
-    this.institutions.set(id, next);
-    return next;
+  institution(id: string): Promise<StoredInstitution | undefined> {
+    let found = this.institutions.get(id);
+    if (!found) this.institutions.set(id, (found = this.store.institutions.get(id)));
+    return found;
   }
 
   statusList(institution: string, listId: string): Promise<StatusListRecord | undefined> {
@@ -141,18 +131,11 @@ export class VerificationSession {
   private async checkList(institution: string, listId: string, expected: { url: string; issuer: string }, now: Date): Promise<CheckedStatusList> {
     // the current list, read on every request: a status change is visible as soon as it is written
     const list = await this.statusList(institution, listId);
-    // the same record the document loader builds the DID document from, holding the key the list's proof names
-    const member = await this.institution(institution, proofKeyId(list?.credential));
+    // the same record the document loader builds the DID document from (read once per session)
+    const member = await this.institution(institution);
     const didDocument = member ? institutionDidDocument(this.publicUrl, member) : undefined;
     return checkListCredential(list, expected, { documentLoader: this.documentLoader, didDocument, verifiedLists: this.verifiedLists }, now);
   }
-}
-
-/** The key a (single) proof names, as a DID URL fragment (`key-2`), if it names one. */
-function proofKeyId(vc: unknown): string | undefined {
-  const proof = typeof vc === 'object' && vc !== null ? (vc as Json).proof : undefined;
-  const method = typeof proof === 'object' && proof !== null && !Array.isArray(proof) ? (proof as Json).verificationMethod : undefined;
-  return typeof method === 'string' && method.includes('#') ? method.slice(method.indexOf('#') + 1) : undefined;
 }
 
 /**
@@ -202,16 +185,12 @@ async function checkListCredential(
 export class CredentialVerifier {
   /** Shared by every request this verifier serves (one per process): see verified-status-lists.ts. */
   private readonly verifiedLists = new VerifiedStatusLists();
-  /** Likewise, for a few seconds: see member-records.ts. */
-  private readonly members: MemberRecords;
 
-  constructor(private readonly deps: VerifierDeps) {
-    this.members = new MemberRecords(deps.store);
-  }
+  constructor(private readonly deps: VerifierDeps) {}
 
   /** A session for verifying several credentials in one request. */
   session(): VerificationSession {
-    return new VerificationSession(this.deps.store, this.deps.publicUrl, this.verifiedLists, this.members);
+    return new VerificationSession(this.deps.store, this.deps.publicUrl, this.verifiedLists);
   }
 
   async verify(vc: unknown, options: VerifyOptions = {}): Promise<Verification> {

@@ -24,12 +24,8 @@ export interface LoadedDocument {
 
 export type DocumentLoader = (url: string) => Promise<LoadedDocument>;
 
-/**
- * Resolves a DID to its DID document (from the store inside the exchange, over HTTP elsewhere).
- * `keyUrl` is the key URL being loaded (`did:web:...#key-2`), when it is one: a resolver that
- * keeps documents for a while reads afresh when the kept one lacks that key.
- */
-export type DidResolver = (did: string, keyUrl?: string) => Promise<DidDocument>;
+/** Resolves a DID to its DID document (from the store inside the exchange, over HTTP elsewhere). */
+export type DidResolver = (did: string) => Promise<DidDocument>;
 
 /** The verification method as @digitalbazaar/ed25519-multikey reads it. */
 export interface MultikeyDocument {
@@ -115,7 +111,7 @@ async function loadDid(url: string, resolveDid: DidResolver): Promise<object> {
 
   let document: DidDocument;
   try {
-    document = fragment === undefined ? await resolveDid(did) : await resolveDid(did, url);
+    document = await resolveDid(did);
   } catch (error) {
     throw new Error(`could not resolve ${did}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
